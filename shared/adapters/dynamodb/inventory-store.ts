@@ -1,0 +1,332 @@
+// InventoryStore on the single DynamoDB table: positions written as diffs under a version condition,
+// demand kept as one item per position-month, reference data written only when it changed.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
+import { positionKey } from '../../model.js';
+import type { InventoryStore, PositionWriteResult, QuarantineEntry } from '../../ports.js';
+import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
+
+type Row = Record<string, unknown>;
+const QUARANTINE_TTL_DAYS = 30;
+const WRITE_CONCURRENCY = 16;
+
+export class DynamoInventoryStore implements InventoryStore {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async upsertPositions(source: string, records: PositionRecord[], at: Date): Promise<PositionWriteResult> {
+    const merged = new Map<string, PositionRecord>();
+    for (const r of records) {
+      const k = positionKey(r.sku, r.locationId);
+      merged.set(k, { ...merged.get(k), ...r });
+    }
+    const result: PositionWriteResult = { written: 0, unchanged: 0, conflicts: 0 };
+    const stored = await this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId)));
+    await forEachLimited([...merged.values()], WRITE_CONCURRENCY, async (record) => {
+      const k = keys.position(record.sku, record.locationId);
+      let current = stored.get(`${k.pk}|${k.sk}`) as Position | undefined;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const next = mergePosition(current, source, record, at);
+        if (!next) { result.unchanged++; return; }
+        try {
+          await this.doc.send(new PutCommand({
+            TableName: this.tableName,
+            Item: { ...k, ...keys.positionByLocation(record.sku, record.locationId), entity: 'position', ...next },
+            ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
+            ExpressionAttributeValues: current ? { ':v': current.version } : undefined,
+          }));
+          result.written++;
+          return;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          current = await this.getPosition(record.sku, record.locationId);
+        }
+      }
+      result.conflicts++;
+    });
+    return result;
+  }
+
+  async getPosition(sku: string, locationId: string): Promise<Position | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.position(sku, locationId), ConsistentRead: true }));
+    return out.Item ? toPosition(out.Item) : undefined;
+  }
+
+  async *listPositions(filter: { locationId?: string } = {}): AsyncIterable<Position> {
+    let start: Row | undefined;
+    do {
+      const out = filter.locationId
+        ? await this.doc.send(new QueryCommand({
+          TableName: this.tableName, IndexName: 'gsi1', ExclusiveStartKey: start,
+          KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :s)',
+          ExpressionAttributeValues: { ':p': `LOC#${filter.locationId}`, ':s': 'POS#' },
+        }))
+        : await this.doc.send(new ScanCommand({
+          TableName: this.tableName, ExclusiveStartKey: start,
+          FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'position' },
+        }));
+      for (const row of out.Items ?? []) yield toPosition(row);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async markVanished(source: string, seen: ReadonlySet<string>, at: Date): Promise<number> {
+    let marked = 0;
+    for await (const p of this.listPositions()) {
+      if (p.vanishedAt || !p.sources.includes(source) || seen.has(positionKey(p.sku, p.locationId))) continue;
+      try {
+        await this.doc.send(new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.position(p.sku, p.locationId), ...keys.positionByLocation(p.sku, p.locationId), entity: 'position', ...p, vanishedAt: at.toISOString(), version: p.version + 1, updatedAt: at.toISOString() },
+          ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': p.version },
+        }));
+        marked++;
+      } catch (error) {
+        // A concurrent write means the source just reported it again: it has not vanished.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return marked;
+  }
+
+  async recordSales(records: SalesRecord[]): Promise<number> {
+    const byMonth = new Map<string, SalesRecord[]>();
+    for (const r of records) {
+      const k = `${r.sku}\u0000${r.locationId}\u0000${r.day.slice(0, 7)}`;
+      byMonth.set(k, [...(byMonth.get(k) ?? []), r]);
+    }
+    const stored = await this.batchGet([...byMonth.values()].map((rs) => keys.demandMonth(rs[0]!.sku, rs[0]!.locationId, rs[0]!.day.slice(0, 7))));
+    let written = 0;
+    await forEachLimited([...byMonth.values()], WRITE_CONCURRENCY, async (sales) => {
+      const { sku, locationId } = sales[0]!;
+      const month = sales[0]!.day.slice(0, 7);
+      const k = keys.demandMonth(sku, locationId, month);
+      let current = stored.get(`${k.pk}|${k.sk}`);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const next = mergeDemand(current as DemandRow | undefined, sales);
+        if (!next) return;
+        try {
+          await this.doc.send(new PutCommand({
+            TableName: this.tableName,
+            Item: { ...k, entity: 'demand', sku, locationId, month, ...next },
+            ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
+            ExpressionAttributeValues: current ? { ':v': (current as DemandRow).version } : undefined,
+          }));
+          written++;
+          return;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          current = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: k, ConsistentRead: true }))).Item;
+        }
+      }
+      throw new Error(`Demand for ${sku} at ${locationId} in ${month} kept changing under concurrent writers; retry the sync.`);
+    });
+    return written;
+  }
+
+  async getDemand(sku: string, locationId: string, fromDay: string, toDay: string): Promise<DemandMonth[]> {
+    const out: DemandMonth[] = [];
+    let start: Row | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({
+        TableName: this.tableName, ExclusiveStartKey: start,
+        KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':p': keys.demandMonth(sku, locationId, '').pk, ':a': `DEMAND#${fromDay.slice(0, 7)}`, ':b': `DEMAND#${toDay.slice(0, 7)}` },
+      }));
+      for (const row of page.Items ?? []) {
+        out.push({ sku, locationId, month: String(row.month), daily: (row.daily as number[]) ?? [], outOfStockDays: (row.outOfStockDays as number[]) ?? [] });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  putItems(items: Item[]): Promise<number> {
+    return this.putIfChanged(items.map((i) => ({ ...keys.item(i.sku), entity: 'item', ...i })));
+  }
+
+  async getItem(sku: string): Promise<Item | undefined> {
+    return strip<Item>((await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.item(sku) }))).Item);
+  }
+
+  /** Several items at once (evaluation loads the items of a batch of positions). */
+  async getItems(skus: string[]): Promise<Map<string, Item>> {
+    const rows = await this.batchGet([...new Set(skus)].map((s) => keys.item(s)));
+    return new Map([...rows.values()].map((r) => [String(r.sku), strip<Item>(r)!]));
+  }
+
+  putLocations(locations: Location[]): Promise<number> {
+    return this.putIfChanged(locations.map((l) => ({ ...keys.location(l.id), entity: 'location', ...l })));
+  }
+
+  async listLocations(): Promise<Location[]> {
+    const out = await this.doc.send(new ScanCommand({ TableName: this.tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'location' } }));
+    const all: Location[] = (out.Items ?? []).map((r) => strip<Location>(r)!);
+    let start = out.LastEvaluatedKey;
+    while (start) {
+      const page = await this.doc.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'location' } }));
+      all.push(...(page.Items ?? []).map((r) => strip<Location>(r)!));
+      start = page.LastEvaluatedKey;
+    }
+    return all;
+  }
+
+  putSuppliers(suppliers: Supplier[]): Promise<number> {
+    return this.putIfChanged(suppliers.map((s) => ({ ...keys.supplier(s.id), entity: 'supplier', ...s })));
+  }
+
+  async getSupplier(id: string): Promise<Supplier | undefined> {
+    return strip<Supplier>((await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.supplier(id) }))).Item);
+  }
+
+  async getCursor(connector: string, stream: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.cursor(connector, stream), ConsistentRead: true }));
+    return out.Item?.cursor as string | undefined;
+  }
+
+  async putCursor(connector: string, stream: string, cursor: string, at: Date): Promise<void> {
+    await this.doc.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...keys.cursor(connector, stream), entity: 'cursor', connector, stream, cursor, updatedAt: at.toISOString() },
+    }));
+  }
+
+  async quarantine(entries: QuarantineEntry[], at: Date): Promise<void> {
+    const ttl = Math.floor(at.getTime() / 1000) + QUARANTINE_TTL_DAYS * 86_400;
+    const rows = entries.map((e, i) => ({
+      ...keys.quarantine(e.connector, at.toISOString(), `${String(i).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`),
+      entity: 'quarantine', ...e, raw: JSON.stringify(e.raw), at: at.toISOString(), [TABLE_TTL_ATTRIBUTE]: ttl,
+    }));
+    await this.batchWrite(rows);
+  }
+
+  async listQuarantine(connector: string): Promise<(QuarantineEntry & { at: string })[]> {
+    const out: (QuarantineEntry & { at: string })[] = [];
+    let start: Row | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({
+        TableName: this.tableName, ExclusiveStartKey: start, KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': `QUARANTINE#${connector}` },
+      }));
+      for (const r of page.Items ?? []) {
+        out.push({ connector: String(r.connector), stream: String(r.stream), reason: String(r.reason), raw: JSON.parse(String(r.raw)) as unknown, at: String(r.at) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  private async putIfChanged(rows: Row[]): Promise<number> {
+    const stored = await this.batchGet(rows.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
+    const changed = rows.filter((r) => !sameJson(stored.get(`${String(r.pk)}|${String(r.sk)}`), r));
+    await this.batchWrite(changed);
+    return changed.length;
+  }
+
+  private async batchGet(keyList: { pk: string; sk: string }[]): Promise<Map<string, Row>> {
+    const found = new Map<string, Row>();
+    const unique = [...new Map(keyList.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Row[]; ConsistentRead: boolean }> | undefined = { [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true } };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const row of out.Responses?.[this.tableName] ?? []) found.set(`${String(row.pk)}|${String(row.sk)}`, row);
+        request = out.UnprocessedKeys as typeof request;
+        if (request && Object.keys(request).length > 0) await backoff(attempt);
+      }
+    }
+    return found;
+  }
+
+  private async batchWrite(rows: Row[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 25) {
+      let request: Record<string, { PutRequest: { Item: Row } }[]> | undefined = { [this.tableName]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+        request = out.UnprocessedItems as typeof request;
+        if (request && Object.keys(request).length > 0) await backoff(attempt);
+      }
+    }
+  }
+}
+
+/** The next stored state of a position, or undefined when the record changes nothing. */
+export function mergePosition(current: Position | undefined, source: string, record: PositionRecord, at: Date): Omit<Position, never> | undefined {
+  const inbound = record.inbound === undefined
+    ? current?.inbound ?? []
+    : [...(current?.inbound ?? []).filter((l) => (l.source ?? source) !== source), ...record.inbound.map((l): InboundLine => ({ ...l, source }))];
+  const next = {
+    sku: record.sku,
+    locationId: record.locationId,
+    onHand: record.onHand ?? current?.onHand ?? 0,
+    reserved: record.reserved ?? current?.reserved ?? 0,
+    inbound,
+    openOrders: record.openOrders ?? current?.openOrders ?? [],
+    ...(record.lots ?? current?.lots ? { lots: record.lots ?? current?.lots } : {}),
+  };
+  const sources = current?.sources.includes(source) ? current.sources : [...(current?.sources ?? []), source];
+  if (current && !current.vanishedAt && sources === current.sources && sameJson(quantities(current), quantities(next))) return undefined;
+  return {
+    ...next,
+    sources,
+    ...(record.sourceUpdatedAt ?? current?.sourceUpdatedAt ? { sourceUpdatedAt: record.sourceUpdatedAt ?? current?.sourceUpdatedAt } : {}),
+    version: (current?.version ?? 0) + 1,
+    updatedAt: at.toISOString(),
+  };
+}
+
+interface DemandRow { daily: number[]; outOfStockDays: number[]; version: number }
+
+function mergeDemand(current: DemandRow | undefined, sales: SalesRecord[]): DemandRow | undefined {
+  const daily = [...(current?.daily ?? [])];
+  const oos = new Set(current?.outOfStockDays ?? []);
+  for (const s of sales) {
+    const day = Number(s.day.slice(8, 10));
+    while (daily.length < day) daily.push(0);
+    daily[day - 1] = s.qty;
+    if (s.outOfStock) oos.add(day); else oos.delete(day);
+  }
+  const next = { daily, outOfStockDays: [...oos].sort((a, b) => a - b) };
+  if (current && sameJson({ daily: current.daily, outOfStockDays: current.outOfStockDays }, next)) return undefined;
+  return { ...next, version: (current?.version ?? 0) + 1 };
+}
+
+const quantities = (p: Pick<Position, 'onHand' | 'reserved' | 'inbound' | 'openOrders' | 'lots'>) =>
+  ({ onHand: p.onHand, reserved: p.reserved, inbound: p.inbound, openOrders: p.openOrders, lots: p.lots ?? null });
+
+const STORAGE_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', TABLE_TTL_ATTRIBUTE]);
+
+function strip<T>(row: Row | undefined): T | undefined {
+  if (!row) return undefined;
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !STORAGE_FIELDS.has(k))) as T;
+}
+
+export function toPosition(row: Row): Position {
+  return strip<Position>(row)!;
+}
+
+/** Order-insensitive for object keys (DynamoDB maps come back in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).filter((k) => (value as Row)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((value as Row)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));

@@ -1,0 +1,169 @@
+// hub.config: one validated description of a deployment, read by the CDK app, the Lambdas and the local runtime.
+import { z } from 'zod';
+import { alertType, locationKind, severity } from './model.js';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes');
+
+/** An AWS EventBridge schedule expression: rate(5 minutes) or cron(0 6 * * ? *). */
+export const scheduleExpression = z
+  .string()
+  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
+    'expected rate(N minutes|hours|days) or cron(min hour day month weekday year)');
+
+/**
+ * Where a credential comes from. Locally from an environment variable; on AWS from Secrets Manager.
+ * The value itself never appears in the config.
+ */
+export const credentialRef = z.union([
+  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name') }),
+  z.object({ secretName: z.string().min(1), field: z.string().optional() }),
+]);
+export type CredentialRef = z.infer<typeof credentialRef>;
+
+export const connectorConfig = z.object({
+  name: id,
+  type: z.string().min(1),
+  schedule: scheduleExpression.default('rate(15 minutes)'),
+  /** Base URL of the source API, or a file path for file connectors. */
+  endpoint: z.string().min(1),
+  credentials: credentialRef.optional(),
+  /** Connector-specific settings, validated by the connector's own spec. */
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** Run a full reconcile (marks vanished positions) every N syncs. */
+  fullReconcileEvery: z.number().int().positive().default(24),
+});
+export type ConnectorConfig = z.infer<typeof connectorConfig>;
+
+const probability = z.number().gt(0).lt(1);
+
+export const ruleDefaults = z.object({
+  serviceLevel: probability.default(0.95),
+  serviceLevelByAbc: z.object({ A: probability, B: probability, C: probability }).partial().default({}),
+  /** Days between order opportunities; the order-up-to level covers lead time + review period. */
+  reviewPeriodDays: z.number().positive().default(7),
+  /** How far ahead the stock projection looks, in days. */
+  horizonDays: z.number().int().positive().default(60),
+  /** Stock above order-up-to × (1 + margin) is overstock. */
+  overstockMargin: z.number().nonnegative().default(1),
+  deadStockDays: z.number().int().positive().default(90),
+  ageingDays: z.number().int().positive().default(180),
+  /** A supplier whose observed lead time exceeds quoted × ratio is a lead-time risk. */
+  leadTimeRiskRatio: z.number().gt(1).default(1.3),
+  /** How many days of history feed the forecast. */
+  historyDays: z.number().int().positive().default(365),
+  overrides: z.array(z.object({
+    sku: z.string().optional(),
+    location: z.string().optional(),
+    minQty: z.number().nonnegative().optional(),
+    maxQty: z.number().nonnegative().optional(),
+    serviceLevel: probability.optional(),
+  })).default([]),
+});
+export type RuleDefaults = z.infer<typeof ruleDefaults>;
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number like +14155550100');
+
+export const receiver = z.object({
+  name: id,
+  emails: z.array(z.string().email()).default([]),
+  phones: z.array(e164).default([]),
+  webhooks: z.array(z.object({
+    url: z.string().url().refine((u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u),
+      'webhooks must use https:// (http only on localhost)'),
+    secret: credentialRef.optional(),
+  })).default([]),
+});
+export type Receiver = z.infer<typeof receiver>;
+
+export const route = z.object({
+  receiver: z.string(),
+  match: z.object({
+    type: z.array(alertType).optional(),
+    severity: z.array(severity).optional(),
+    location: z.array(z.string()).optional(),
+    locationGroup: z.array(z.string()).optional(),
+    category: z.array(z.string()).optional(),
+    supplier: z.array(z.string()).optional(),
+  }).default({}),
+  /** Keep matching later routes after this one. */
+  continue: z.boolean().default(false),
+});
+export type Route = z.infer<typeof route>;
+
+export const supplierConfig = z.object({
+  id,
+  name: z.string().optional(),
+  leadTimeDays: z.number().positive(),
+  /** Where replenishment requests go; omitted means requests are only recorded. */
+  endpoint: z.string().url().optional(),
+  format: z.enum(['json', 'cxml', 'email']).default('json'),
+  email: z.string().email().optional(),
+  secret: credentialRef.optional(),
+  backupSupplierId: z.string().optional(),
+});
+export type SupplierConfig = z.infer<typeof supplierConfig>;
+
+export const hubConfig = z.object({
+  name: id.default('stocksentry'),
+  stage: id.default('dev'),
+  locations: z.array(z.object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    kind: locationKind,
+    parent: z.string().optional(),
+    group: z.string().optional(),
+    timeZone: z.string().optional(),
+  })).default([]),
+  connectors: z.array(connectorConfig).default([]),
+  suppliers: z.array(supplierConfig).default([]),
+  rules: ruleDefaults.default(ruleDefaults.parse({})),
+  receivers: z.array(receiver).default([]),
+  routes: z.array(route).default([]),
+  evaluation: z.object({
+    /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
+    sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
+  }).default({ sweepSchedule: 'cron(0 5 * * ? *)' }),
+}).superRefine((cfg, ctx) => {
+  const receivers = new Set(cfg.receivers.map((r) => r.name));
+  cfg.routes.forEach((r, i) => {
+    if (!receivers.has(r.receiver)) {
+      ctx.addIssue({ code: 'custom', path: ['routes', i, 'receiver'], message: `no receiver named "${r.receiver}" (known: ${[...receivers].join(', ') || 'none'})` });
+    }
+  });
+  const seen = new Set<string>();
+  cfg.connectors.forEach((c, i) => {
+    if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['connectors', i, 'name'], message: `duplicate connector name "${c.name}"` });
+    seen.add(c.name);
+  });
+  const suppliers = new Set(cfg.suppliers.map((s) => s.id));
+  cfg.suppliers.forEach((s, i) => {
+    if (s.backupSupplierId && !suppliers.has(s.backupSupplierId)) {
+      ctx.addIssue({ code: 'custom', path: ['suppliers', i, 'backupSupplierId'], message: `no supplier with id "${s.backupSupplierId}"` });
+    }
+  });
+});
+export type HubConfig = z.infer<typeof hubConfig>;
+export type HubConfigInput = z.input<typeof hubConfig>;
+
+/** Typed helper for hub.config.ts files. */
+export const defineConfig = (config: HubConfigInput): HubConfigInput => config;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly issues: { path: string; message: string }[], source: string) {
+    super(`Invalid configuration in ${source}:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a zod path the way a user would write it: connectors[0].schedule. */
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+
+export function parseHubConfig(input: unknown, source = 'hub.config'): HubConfig {
+  const result = hubConfig.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })), source);
+  }
+  return result.data;
+}

@@ -1,0 +1,141 @@
+// The canonical model: every connector maps its source into these shapes, every consumer reads them.
+import { z } from 'zod';
+
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+export const isoDateTime = z.string().datetime({ offset: true });
+const qty = z.number().finite();
+const nonNegative = z.number().finite().nonnegative();
+
+export const ALERT_TYPES = [
+  'LOW_STOCK', 'STOCKOUT_RISK', 'STOCKOUT', 'OVERSTOCK', 'DEAD_STOCK',
+  'AGEING', 'EXPIRY', 'SUPPLY_GAP', 'LEAD_TIME_RISK',
+] as const;
+export const alertType = z.enum(ALERT_TYPES);
+export type AlertType = z.infer<typeof alertType>;
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export const severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severity>;
+
+export const abcClass = z.enum(['A', 'B', 'C']);
+
+export const item = z.object({
+  sku: z.string().min(1),
+  name: z.string().optional(),
+  category: z.string().optional(),
+  unitCost: nonNegative,
+  unitPrice: nonNegative.optional(),
+  packSize: z.number().positive().optional(),
+  moq: nonNegative.optional(),
+  shelfLifeDays: z.number().int().positive().optional(),
+  abcClass: abcClass.optional(),
+  serviceLevel: z.number().gt(0).lt(1).optional(),
+  minQty: nonNegative.optional(),
+  maxQty: nonNegative.optional(),
+  supplierId: z.string().optional(),
+});
+export type Item = z.infer<typeof item>;
+
+export const locationKind = z.enum(['warehouse', 'store', 'channel']);
+export const location = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  kind: locationKind,
+  parent: z.string().optional(),
+  group: z.string().optional(),
+  timeZone: z.string().optional(),
+});
+export type Location = z.infer<typeof location>;
+
+export const inboundLine = z.object({
+  qty: nonNegative,
+  eta: isoDate,
+  orderedAt: isoDate.optional(),
+  supplierId: z.string().optional(),
+  ref: z.string().optional(),
+  /** The connector that reported this line; a source's new list replaces only its own lines. */
+  source: z.string().optional(),
+});
+export type InboundLine = z.infer<typeof inboundLine>;
+
+export const openOrder = z.object({ qty: nonNegative, due: isoDate, ref: z.string().optional() });
+export type OpenOrder = z.infer<typeof openOrder>;
+
+export const lot = z.object({
+  qty: nonNegative,
+  receivedAt: isoDate,
+  expiresAt: isoDate.optional(),
+  lotId: z.string().optional(),
+});
+export type Lot = z.infer<typeof lot>;
+
+/**
+ * What a connector says about one SKU at one location. A source reports only the fields it owns
+ * (a shop: onHand/reserved; an ERP's purchase orders: inbound); omitted fields keep their stored value.
+ * Quantities are in the item's base unit.
+ */
+export const positionRecord = z.object({
+  sku: z.string().min(1),
+  locationId: z.string().min(1),
+  onHand: qty.optional(),
+  reserved: nonNegative.optional(),
+  inbound: z.array(inboundLine).optional(),
+  openOrders: z.array(openOrder).optional(),
+  lots: z.array(lot).optional(),
+  sourceUpdatedAt: isoDateTime.optional(),
+});
+export type PositionRecord = z.infer<typeof positionRecord>;
+
+/** The quantities of a stored position (all fields resolved). */
+export interface PositionState {
+  sku: string;
+  locationId: string;
+  onHand: number;
+  reserved: number;
+  inbound: InboundLine[];
+  openOrders: OpenOrder[];
+  lots?: Lot[];
+}
+
+/** A stored position: the record plus where it came from and its optimistic-lock version. */
+export interface Position extends PositionState {
+  /** The connectors that contributed to this position. */
+  sources: string[];
+  sourceUpdatedAt?: string;
+  version: number;
+  updatedAt: string;
+  /** Set by a full reconcile when the source no longer reports this position. */
+  vanishedAt?: string;
+}
+
+/** Sales or consumption of one SKU at one location on one day. */
+export const salesRecord = z.object({
+  sku: z.string().min(1),
+  locationId: z.string().min(1),
+  day: isoDate,
+  qty: nonNegative,
+  /** True when the day ended with nothing on hand, so its sales understate demand. */
+  outOfStock: z.boolean().optional(),
+});
+export type SalesRecord = z.infer<typeof salesRecord>;
+
+export const supplier = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  leadTimeDays: z.number().positive(),
+  observedLeadTimes: z.array(nonNegative).optional(),
+  onTimeRate: z.number().min(0).max(1).optional(),
+  backupSupplierId: z.string().optional(),
+});
+export type Supplier = z.infer<typeof supplier>;
+
+/** Daily demand of one position for one calendar month, as stored (one item per position-month). */
+export interface DemandMonth {
+  sku: string;
+  locationId: string;
+  month: string; // YYYY-MM
+  daily: number[]; // index 0 = day 1; missing days are 0
+  outOfStockDays: number[]; // 1-based days of the month
+}
+
+export const positionKey = (sku: string, locationId: string): string => `${sku}@${locationId}`;
