@@ -51,6 +51,8 @@ export const ruleDefaults = z.object({
   leadTimeRiskRatio: z.number().gt(1).default(1.3),
   /** How many days of history feed the forecast. */
   historyDays: z.number().int().positive().default(365),
+  /** Lead time assumed for an item whose supplier is unknown. */
+  defaultLeadTimeDays: z.number().positive().default(14),
   overrides: z.array(z.object({
     sku: z.string().optional(),
     location: z.string().optional(),

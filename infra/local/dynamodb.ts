@@ -58,7 +58,8 @@ export async function startLocalDynamo(options: { port?: number; timeoutMs?: num
       `Port ${options.port} is already in use, so DynamoDB Local cannot start there. Stop whatever holds it (\`lsof -i :${options.port}\`) or choose another port with --dynamo-port.`);
   }
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn({ port, stdio: ['ignore', 'ignore', 'pipe'] } as Parameters<typeof spawn>[0]);
+  const child: ChildProcess = spawn({ port, stdio: 'pipe' });
+  child.stdout?.resume();
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const endpoint = `http://127.0.0.1:${port}`;

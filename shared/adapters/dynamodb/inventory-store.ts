@@ -106,14 +106,14 @@ export class DynamoInventoryStore implements InventoryStore {
       const k = keys.demandMonth(sku, locationId, month);
       let current = stored.get(`${k.pk}|${k.sk}`);
       for (let attempt = 0; attempt < 3; attempt++) {
-        const next = mergeDemand(current as DemandRow | undefined, sales);
+        const next = mergeDemand(current as unknown as DemandRow | undefined, sales);
         if (!next) return;
         try {
           await this.doc.send(new PutCommand({
             TableName: this.tableName,
             Item: { ...k, entity: 'demand', sku, locationId, month, ...next },
             ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
-            ExpressionAttributeValues: current ? { ':v': (current as DemandRow).version } : undefined,
+            ExpressionAttributeValues: current ? { ':v': (current as unknown as DemandRow).version } : undefined,
           }));
           written++;
           return;

@@ -1,0 +1,127 @@
+// What acknowledgements, ship notices and receipts do to a request, and the inbound they put on positions.
+import type { InboundLine, PositionRecord } from '../model.js';
+import type { ReplenishmentRequest, RequestLine } from './request.js';
+import type { GoodsReceipt, ShipNotice, SupplierAck } from './wire.js';
+import { daysBetween } from '../time.js';
+import { AckInvalidError, RequestStateInvalidError } from './errors.js';
+
+const ACKABLE = new Set(['sent', 'acknowledged']);
+const TERMINAL_LINE = new Set(['received', 'rejected', 'replanned', 'cancelled']);
+
+function lineByNo(request: ReplenishmentRequest, lines: RequestLine[], lineNo: number, field: string): RequestLine {
+  const line = lines.find((l) => l.lineNo === lineNo);
+  if (!line) throw new AckInvalidError(`${field}: request ${request.idempotencyKey} has no line ${lineNo} (lines ${lines.map((l) => l.lineNo).join(', ')})`, field);
+  return line;
+}
+
+const settle = (request: ReplenishmentRequest, lines: RequestLine[]): ReplenishmentRequest['state'] => {
+  if (lines.every((l) => l.status === 'rejected' || l.status === 'cancelled' || l.status === 'replanned')) return 'rejected';
+  return lines.every((l) => TERMINAL_LINE.has(l.status)) ? 'closed' : request.state === 'sent' ? 'acknowledged' : request.state;
+};
+
+/**
+ * Applies a supplier's acknowledgement. Lines the ack does not list take the header status (accepted as ordered);
+ * the promised date falls back from line to header to the line's need-by date.
+ */
+export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Date): ReplenishmentRequest {
+  if (!ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'acknowledged (it was not sent)');
+  const lines = request.lines.map((l) => ({ ...l }));
+  const listed = new Map(ack.lines.map((l, i) => [lineByNo(request, lines, l.lineNo, `lines[${i}].lineNo`).lineNo, l]));
+  for (const line of lines) {
+    if (line.status !== 'open' && line.status !== 'confirmed') continue;
+    const detail = listed.get(line.lineNo);
+    const status = detail?.status ?? (ack.status === 'rejected' ? 'rejected' : 'accepted');
+    if (status === 'rejected') {
+      Object.assign(line, { status: 'rejected', confirmedQty: 0 });
+      continue;
+    }
+    const promisedDate = detail?.promisedDate ?? ack.promisedDate ?? line.needBy;
+    Object.assign(line, { status: 'confirmed', confirmedQty: detail?.confirmedQty ?? line.qty, promisedDate });
+  }
+  const next = { ...request, lines, ackedAt: at.toISOString(), updatedAt: at.toISOString() };
+  return { ...next, state: settle(next, lines) };
+}
+
+/** A ship notice moves the ETA to the delivery date and records what was shipped. */
+export function applyShipNotice(request: ReplenishmentRequest, notice: ShipNotice, at: Date): ReplenishmentRequest {
+  if (!ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'shipped (it was not sent)');
+  const lines = request.lines.map((l) => ({ ...l }));
+  notice.lines.forEach((n, i) => {
+    const line = lineByNo(request, lines, n.lineNo, `lines[${i}].lineNo`);
+    if (TERMINAL_LINE.has(line.status)) throw new AckInvalidError(`lines[${i}]: line ${n.lineNo} is ${line.status} and cannot be shipped`, `lines[${i}].lineNo`);
+    Object.assign(line, { status: 'shipped', shippedQty: n.qty, promisedDate: notice.deliveryDate, confirmedQty: line.confirmedQty ?? line.qty });
+  });
+  return { ...request, lines, state: 'acknowledged', ackedAt: request.ackedAt ?? at.toISOString(), updatedAt: at.toISOString() };
+}
+
+/** One receipt of a request line: the actual lead time and how it compares with what was promised. */
+export interface LeadTimeObservation {
+  supplierId: string;
+  sku: string;
+  locationId: string;
+  requestKey: string;
+  orderedOn: string;
+  receivedOn: string;
+  leadTimeDays: number;
+  promisedDate?: string;
+  onTime?: boolean;
+  confirmedQty: number;
+  receivedQty: number;
+}
+
+/** A receipt closes the lines it names and yields one lead-time observation per line closed. */
+export function applyReceipt(request: ReplenishmentRequest, receipt: GoodsReceipt, at: Date):
+  { request: ReplenishmentRequest; observations: LeadTimeObservation[] } {
+  if (request.sentRevision === undefined) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'received (it was never sent)');
+  const lines = request.lines.map((l) => ({ ...l }));
+  const orderedOn = (request.sentAt ?? request.createdAt).slice(0, 10);
+  const observations: LeadTimeObservation[] = [];
+  receipt.lines.forEach((r, i) => {
+    const line = lines.find((l) => l.sku === r.sku);
+    if (!line) throw new AckInvalidError(`lines[${i}].sku: request ${request.idempotencyKey} has no line for ${r.sku}`, `lines[${i}].sku`);
+    const firstReceipt = line.status !== 'received';
+    line.receivedQty += r.qty;
+    if (!firstReceipt) return;
+    Object.assign(line, { status: 'received', receivedAt: receipt.receivedOn });
+    const confirmedQty = line.confirmedQty ?? line.qty;
+    observations.push({
+      supplierId: request.supplierId, sku: line.sku, locationId: request.locationId, requestKey: request.idempotencyKey,
+      orderedOn, receivedOn: receipt.receivedOn, leadTimeDays: daysBetween(orderedOn, receipt.receivedOn),
+      ...(line.promisedDate ? { promisedDate: line.promisedDate, onTime: receipt.receivedOn <= line.promisedDate } : {}),
+      confirmedQty, receivedQty: line.receivedQty,
+    });
+  });
+  const next = { ...request, lines, updatedAt: at.toISOString() };
+  return { request: { ...next, state: settle(next, lines) }, observations };
+}
+
+/** The `ref` of the inbound line a request line puts on its position. */
+export const inboundRef = (requestKey: string, lineNo: number): string => `req:${requestKey}#${lineNo}`;
+
+/** The inbound each confirmed or shipped line contributes: what is still to come, at the promised date. */
+export function requestInbound(request: ReplenishmentRequest): Map<string, InboundLine[]> {
+  const bySku = new Map<string, InboundLine[]>(request.lines.map((l) => [l.sku, []]));
+  for (const line of request.lines) {
+    if (line.status !== 'confirmed' && line.status !== 'shipped') continue;
+    const expected = (line.shippedQty ?? line.confirmedQty ?? line.qty) - line.receivedQty;
+    if (expected <= 0 || !line.promisedDate) continue;
+    bySku.get(line.sku)?.push({ qty: expected, eta: line.promisedDate, orderedAt: (request.sentAt ?? request.createdAt).slice(0, 10), supplierId: request.supplierId, ref: inboundRef(request.idempotencyKey, line.lineNo) });
+  }
+  return bySku;
+}
+
+/** The InventoryStore source acknowledgements write inbound as; a source's write replaces only its own lines. */
+export const ACK_SOURCE = 'supplier-ack';
+
+/** The full 'supplier-ack' inbound list of a position with this request's lines replaced (other requests' lines kept, matched by ref). */
+export function mergeInbound(current: readonly InboundLine[], requestKey: string, lines: readonly InboundLine[]): InboundLine[] {
+  const prefix = `req:${requestKey}#`;
+  return [...current.filter((l) => l.source === ACK_SOURCE && !l.ref?.startsWith(prefix)).map(({ source: _source, ...l }) => l), ...lines];
+}
+
+/** Position records for InventoryStore.upsertPositions, given each sku's current inbound at the request's location. */
+export function inboundRecords(request: ReplenishmentRequest, currentInbound: (sku: string) => readonly InboundLine[]): PositionRecord[] {
+  return [...requestInbound(request)].map(([sku, lines]) => ({
+    sku, locationId: request.locationId, inbound: mergeInbound(currentInbound(sku), request.idempotencyKey, lines),
+  }));
+}

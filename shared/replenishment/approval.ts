@@ -1,0 +1,83 @@
+// Approval policy: small routine requests go out at once; larger ones wait for a buyer's approve/change/cancel.
+import type { ApprovalPolicy } from './config.js';
+import type { ReplenishmentRequest, RequestLine } from './request.js';
+import { requestTotal, roundMoney, roundToPack } from './request.js';
+import { RequestLineUnknownError, RequestStateInvalidError } from './errors.js';
+
+export interface ApprovalState {
+  required: boolean;
+  /** Why approval is or is not needed, in words a buyer reads. */
+  reason: string;
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+export function evaluateApproval(supplierId: string, lines: readonly Pick<RequestLine, 'amount' | 'category' | 'status'>[], policy: ApprovalPolicy): ApprovalState {
+  const live = lines.filter((l) => l.status !== 'cancelled');
+  const total = roundMoney(live.reduce((s, l) => s + l.amount, 0));
+  const threshold = policy.bySupplier[supplierId] ?? policy.autoApproveBelow;
+  if (total >= threshold) {
+    return { required: true, reason: `total ${total} is not below the auto-approve limit ${threshold} for supplier ${supplierId}` };
+  }
+  const byCategory = new Map<string, number>();
+  for (const l of live) if (l.category !== undefined) byCategory.set(l.category, (byCategory.get(l.category) ?? 0) + l.amount);
+  for (const [category, subtotal] of [...byCategory].sort(([a], [b]) => a.localeCompare(b))) {
+    const limit = policy.byCategory[category];
+    if (limit !== undefined && roundMoney(subtotal) >= limit) {
+      return { required: true, reason: `category ${category} subtotal ${roundMoney(subtotal)} is not below its auto-approve limit ${limit}` };
+    }
+  }
+  return { required: false, reason: `total ${total} is below the auto-approve limit ${threshold}` };
+}
+
+export type ApprovalDecision =
+  | { action: 'approve'; by: string; changes?: { sku: string; qty: number }[] }
+  | { action: 'cancel'; by: string; reason?: string };
+
+/** A buyer's decision on a request waiting for approval; changed quantities are rounded to pack/MOQ like the engine's. */
+export function decideApproval(request: ReplenishmentRequest, decision: ApprovalDecision, at: Date,
+  packRules: ReadonlyMap<string, { packSize?: number; moq?: number }> = new Map()): ReplenishmentRequest {
+  if (request.state !== 'pending_approval') throw new RequestStateInvalidError(request.idempotencyKey, request.state, decision.action === 'approve' ? 'approved' : 'cancelled');
+  const decided = { decidedBy: decision.by, decidedAt: at.toISOString() };
+  if (decision.action === 'cancel') {
+    return { ...request, state: 'cancelled', lines: request.lines.map((l) => ({ ...l, status: 'cancelled' })), total: 0,
+      approval: { ...request.approval, ...decided, reason: decision.reason ?? `cancelled by ${decision.by}` }, updatedAt: at.toISOString() };
+  }
+  const lines = request.lines.map((l) => ({ ...l }));
+  for (const change of decision.changes ?? []) {
+    const line = lines.find((l) => l.sku === change.sku);
+    if (!line) throw new RequestLineUnknownError(request.idempotencyKey, change.sku);
+    line.qty = roundToPack(change.qty, packRules.get(change.sku) ?? {});
+    line.amount = roundMoney(line.qty * line.unitCost);
+    if (line.qty === 0) line.status = 'cancelled';
+  }
+  return { ...request, lines, total: requestTotal(lines), state: 'approved', approval: { ...request.approval, ...decided }, updatedAt: at.toISOString() };
+}
+
+/**
+ * The task a buyer gets for a request above the limit. Published as detail-type `ReplenishmentApprovalRequested`;
+ * `labels` are what alert routes match on (supplier, location, category).
+ */
+export interface ApprovalTask {
+  idempotencyKey: string;
+  revision: number;
+  supplierId: string;
+  locationId: string;
+  total: number;
+  currency: string;
+  reason: string;
+  lines: { sku: string; qty: number; needBy: string; amount: number; category?: string }[];
+  labels: { supplier: string; location: string; category: string[] };
+  requestedAt: string;
+}
+
+export function approvalTask(request: ReplenishmentRequest, at: Date): ApprovalTask {
+  const lines = request.lines.filter((l) => l.status !== 'cancelled');
+  return {
+    idempotencyKey: request.idempotencyKey, revision: request.revision, supplierId: request.supplierId, locationId: request.locationId,
+    total: request.total, currency: request.currency, reason: request.approval.reason,
+    lines: lines.map((l) => ({ sku: l.sku, qty: l.qty, needBy: l.needBy, amount: l.amount, ...(l.category ? { category: l.category } : {}) })),
+    labels: { supplier: request.supplierId, location: request.locationId, category: [...new Set(lines.flatMap((l) => (l.category ? [l.category] : [])))].sort() },
+    requestedAt: at.toISOString(),
+  };
+}

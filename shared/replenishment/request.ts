@@ -1,0 +1,191 @@
+// Replenishment requests: the engine's `replenish` decisions consolidated per supplier × ship-to location × order day.
+import type { Item } from '../model.js';
+import type { ReplenishSuggestion } from '../engine/snapshot.js';
+import type { ApprovalPolicy } from './config.js';
+import { evaluateApproval, type ApprovalState } from './approval.js';
+
+export const REQUEST_STATES = ['pending_approval', 'approved', 'sent', 'acknowledged', 'rejected', 'closed', 'cancelled'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const LINE_STATES = ['open', 'confirmed', 'rejected', 'shipped', 'received', 'replanned', 'cancelled'] as const;
+export type LineState = (typeof LINE_STATES)[number];
+
+export interface RequestLine {
+  lineNo: number;
+  sku: string;
+  /** Ordered quantity, rounded to pack size and MOQ. */
+  qty: number;
+  needBy: string;
+  unitCost: number;
+  amount: number;
+  category?: string;
+  status: LineState;
+  confirmedQty?: number;
+  promisedDate?: string;
+  shippedQty?: number;
+  receivedQty: number;
+  receivedAt?: string;
+  /** Key of the backup request this line's shortfall moved to. */
+  replannedTo?: string;
+}
+
+export interface ReplenishmentRequest {
+  /** supplier|location|orderDay: one request per supplier, ship-to location and order day. */
+  idempotencyKey: string;
+  supplierId: string;
+  locationId: string;
+  orderDay: string;
+  currency: string;
+  state: RequestState;
+  /** Bumped on every amendment; the supplier sees it as a change order. */
+  revision: number;
+  /** The revision the supplier last received. */
+  sentRevision?: number;
+  lines: RequestLine[];
+  total: number;
+  approval: ApprovalState;
+  createdAt: string;
+  updatedAt: string;
+  sentAt?: string;
+  ackDueAt?: string;
+  ackedAt?: string;
+  /** Set when the SLA sweep has escalated a missing acknowledgement. */
+  escalatedAt?: string;
+  /** Key of the request whose shortfall this one covers (backup supplier). */
+  replannedFrom?: string;
+  /** Optimistic-lock version, bumped by every stored write. */
+  version: number;
+}
+
+export interface DraftLine { sku: string; qty: number; needBy: string; unitCost: number; category?: string }
+export interface RequestDraft { idempotencyKey: string; supplierId: string; locationId: string; orderDay: string; lines: DraftLine[]; replannedFrom?: string }
+
+/** What consolidation needs from a Decision: the engine's output carries more, this is all it reads. */
+export interface ReplenishDecision { sku: string; location: string; replenish: ReplenishSuggestion | null }
+
+export interface SkippedDecision { sku: string; location: string; reason: string }
+
+export const requestKey = (supplierId: string, locationId: string, orderDay: string): string => `${supplierId}|${locationId}|${orderDay}`;
+
+export const roundMoney = (value: number): number => Math.round(value * 100) / 100;
+
+/** Raises qty to the MOQ, then up to a whole number of packs (a pack is the smallest unit a supplier ships). */
+export function roundToPack(qty: number, item: Pick<Item, 'packSize' | 'moq'>): number {
+  if (qty <= 0) return 0;
+  const atLeastMoq = Math.max(qty, item.moq ?? 0);
+  const pack = item.packSize ?? 1;
+  // Tolerance keeps 12.000000001 packs from becoming 13 after float arithmetic upstream.
+  return Math.ceil(atLeastMoq / pack - 1e-9) * pack;
+}
+
+/**
+ * Groups the day's decisions into request drafts. Two decisions for the same sku × location are summed
+ * (a re-run of the engine is handled by amend, not here). Decisions that cannot be ordered are returned with a reason.
+ */
+export function consolidate(decisions: readonly ReplenishDecision[], items: ReadonlyMap<string, Item>, orderDay: string):
+  { drafts: RequestDraft[]; skipped: SkippedDecision[] } {
+  const drafts = new Map<string, RequestDraft>();
+  const skipped: SkippedDecision[] = [];
+  for (const decision of decisions) {
+    const suggestion = decision.replenish;
+    if (!suggestion) continue;
+    const item = items.get(decision.sku);
+    if (!item) {
+      skipped.push({ sku: decision.sku, location: decision.location, reason: `item "${decision.sku}" is not in the item master; load it before ordering` });
+      continue;
+    }
+    if (!(suggestion.qty > 0)) {
+      skipped.push({ sku: decision.sku, location: decision.location, reason: `suggested quantity ${suggestion.qty} is not positive` });
+      continue;
+    }
+    const key = requestKey(suggestion.supplierId, decision.location, orderDay);
+    const draft = drafts.get(key) ?? { idempotencyKey: key, supplierId: suggestion.supplierId, locationId: decision.location, orderDay, lines: [] };
+    drafts.set(key, draft);
+    const existing = draft.lines.find((l) => l.sku === decision.sku);
+    if (existing) {
+      existing.qty += suggestion.qty;
+      if (suggestion.needBy < existing.needBy) existing.needBy = suggestion.needBy;
+    } else {
+      draft.lines.push({ sku: decision.sku, qty: suggestion.qty, needBy: suggestion.needBy, unitCost: item.unitCost, ...(item.category ? { category: item.category } : {}) });
+    }
+  }
+  for (const draft of drafts.values()) {
+    for (const line of draft.lines) line.qty = roundToPack(line.qty, items.get(line.sku) ?? {});
+    draft.lines.sort((a, b) => a.sku.localeCompare(b.sku));
+  }
+  return { drafts: [...drafts.values()].sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey)), skipped };
+}
+
+const toLine = (draft: DraftLine, lineNo: number): RequestLine => ({
+  lineNo, sku: draft.sku, qty: draft.qty, needBy: draft.needBy, unitCost: draft.unitCost,
+  amount: roundMoney(draft.qty * draft.unitCost), status: 'open', receivedQty: 0,
+  ...(draft.category ? { category: draft.category } : {}),
+});
+
+export const requestTotal = (lines: readonly RequestLine[]): number =>
+  roundMoney(lines.filter((l) => l.status !== 'cancelled').reduce((sum, l) => sum + l.amount, 0));
+
+export interface RequestContext { currency: string; approval: ApprovalPolicy; at: Date }
+
+/** A new request from a draft, approved at once when the approval policy allows it. */
+export function newRequest(draft: RequestDraft, ctx: RequestContext): ReplenishmentRequest {
+  const lines = draft.lines.map((l, i) => toLine(l, i + 1));
+  const at = ctx.at.toISOString();
+  const approval = evaluateApproval(draft.supplierId, lines, ctx.approval);
+  return {
+    idempotencyKey: draft.idempotencyKey, supplierId: draft.supplierId, locationId: draft.locationId, orderDay: draft.orderDay,
+    currency: ctx.currency, state: approval.required ? 'pending_approval' : 'approved', revision: 1, lines,
+    total: requestTotal(lines), approval, createdAt: at, updatedAt: at, version: 0,
+    ...(draft.replannedFrom ? { replannedFrom: draft.replannedFrom } : {}),
+  };
+}
+
+/**
+ * Folds a later evaluation of the same day into the existing request instead of creating a second one.
+ * Unsent lines take the newer quantity; lines the supplier already has stay as they are (no double order);
+ * new skus are added as a new revision. Returns the request unchanged when there is nothing to amend.
+ */
+export function amendRequest(existing: ReplenishmentRequest, draft: RequestDraft, ctx: RequestContext): { request: ReplenishmentRequest; amended: boolean } {
+  if (existing.state === 'rejected' || existing.state === 'closed' || existing.state === 'cancelled') return { request: existing, amended: false };
+  const sent = existing.sentRevision !== undefined;
+  const lines = existing.lines.map((l) => ({ ...l }));
+  let amended = false;
+  for (const d of draft.lines) {
+    const line = lines.find((l) => l.sku === d.sku);
+    if (!line) {
+      lines.push(toLine(d, lines.reduce((max, l) => Math.max(max, l.lineNo), 0) + 1));
+      amended = true;
+    } else if (!sent && (line.qty !== d.qty || line.needBy !== d.needBy)) {
+      Object.assign(line, { qty: d.qty, needBy: d.needBy, unitCost: d.unitCost, amount: roundMoney(d.qty * d.unitCost) });
+      amended = true;
+    }
+  }
+  if (!amended) return { request: existing, amended: false };
+  const approval = evaluateApproval(existing.supplierId, lines, ctx.approval);
+  return {
+    amended: true,
+    request: {
+      ...existing, lines, total: requestTotal(lines), revision: existing.revision + 1, approval,
+      state: approval.required ? 'pending_approval' : 'approved', updatedAt: ctx.at.toISOString(),
+    },
+  };
+}
+
+/** The ReplenishmentRequested event detail (events/ catalog shape). */
+export interface ReplenishmentRequestedDetail {
+  idempotencyKey: string;
+  supplierId: string;
+  locationId: string;
+  revision: number;
+  lines: { sku: string; qty: number; needBy: string; unitCost?: number }[];
+  requestedAt: string;
+}
+
+export function toRequestedDetail(request: ReplenishmentRequest, at: Date): ReplenishmentRequestedDetail {
+  return {
+    idempotencyKey: request.idempotencyKey, supplierId: request.supplierId, locationId: request.locationId, revision: request.revision,
+    lines: request.lines.filter((l) => l.status === 'open' || l.status === 'confirmed')
+      .map((l) => ({ sku: l.sku, qty: l.qty, needBy: l.needBy, unitCost: l.unitCost })),
+    requestedAt: at.toISOString(),
+  };
+}

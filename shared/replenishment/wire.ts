@@ -1,0 +1,81 @@
+// The canonical JSON wire formats suppliers see: the order we send, the acknowledgement and ship notice they send back.
+import { z } from 'zod';
+import { isoDate, isoDateTime } from '../model.js';
+
+/** Quantities and prices travel as decimal strings (no float noise); inbound also accepts JSON numbers. */
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal string like "10" or "4.50"');
+const quantity = z.union([z.number().finite().nonnegative(), decimalString.transform(Number)]);
+
+export const ORDER_SCHEMA_ID = 'stocksentry.replenishment-request/v1';
+
+export const canonicalOrder = z.object({
+  schema: z.literal(ORDER_SCHEMA_ID),
+  /** The request's idempotency key: supplier|location|orderDay. Quote it in every acknowledgement. */
+  poNumber: z.string().min(1),
+  /** 1 for the first send; higher numbers replace the earlier revision (change order). */
+  revision: z.number().int().positive(),
+  type: z.enum(['new', 'update']),
+  issueDate: isoDate,
+  issuedAt: isoDateTime,
+  buyerId: z.string().min(1),
+  supplierId: z.string().min(1),
+  shipTo: z.object({ locationId: z.string().min(1) }),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  total: decimalString,
+  lines: z.array(z.object({
+    lineNo: z.number().int().positive(),
+    sku: z.string().min(1),
+    supplierSku: z.string().min(1).optional(),
+    qty: decimalString,
+    uom: z.string().min(1),
+    unitPrice: decimalString,
+    requestedDate: isoDate,
+  })).min(1),
+});
+export type CanonicalOrder = z.infer<typeof canonicalOrder>;
+
+const lineAck = z.object({
+  lineNo: z.number().int().positive(),
+  status: z.enum(['accepted', 'changed', 'rejected']),
+  confirmedQty: quantity.optional(),
+  promisedDate: isoDate.optional(),
+}).superRefine((l, ctx) => {
+  if (l.status === 'changed' && l.confirmedQty === undefined) ctx.addIssue({ code: 'custom', path: ['confirmedQty'], message: 'a changed line needs confirmedQty' });
+});
+
+/** Supplier → hub: accept, partial accept (confirmed qty per line) or reject, with the promised delivery date. */
+export const supplierAck = z.object({
+  type: z.literal('ack'),
+  /** Unique per message; a repeated id is rejected as a replay. */
+  messageId: z.string().min(8).max(128),
+  poNumber: z.string().min(1),
+  revision: z.number().int().positive().optional(),
+  status: z.enum(['accepted', 'changed', 'rejected']),
+  promisedDate: isoDate.optional(),
+  reason: z.string().max(500).optional(),
+  lines: z.array(lineAck).default([]),
+});
+export type SupplierAck = z.infer<typeof supplierAck>;
+
+/** Supplier → hub: goods shipped, with the expected delivery date (the new ETA). */
+export const shipNotice = z.object({
+  type: z.literal('shipNotice'),
+  messageId: z.string().min(8).max(128),
+  poNumber: z.string().min(1),
+  shipDate: isoDate,
+  deliveryDate: isoDate,
+  lines: z.array(z.object({ lineNo: z.number().int().positive(), qty: quantity })).min(1),
+});
+export type ShipNotice = z.infer<typeof shipNotice>;
+
+export const supplierMessage = z.discriminatedUnion('type', [supplierAck, shipNotice]);
+export type SupplierMessage = z.infer<typeof supplierMessage>;
+
+/** Warehouse → hub (ERP connector or API): goods received against a request. */
+export const goodsReceipt = z.object({
+  receiptId: z.string().min(1),
+  poNumber: z.string().min(1),
+  receivedOn: isoDate,
+  lines: z.array(z.object({ sku: z.string().min(1), qty: quantity })).min(1),
+});
+export type GoodsReceipt = z.infer<typeof goodsReceipt>;
