@@ -1,6 +1,6 @@
 // Distribution helpers for safety stock: the normal quantile and a count-demand quantile.
 
-/** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9 after one Halley step is not needed here). */
+/** Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;

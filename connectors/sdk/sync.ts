@@ -1,0 +1,269 @@
+// runSync: one connector run. Reads each stream from its cursor, validates into the canonical model, writes diffs, checkpoints.
+import { z } from 'zod';
+import { formatPath, type ConnectorConfig } from '../../shared/config.js';
+import { positionKey, type PositionRecord } from '../../shared/model.js';
+import type { Clock, InventoryStore, QuarantineEntry } from '../../shared/ports.js';
+import { baseOptions, parseCursor, type Connector, type ConnectorContext, type StreamName } from './contract.js';
+import type { CredentialResolver } from './credentials.js';
+import { HttpClient, type HttpClientOptions } from './http.js';
+import { validateRecord, type StreamRecord } from './records.js';
+
+export interface StreamReport {
+  name: StreamName;
+  /** Records the source yielded (valid or not). */
+  read: number;
+  /** Records whose stored state changed. */
+  written: number;
+  /** Valid records identical to what was stored: nothing written. */
+  unchanged: number;
+  quarantined: number;
+  /** Position writes lost to a concurrent writer after one retry. */
+  conflicts: number;
+  checkpoints: number;
+  /** True when this run read the stream from the start (initial or full sync). */
+  fromStart: boolean;
+}
+
+export interface SyncReport {
+  connector: string;
+  type: string;
+  /** A full reconcile: every stream read from the start and vanished positions marked. */
+  full: boolean;
+  streams: StreamReport[];
+  /** Positions of this source marked vanished by the full reconcile. */
+  vanished: number;
+  requests: number;
+  throttled: number;
+  retries: number;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface RunSyncOptions {
+  config: ConnectorConfig;
+  store: InventoryStore;
+  clock: Clock;
+  /** Resolves config.credentials; required when the config names credentials. */
+  credentials?: CredentialResolver;
+  /** Force a full reconcile now. */
+  full?: boolean;
+  /** The connector implementation; defaults to the registry's for config.type. */
+  connector?: Connector<any>;
+  /** Overrides for the HTTP client (tests inject `sleep`, `fetch`). */
+  http?: Partial<HttpClientOptions>;
+  /** Sync only these streams. */
+  streams?: StreamName[];
+  /** Records per store call. */
+  batchSize?: number;
+  /** Called after each checkpoint is stored (tests throw here to simulate a crash). */
+  onCheckpoint?: (stream: StreamName, cursor: string) => void | Promise<void>;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export class ConnectorOptionsError extends Error {
+  readonly code = 'CONNECTOR_OPTIONS_INVALID';
+  constructor(readonly connector: string, readonly issues: { path: string; message: string }[]) {
+    super(`Connector "${connector}" has invalid options:\n${issues.map((i) => `  - options.${i.path || '(root)'}: ${i.message}`).join('\n')}\nFix connectors[name=${connector}].options in hub.config.`);
+    this.name = 'ConnectorOptionsError';
+  }
+}
+
+export class ConnectorCredentialsError extends Error {
+  readonly code = 'CONNECTOR_CREDENTIALS_MISSING';
+  constructor(readonly connector: string) {
+    super(`Connector "${connector}" names credentials but no credential resolver was given to runSync.`);
+    this.name = 'ConnectorCredentialsError';
+  }
+}
+
+/** Cursor stream that counts completed runs, so every Nth run is a full reconcile. */
+export const RUNS_CURSOR = '_runs';
+const runsState = z.object({ completed: z.number().int().nonnegative() });
+
+/** Streams that others depend on go first: locations and items before the positions that reference them. */
+const STREAM_ORDER: StreamName[] = ['locations', 'items', 'suppliers', 'positions', 'purchaseOrders', 'sales'];
+
+/** Parses config.options with the connector's spec, or throws a ConnectorOptionsError naming each wrong field. */
+export function parseOptions<O>(connector: Connector<any>, config: ConnectorConfig): O {
+  const parsed = connector.spec.safeParse(config.options);
+  if (!parsed.success) {
+    throw new ConnectorOptionsError(config.name, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  }
+  return parsed.data as O;
+}
+
+/** Builds the context a connector runs in (used by runSync and `check`). */
+export async function connectorContext<O>(connector: Connector<any>, opts: Pick<RunSyncOptions, 'config' | 'clock' | 'credentials' | 'http'>, full = false): Promise<ConnectorContext<O>> {
+  const options = parseOptions<O>(connector, opts.config);
+  let credential: string | undefined;
+  if (opts.config.credentials) {
+    if (!opts.credentials) throw new ConnectorCredentialsError(opts.config.name);
+    credential = await opts.credentials(opts.config.credentials);
+  }
+  const base = { config: opts.config, options, endpoint: opts.config.endpoint.replace(/\/+$/, ''), credential, clock: opts.clock, full };
+  const http = new HttpClient({ ...connector.http?.(base), ...opts.http });
+  return { ...base, http };
+}
+
+async function resolveConnector(opts: RunSyncOptions): Promise<Connector<any>> {
+  if (opts.connector) return opts.connector;
+  const { connectorFor } = await import('../registry.js');
+  return connectorFor(opts.config.type);
+}
+
+/** Runs `check` with the config's options and credentials; a thrown error becomes a failed check with its message. */
+export async function checkConnector(opts: Pick<RunSyncOptions, 'config' | 'clock' | 'credentials' | 'http' | 'connector'>): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const connector = await resolveConnector(opts as RunSyncOptions);
+    const ctx = await connectorContext(connector, opts);
+    return await connector.check(ctx);
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
+  const started = opts.clock.now();
+  const t0 = performance.now();
+  const { config, store } = opts;
+  const connector = await resolveConnector(opts);
+  const runs = parseCursor(runsState, await store.getCursor(config.name, RUNS_CURSOR)) ?? { completed: 0 };
+  const full = opts.full === true || (runs.completed > 0 && (runs.completed + 1) % config.fullReconcileEvery === 0);
+  const ctx = await connectorContext<z.infer<typeof baseOptions>>(connector, opts, full);
+  const precision = ctx.options.precision ?? 6;
+  const wanted = new Set(opts.streams ?? ctx.options.streams ?? STREAM_ORDER);
+  const streams = connector.discover(ctx.options)
+    .filter((s) => wanted.has(s.name))
+    .sort((a, b) => STREAM_ORDER.indexOf(a.name) - STREAM_ORDER.indexOf(b.name));
+  const batchSize = opts.batchSize ?? 500;
+  const log = opts.log ?? (() => {});
+
+  const reports: StreamReport[] = [];
+  /** Positions this run saw from the source, for the full reconcile. */
+  const seenPositions = new Set<string>();
+  let allPositionStreamsFromStart = true;
+
+  for (const stream of streams) {
+    // An empty cursor marks a snapshot stream that finished: the next run starts over.
+    const stored = full ? undefined : (await store.getCursor(config.name, stream.name)) || undefined;
+    const fromStart = stored === undefined;
+    const report: StreamReport = { name: stream.name, read: 0, written: 0, unchanged: 0, quarantined: 0, conflicts: 0, checkpoints: 0, fromStart };
+    const seen = new Set<string>();
+    let batch = new Map<string, unknown>();
+    let rejects: QuarantineEntry[] = [];
+
+    const flush = async (): Promise<void> => {
+      const at = opts.clock.now();
+      if (rejects.length > 0) {
+        await store.quarantine(rejects, at);
+        rejects = [];
+      }
+      if (batch.size === 0) return;
+      const records = [...batch.values()];
+      batch = new Map();
+      const counted = await write(store, config.name, stream.name, records, at);
+      report.written += counted.written;
+      report.unchanged += counted.unchanged;
+      report.conflicts += counted.conflicts;
+    };
+
+    const streamCtx = { ...ctx, full: ctx.full || fromStart };
+    for await (const message of connector.read(stream.name, stored, streamCtx)) {
+      if (message.type === 'checkpoint') {
+        await flush();
+        await store.putCursor(config.name, stream.name, message.cursor, opts.clock.now());
+        report.checkpoints++;
+        await opts.onCheckpoint?.(stream.name, message.cursor);
+        continue;
+      }
+      report.read++;
+      const result = message.type === 'record' ? validateRecord(stream.name, message.record, precision) : { ok: false as const, reason: message.reason };
+      if (!result.ok) {
+        report.quarantined++;
+        rejects.push({ connector: config.name, stream: stream.name, reason: result.reason, raw: message.type === 'record' ? (message.raw ?? message.record) : message.raw });
+        continue;
+      }
+      const key = recordKey(stream.name, result.record);
+      if (stream.name === 'positions' || stream.name === 'purchaseOrders') seen.add(key);
+      if (stream.name === 'purchaseOrders') {
+        for (const line of (result.record as StreamRecord<'purchaseOrders'>).inbound) line.source = config.name;
+      }
+      // A later record for the same key in one batch supersedes the earlier one (overlapping pages).
+      batch.delete(key);
+      batch.set(key, result.record);
+      if (batch.size >= batchSize || rejects.length >= batchSize) await flush();
+    }
+    await flush();
+
+    if (stream.name === 'positions' || stream.name === 'purchaseOrders') {
+      for (const key of seen) seenPositions.add(key);
+      if (!fromStart) allPositionStreamsFromStart = false;
+    }
+    if (stream.snapshot) {
+      if (fromStart) report.written += await clearUnreported(store, config.name, seen, opts.clock.now());
+      await store.putCursor(config.name, stream.name, '', opts.clock.now());
+    }
+    log({ msg: 'stream synced', connector: config.name, ...report });
+    reports.push(report);
+  }
+
+  let vanished = 0;
+  if (full && allPositionStreamsFromStart && streams.some((s) => s.name === 'positions')) {
+    vanished = await store.markVanished(config.name, seenPositions, opts.clock.now());
+  }
+  await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed + 1 }), opts.clock.now());
+
+  const report: SyncReport = {
+    connector: config.name,
+    type: config.type,
+    full,
+    streams: reports,
+    vanished,
+    requests: ctx.http.stats.requests,
+    throttled: ctx.http.stats.throttled,
+    retries: ctx.http.stats.retries,
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+  };
+  log({ msg: 'sync finished', connector: config.name, full, vanished, requests: report.requests, throttled: report.throttled, durationMs: report.durationMs });
+  return report;
+}
+
+function recordKey(stream: StreamName, record: unknown): string {
+  const r = record as Record<string, string>;
+  switch (stream) {
+    case 'positions':
+    case 'purchaseOrders':
+      return positionKey(r.sku!, r.locationId!);
+    case 'sales':
+      return `${positionKey(r.sku!, r.locationId!)}#${r.day}`;
+    case 'items':
+      return r.sku!;
+    case 'locations':
+    case 'suppliers':
+      return r.id!;
+  }
+}
+
+async function write(store: InventoryStore, source: string, stream: StreamName, records: unknown[], at: Date): Promise<{ written: number; unchanged: number; conflicts: number }> {
+  if (stream === 'positions' || stream === 'purchaseOrders') {
+    return store.upsertPositions(source, records as PositionRecord[], at);
+  }
+  const written = await (stream === 'sales' ? store.recordSales(records as StreamRecord<'sales'>[])
+    : stream === 'items' ? store.putItems(records as StreamRecord<'items'>[])
+      : stream === 'locations' ? store.putLocations(records as StreamRecord<'locations'>[])
+        : store.putSuppliers(records as StreamRecord<'suppliers'>[]));
+  return { written, unchanged: records.length - written, conflicts: 0 };
+}
+
+/** After a complete snapshot read, positions whose inbound from this source was not reported get an empty list. */
+async function clearUnreported(store: InventoryStore, source: string, seen: ReadonlySet<string>, at: Date): Promise<number> {
+  const stale: PositionRecord[] = [];
+  for await (const p of store.listPositions()) {
+    if (!seen.has(positionKey(p.sku, p.locationId)) && p.inbound.some((l) => l.source === source)) {
+      stale.push({ sku: p.sku, locationId: p.locationId, inbound: [] });
+    }
+  }
+  if (stale.length === 0) return 0;
+  return (await store.upsertPositions(source, stale, at)).written;
+}
