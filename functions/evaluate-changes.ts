@@ -2,6 +2,7 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -30,7 +31,7 @@ export function createEvaluateChangesHandler(services: () => Promise<HubServices
       metrics.addMetric('PositionsEvaluated', 'Count', report.evaluated.length);
       for (const e of report.evaluated) for (const f of e.decision.alerts) logger.debug('finding', { sku: e.position.sku, location: e.position.locationId, type: f.type, severity: f.severity });
     }, processor);
-  }).use(injectLambdaContext(logger));
+  }).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }
 
 export const handler = createEvaluateChangesHandler(awsServices);

@@ -1,1 +1,37 @@
-export const handler = async () => { throw new Error('not wired'); };
+// Scheduled sweep: re-evaluates every position (forecasts move with time even when quantities don't:
+// ageing, expiry, dead stock, projected stockouts), in pages so memory stays flat.
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { evaluatePositions } from '../shared/evaluation/pipeline.js';
+import { logger, metrics } from './observability.js';
+import { awsServices, type HubServices } from './services.js';
+
+const PAGE = 200;
+
+export interface SweepReport { evaluated: number; skipped: number; findings: number }
+
+export function createEvaluateSweepHandler(services: () => Promise<HubServices>) {
+  return middy(async (): Promise<SweepReport> => {
+    const deps = await services();
+    const report: SweepReport = { evaluated: 0, skipped: 0, findings: 0 };
+    let page: { sku: string; locationId: string }[] = [];
+    const flush = async () => {
+      const out = await evaluatePositions(page, deps.evaluation);
+      report.evaluated += out.evaluated.length;
+      report.skipped += out.skipped.length;
+      report.findings += out.evaluated.reduce((n, e) => n + e.decision.alerts.length, 0);
+      page = [];
+    };
+    for await (const p of deps.store.listPositions()) {
+      page.push({ sku: p.sku, locationId: p.locationId });
+      if (page.length >= PAGE) await flush();
+    }
+    if (page.length) await flush();
+    metrics.addMetric('PositionsEvaluated', 'Count', report.evaluated);
+    logger.info('sweep finished', { ...report });
+    return report;
+  }).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+export const handler = createEvaluateSweepHandler(awsServices);

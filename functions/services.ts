@@ -1,6 +1,8 @@
 // What handlers need, built once per Lambda container from the environment the stack sets
 // (the local runtime builds the same shape with local adapters).
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { envCredentials, secretsManagerCredentials, type CredentialResolver } from '../connectors/sdk/credentials.js';
 import { documentClient } from '../shared/adapters/dynamodb/client.js';
 import { DynamoInventoryStore } from '../shared/adapters/dynamodb/inventory-store.js';
 import { parseHubConfig, type HubConfig } from '../shared/config.js';
@@ -14,6 +16,8 @@ export interface HubServices {
   tableName: string;
   store: DynamoInventoryStore;
   evaluation: EvaluationPorts;
+  /** Resolves credential references: Secrets Manager on AWS, environment variables locally. */
+  credentials: CredentialResolver;
 }
 
 export class MissingEnvironmentError extends Error {
@@ -31,11 +35,12 @@ export const requireEnv = (name: string): string => {
 };
 
 /** Assembles services around a table; used by both the Lambda entry points and the local runtime. */
-export function hubServices(input: { config: HubConfig; doc: DynamoDBDocumentClient; tableName: string; clock?: Clock }): HubServices {
+export function hubServices(input: { config: HubConfig; doc: DynamoDBDocumentClient; tableName: string; clock?: Clock; credentials?: CredentialResolver }): HubServices {
   const clock = input.clock ?? systemClock;
   const store = new DynamoInventoryStore(input.doc, input.tableName);
   return {
     config: input.config, clock, doc: input.doc, tableName: input.tableName, store,
+    credentials: input.credentials ?? envCredentials(),
     evaluation: { store, config: input.config, clock, sinks: [] },
   };
 }
@@ -48,6 +53,7 @@ export function awsServices(): Promise<HubServices> {
     config: parseHubConfig(JSON.parse(requireEnv('HUB_CONFIG')), 'HUB_CONFIG'),
     doc: documentClient(),
     tableName: requireEnv('TABLE_NAME'),
+    credentials: secretsManagerCredentials(new SecretsManagerClient({})),
   }));
   return cached;
 }

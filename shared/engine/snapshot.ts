@@ -37,6 +37,12 @@ export const positionSnapshot = z.object({
     maxQty: nonNegative.optional(),
     category: z.string().optional(),
   }),
+  /** Conservative prior for items with little history, e.g. the mean demand of category siblings (see categoryPriors). */
+  demandPrior: z.object({
+    forecastDaily: nonNegative,
+    sdDaily: nonNegative.optional(),
+    source: z.string().optional(),
+  }).optional(),
   supplier: z.object({
     id: z.string().min(1),
     leadTimeDays: z.number().positive(),

@@ -5,7 +5,7 @@ import type { GoodsReceipt, ShipNotice, SupplierAck } from './wire.js';
 import { daysBetween } from '../time.js';
 import { AckInvalidError, RequestStateInvalidError } from './errors.js';
 
-const ACKABLE = new Set(['sent', 'acknowledged']);
+const ACKABLE = new Set(['sent', 'acknowledged', 'approved']);
 const TERMINAL_LINE = new Set(['received', 'rejected', 'replanned', 'cancelled']);
 
 function lineByNo(request: ReplenishmentRequest, lines: RequestLine[], lineNo: number, field: string): RequestLine {
@@ -24,7 +24,7 @@ const settle = (request: ReplenishmentRequest, lines: RequestLine[]): Replenishm
  * the promised date falls back from line to header to the line's need-by date.
  */
 export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Date): ReplenishmentRequest {
-  if (!ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'acknowledged (it was not sent)');
+  if (request.sentRevision === undefined || !ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'acknowledged (it was not sent or is finished)');
   const lines = request.lines.map((l) => ({ ...l }));
   const listed = new Map(ack.lines.map((l, i) => [lineByNo(request, lines, l.lineNo, `lines[${i}].lineNo`).lineNo, l]));
   for (const line of lines) {
@@ -44,14 +44,14 @@ export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Da
 
 /** A ship notice moves the ETA to the delivery date and records what was shipped. */
 export function applyShipNotice(request: ReplenishmentRequest, notice: ShipNotice, at: Date): ReplenishmentRequest {
-  if (!ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'shipped (it was not sent)');
+  if (request.sentRevision === undefined || !ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'shipped (it was not sent or is finished)');
   const lines = request.lines.map((l) => ({ ...l }));
   notice.lines.forEach((n, i) => {
     const line = lineByNo(request, lines, n.lineNo, `lines[${i}].lineNo`);
     if (TERMINAL_LINE.has(line.status)) throw new AckInvalidError(`lines[${i}]: line ${n.lineNo} is ${line.status} and cannot be shipped`, `lines[${i}].lineNo`);
     Object.assign(line, { status: 'shipped', shippedQty: n.qty, promisedDate: notice.deliveryDate, confirmedQty: line.confirmedQty ?? line.qty });
   });
-  return { ...request, lines, state: 'acknowledged', ackedAt: request.ackedAt ?? at.toISOString(), updatedAt: at.toISOString() };
+  return { ...request, lines, state: request.state === 'sent' ? 'acknowledged' : request.state, ackedAt: request.ackedAt ?? at.toISOString(), updatedAt: at.toISOString() };
 }
 
 /** One receipt of a request line: the actual lead time and how it compares with what was promised. */

@@ -1,0 +1,68 @@
+// The operator's one page: stock health, alert flow, connector health, supplier responsiveness, plumbing.
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import type { DeadLetterQueue } from './dead-letter-queue.js';
+import type { HubFunction } from './hub-function.js';
+
+/** EMF namespace the handlers write to (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'StockSentry';
+
+export interface HubDashboardProps {
+  dashboardName: string;
+  /** The `service` dimension every hub metric carries (POWERTOOLS_SERVICE_NAME). */
+  service: string;
+  connectors: readonly string[];
+  functions: readonly HubFunction[];
+  deadLetterQueues: readonly DeadLetterQueue[];
+}
+
+export class HubDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: HubDashboardProps) {
+    super(scope, id);
+    const metric = (metricName: string, statistic: string, dims: Record<string, string> = {}, label?: string) => new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE, metricName, statistic, period: Duration.minutes(5), label,
+      dimensionsMap: { service: props.service, ...dims },
+    });
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8) => new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+    const perConnector = (metricName: string, statistic: string) =>
+      props.connectors.map((c) => metric(metricName, statistic, { connector: c }, c));
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.days(1),
+      widgets: [
+        [new cloudwatch.TextWidget({ markdown: '## Stock health', width: 24, height: 1 })],
+        [
+          graph('Positions at risk', [metric('PositionsAtRisk', cloudwatch.Stats.MAXIMUM)]),
+          graph('Stockouts', [metric('Stockouts', cloudwatch.Stats.MAXIMUM)]),
+          graph('Overstock value', [metric('OverstockValue', cloudwatch.Stats.MAXIMUM)]),
+        ],
+        [new cloudwatch.TextWidget({ markdown: '## Alert flow', width: 24, height: 1 })],
+        [graph('Alerts opened / acknowledged / escalated', [
+          metric('AlertsOpened', cloudwatch.Stats.SUM), metric('AlertsAcked', cloudwatch.Stats.SUM), metric('AlertsEscalated', cloudwatch.Stats.SUM),
+        ], 24)],
+        [new cloudwatch.TextWidget({ markdown: '## Connector health', width: 24, height: 1 })],
+        props.connectors.length > 0
+          ? [
+              graph('Records synced', perConnector('RecordsSynced', cloudwatch.Stats.SUM)),
+              graph('Records quarantined', perConnector('RecordsQuarantined', cloudwatch.Stats.SUM)),
+              graph('Sync lag (seconds)', perConnector('SyncLagSeconds', cloudwatch.Stats.MAXIMUM)),
+            ]
+          : [new cloudwatch.TextWidget({ markdown: 'No connectors in hub.config.', width: 24, height: 2 })],
+        [new cloudwatch.TextWidget({ markdown: '## Supplier responsiveness', width: 24, height: 1 })],
+        [graph('Replenishment requests sent / acknowledged', [
+          metric('RequestsSent', cloudwatch.Stats.SUM), metric('RequestsAcknowledged', cloudwatch.Stats.SUM),
+        ], 24)],
+        [new cloudwatch.TextWidget({ markdown: '## Plumbing', width: 24, height: 1 })],
+        [
+          graph('Function errors', props.functions.map((f) => f.fn.metricErrors({ label: f.node.id, period: Duration.minutes(5) })), 12),
+          graph('Dead-letter queue depth', props.deadLetterQueues.map((d) =>
+            d.queue.metricApproximateNumberOfMessagesVisible({ label: d.node.id, period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })), 12),
+        ],
+      ],
+    });
+  }
+}

@@ -1,0 +1,47 @@
+// One-click links: a compact, single-purpose, expiring token, HMAC-signed over {fingerprint, action, exp}.
+// 25 bytes (34 characters) so an SMS keeps room for the message.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const LINK_ACTIONS = ['ack', 'snooze', 'resolve'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+/** How long a one-click snooze lasts. */
+export const LINK_SNOOZE_MS = 24 * 3_600_000;
+
+const MAC_BYTES = 12;
+const PAYLOAD_BYTES = 13;
+
+export class AckTokenInvalidError extends Error {
+  constructor(readonly code: 'ACK_TOKEN_MALFORMED' | 'ACK_TOKEN_BAD_SIGNATURE' | 'ACK_TOKEN_EXPIRED', message: string) {
+    super(message);
+    this.name = 'AckTokenInvalidError';
+  }
+}
+
+const mac = (secret: string, payload: Buffer): Buffer =>
+  createHmac('sha256', secret).update('stocksentry-alert-link\u0000').update(payload).digest().subarray(0, MAC_BYTES);
+
+/** `fingerprint` is the 16-hex-digit alert fingerprint. */
+export function createAckToken(input: { fingerprint: string; action: LinkAction; expiresAt: Date }, secret: string): string {
+  if (!/^[0-9a-f]{16}$/.test(input.fingerprint)) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', `fingerprint must be 16 hex digits, got "${input.fingerprint}"`);
+  const payload = Buffer.alloc(PAYLOAD_BYTES);
+  payload.write(input.fingerprint, 0, 'hex');
+  payload.writeUInt8(LINK_ACTIONS.indexOf(input.action), 8);
+  payload.writeUInt32BE(Math.floor(input.expiresAt.getTime() / 1000), 9);
+  return Buffer.concat([payload, mac(secret, payload)]).toString('base64url');
+}
+
+/** Checks signature (against any of `secrets`, for rotation) and expiry; throws AckTokenInvalidError. */
+export function verifyAckToken(token: string, secrets: readonly string[], now: Date): { fingerprint: string; action: LinkAction; expiresAt: Date } {
+  const raw = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url') : Buffer.alloc(0);
+  if (raw.length !== PAYLOAD_BYTES + MAC_BYTES) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link is incomplete; open it from the message again or use the alerts list.');
+  const payload = raw.subarray(0, PAYLOAD_BYTES);
+  const given = raw.subarray(PAYLOAD_BYTES);
+  if (!secrets.some((s) => timingSafeEqual(mac(s, payload), given))) {
+    throw new AckTokenInvalidError('ACK_TOKEN_BAD_SIGNATURE', 'This link was not issued by this hub (or its key was rotated); use the alerts list instead.');
+  }
+  const action = LINK_ACTIONS[payload.readUInt8(8)];
+  if (!action) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link names an unknown action.');
+  const expiresAt = new Date(payload.readUInt32BE(9) * 1000);
+  if (expiresAt.getTime() <= now.getTime()) throw new AckTokenInvalidError('ACK_TOKEN_EXPIRED', `This link expired at ${expiresAt.toISOString()}; act on the alert from the alerts list.`);
+  return { fingerprint: payload.subarray(0, 8).toString('hex'), action, expiresAt };
+}

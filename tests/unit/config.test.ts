@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, parseHubConfig } from '../../shared/config.js';
+import { loadHubConfig } from '../../cli/config.js';
+
+const issuesOf = (input: unknown) => {
+  try {
+    parseHubConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  return [];
+};
+
+describe('hub config', () => {
+  it('fills defaults for an empty config', () => {
+    const config = parseHubConfig({});
+    expect(config.rules.serviceLevel).toBe(0.95);
+    expect(config.rules.reviewPeriodDays).toBe(7);
+    expect(config.connectors).toEqual([]);
+    expect(config.evaluation.sweepSchedule).toBe('cron(0 5 * * ? *)');
+  });
+
+  it('names the path of a wrong field and what was expected', () => {
+    const issues = issuesOf({ connectors: [{ name: 'shop', type: 'shopify', endpoint: 'https://x', schedule: 'every 5 minutes' }] });
+    expect(issues).toEqual([{ path: 'connectors[0].schedule', message: expect.stringContaining('expected rate(') }]);
+  });
+
+  it('rejects phone numbers that are not E.164 and http webhooks off localhost', () => {
+    const issues = issuesOf({ receivers: [{ name: 'ops', phones: ['0151 123'], webhooks: [{ url: 'http://example.com/hook' }] }] });
+    expect(issues.map((i) => i.path).sort()).toEqual(['receivers[0].phones[0]', 'receivers[0].webhooks[0].url']);
+    expect(issues.find((i) => i.path === 'receivers[0].phones[0]')?.message).toContain('E.164');
+  });
+
+  it('checks that routes name a receiver, connector names are unique and backup suppliers exist', () => {
+    const issues = issuesOf({
+      connectors: [{ name: 'a', type: 'csv', endpoint: '/tmp' }, { name: 'a', type: 'csv', endpoint: '/tmp' }],
+      receivers: [{ name: 'buyers' }],
+      routes: [{ receiver: 'ops' }],
+      suppliers: [{ id: 'sup-1', leadTimeDays: 5, backupSupplierId: 'sup-9' }],
+    });
+    expect(issues).toEqual(expect.arrayContaining([
+      { path: 'routes[0].receiver', message: 'no receiver named "ops" (known: buyers)' },
+      { path: 'connectors[1].name', message: 'duplicate connector name "a"' },
+      { path: 'suppliers[0].backupSupplierId', message: 'no supplier with id "sup-9"' },
+    ]));
+  });
+
+  it('stops with the file name and the field path when a config file is wrong', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    writeFileSync(path.join(dir, 'hub.config.json'), JSON.stringify({ rules: { serviceLevel: 1.5 } }));
+    await expect(loadHubConfig(undefined, dir)).rejects.toThrow(/hub\.config\.json:\n {2}- rules\.serviceLevel:/);
+    writeFileSync(path.join(dir, 'ok.config.ts'), "export default { name: 'acme', stage: 'prod' };\n");
+    expect((await loadHubConfig('ok.config.ts', dir)).stage).toBe('prod');
+  });
+});
