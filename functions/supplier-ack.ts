@@ -1,1 +1,178 @@
-export const handler = async () => { throw new Error('not wired'); };
+// Supplier API: acknowledgements (accept / partial / reject) and ship notices as JSON or cXML, plus goods receipts.
+// Every body is HMAC-signed by its sender, each message id is accepted once, and a refused message changes nothing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { formatPath } from '../shared/config.js';
+import { SIGNATURE_HEADER, verify } from '../shared/signing.js';
+import type { ReplenishmentRequest } from '../shared/replenishment/request.js';
+import type { InboundWriter } from '../shared/replenishment/ports.js';
+import { ReplenishmentError } from '../shared/replenishment/errors.js';
+import { receiveSupplierMessage, recordReceipt, type ReplenishmentDeps } from '../shared/replenishment/service.js';
+import { goodsReceipt, supplierMessage, type SupplierMessage } from '../shared/replenishment/wire.js';
+import { cxmlResponse, cxmlSender, cxmlToSupplierMessage, parseCxml } from '../connectors/outbound/cxml.js';
+import { replenishmentDepsFromEnv } from './send-replenishment.js';
+
+/** The parts of an API Gateway HTTP API (v2) event this handler reads; node:http adapters can build it in a few lines. */
+export interface AckApiEvent {
+  rawPath: string;
+  requestContext: { http: { method: string } };
+  headers: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+export interface AckApiResult { statusCode: number; headers: Record<string, string>; body: string }
+
+export interface AckApiDeps extends ReplenishmentDeps {
+  inventory: InboundWriter;
+  /** The shared secrets a sender signs with (two during a rotation); none means the sender is unknown. */
+  secretsFor: (senderId: string) => Promise<string[]>;
+  toleranceSeconds?: number;
+  maxBodyBytes?: number;
+}
+
+class HttpError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly location?: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const ROUTES: { pattern: RegExp; kind: 'ack' | 'shipNotice' | 'receipt' }[] = [
+  { pattern: /^\/suppliers\/([^/]+)\/acks\/?$/, kind: 'ack' },
+  { pattern: /^\/suppliers\/([^/]+)\/ship-notices\/?$/, kind: 'shipNotice' },
+  { pattern: /^\/receipts\/([^/]+)\/?$/, kind: 'receipt' },
+];
+
+const STATUS_OF: Record<string, number> = {
+  ACK_INVALID: 400, REQUEST_LINE_UNKNOWN: 400, ACK_SIGNATURE_INVALID: 401, SUPPLIER_UNKNOWN: 401,
+  REQUEST_NOT_FOUND: 404, ACK_REPLAYED: 409, REQUEST_STATE_INVALID: 409, REQUEST_CONFLICT: 503,
+};
+
+const header = (event: AckApiEvent, name: string): string | undefined =>
+  Object.entries(event.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+
+const summary = (request: ReplenishmentRequest) => ({
+  poNumber: request.idempotencyKey, state: request.state, revision: request.revision,
+  lines: request.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, qty: l.qty, status: l.status, confirmedQty: l.confirmedQty ?? null, promisedDate: l.promisedDate ?? null })),
+});
+
+function parseJson(body: string, contentType: string): unknown {
+  if (!/^application\/json\b/.test(contentType)) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `content-type "${contentType}" is not supported; send application/json or text/xml (cXML)`);
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    throw new HttpError(400, 'ACK_INVALID', `body: not valid JSON (${(error as Error).message})`, 'body');
+  }
+}
+
+async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: ReplenishmentRequest; kind: string }> {
+  const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(event.rawPath) })).find((r) => r.match);
+  if (!route?.match) throw new HttpError(404, 'ROUTE_NOT_FOUND', `no route ${event.rawPath}; use /suppliers/{id}/acks, /suppliers/{id}/ship-notices or /receipts/{source}`);
+  if (event.requestContext.http.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${event.requestContext.http.method} is not allowed; use POST`);
+  const senderId = decodeURIComponent(route.match[1] ?? '');
+  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
+  if (Buffer.byteLength(body) > (deps.maxBodyBytes ?? 256 * 1024)) throw new HttpError(413, 'BODY_TOO_LARGE', 'body is larger than 256 KiB; split the message');
+  const secrets = await deps.secretsFor(senderId);
+  // Unknown senders and bad signatures get the same answer, so ids cannot be probed.
+  const check = secrets.length ? verify(body, header(event, SIGNATURE_HEADER), secrets, deps.clock.now(), deps.toleranceSeconds) : { ok: false as const, reason: 'unknown sender or no credential configured' };
+  if (!check.ok) throw new HttpError(401, 'ACK_SIGNATURE_INVALID', `signature check failed for "${senderId}": ${check.reason}. Sign the raw body: ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`);
+
+  const contentType = (header(event, 'content-type') ?? '').toLowerCase();
+  const xml = /^(text|application)\/xml\b/.test(contentType);
+  if (route.kind === 'receipt') {
+    if (xml) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'goods receipts are JSON only');
+    const receipt = goodsReceipt.parse(parseJson(body, contentType));
+    return { request: await recordReceipt(deps, senderId, receipt, body), kind: 'receipt' };
+  }
+  const supplier = deps.suppliers.get(senderId);
+  if (!supplier) throw new HttpError(401, 'SUPPLIER_UNKNOWN', `"${senderId}" is not a configured supplier`);
+  let parsed: unknown;
+  if (xml) {
+    const root = parseCxml(body);
+    const sender = cxmlSender(root);
+    if (sender.identity !== (supplier.cxmlIdentity ?? supplier.id)) {
+      throw new HttpError(403, 'SENDER_MISMATCH', `Header/Sender/Credential/Identity "${sender.identity ?? ''}" is not supplier ${senderId}'s identity`, 'Header.Sender.Credential.Identity');
+    }
+    if (sender.sharedSecret !== undefined && !secrets.includes(sender.sharedSecret)) {
+      throw new HttpError(401, 'ACK_SIGNATURE_INVALID', 'Header/Sender/Credential/SharedSecret does not match the supplier credential', 'Header.Sender.Credential.SharedSecret');
+    }
+    parsed = cxmlToSupplierMessage(root);
+  } else {
+    parsed = parseJson(body, contentType);
+  }
+  const message: SupplierMessage = supplierMessage.parse(parsed);
+  if (message.type !== route.kind) throw new HttpError(400, 'ACK_INVALID', `type: this route takes "${route.kind}" messages, got "${message.type}"`, 'type');
+  const outcome = await receiveSupplierMessage(deps, senderId, message, body);
+  const request = outcome.requests.find((r) => r.idempotencyKey === message.poNumber) ?? outcome.requests[0];
+  if (!request) throw new HttpError(500, 'INTERNAL', 'the acknowledgement produced no request state');
+  return { request, kind: message.type };
+}
+
+function toError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const where = issue ? formatPath(issue.path) || '(body)' : '(body)';
+    return new HttpError(400, 'ACK_INVALID', `${where}: ${issue?.message ?? 'invalid'}`, where);
+  }
+  if (error instanceof ReplenishmentError) {
+    // A poNumber that is not this supplier's is answered like a missing one.
+    const status = error.code === 'ACK_INVALID' && error.location === 'poNumber' ? 404 : STATUS_OF[error.code] ?? 500;
+    return new HttpError(status, error.code, error.message, error.location);
+  }
+  return new HttpError(500, 'INTERNAL', 'internal error; the message was not applied, retry later');
+}
+
+/** The handler factory: mount it on API Gateway, or on node:http locally. */
+export function createSupplierAckHandler(deps: AckApiDeps, log: (entry: Record<string, unknown>) => void = () => undefined) {
+  return async (event: AckApiEvent): Promise<AckApiResult> => {
+    const xml = /^(text|application)\/xml\b/.test((header(event, 'content-type') ?? '').toLowerCase());
+    const now = deps.clock.now();
+    try {
+      const { request, kind } = await handle(deps, event);
+      return xml
+        ? { statusCode: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: cxmlResponse(200, 'OK', now) }
+        : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', kind, request: summary(request) }) };
+    } catch (caught) {
+      const error = toError(caught);
+      log({ level: error.statusCode >= 500 ? 'error' : 'warn', code: error.code, path: event.rawPath, message: error.message, ...(error.statusCode >= 500 ? { cause: String(caught) } : {}) });
+      return xml
+        ? { statusCode: error.statusCode, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: cxmlResponse(error.statusCode, error.code, now, error.message) }
+        : { statusCode: error.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: error.code, message: error.message, ...(error.location ? { location: error.location } : {}) } }) };
+    }
+  };
+}
+
+/** Mounts the handler on node:http (the local runtime): builds the v2-like event from the request, body kept raw for the signature. */
+export function nodeHttpListener(handler: (event: AckApiEvent) => Promise<AckApiResult>) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+      const event: AckApiEvent = { rawPath: new URL(req.url ?? '/', 'http://local').pathname, requestContext: { http: { method: req.method ?? 'GET' } }, headers, body: Buffer.concat(chunks).toString('utf8') };
+      handler(event).then((out) => res.writeHead(out.statusCode, out.headers).end(out.body), (error: unknown) => res.writeHead(500).end(String(error)));
+    });
+  };
+}
+
+let lambdaHandler: ReturnType<typeof createSupplierAckHandler> | undefined;
+/** Lambda entry: needs an InventoryStore adapter for inbound; wired by the lead's stack (see docs/suppliers.md). */
+export function setInventoryForLambda(inventory: InboundWriter): void {
+  const base = replenishmentDepsFromEnv();
+  const secrets = new Map(base.hub.suppliers.map((s) => [s.id, s.secret]));
+  lambdaHandler = createSupplierAckHandler({
+    ...base, inventory,
+    secretsFor: async (id) => {
+      const value = await base.resolve(secrets.get(id), `supplier ${id}`);
+      return value ? [value] : [];
+    },
+  }, (entry) => console.log(JSON.stringify(entry)));
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event) => {
+  if (!lambdaHandler) throw new Error('supplier-ack: call setInventoryForLambda(inventoryStore) at module load before the first event');
+  return lambdaHandler(event as AckApiEvent);
+});

@@ -78,7 +78,11 @@ export class ConnectorCredentialsError extends Error {
 
 /** Cursor stream that counts completed runs, so every Nth run is a full reconcile. */
 export const RUNS_CURSOR = '_runs';
-const runsState = z.object({ completed: z.number().int().nonnegative() });
+const runsState = z.object({
+  completed: z.number().int().nonnegative(),
+  /** Streams an unfinished (crashed) run already completed: the next run skips them. */
+  done: z.array(z.string()).optional(),
+});
 
 /** Streams that others depend on go first: locations and items before the positions that reference them. */
 const STREAM_ORDER: StreamName[] = ['locations', 'items', 'suppliers', 'positions', 'purchaseOrders', 'sales'];
@@ -143,7 +147,12 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const seenPositions = new Set<string>();
   let allPositionStreamsFromStart = true;
 
+  const done = new Set(runs.done ?? []);
   for (const stream of streams) {
+    if (done.has(stream.name)) {
+      if (stream.name === 'positions' || stream.name === 'purchaseOrders') allPositionStreamsFromStart = false;
+      continue;
+    }
     // An empty cursor marks a snapshot stream that finished: the next run starts over.
     const stored = full ? undefined : (await store.getCursor(config.name, stream.name)) || undefined;
     const fromStart = stored === undefined;
@@ -168,15 +177,28 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     };
 
     const streamCtx = { ...ctx, full: ctx.full || fromStart };
+    let lastCursor = stored;
+    let readSinceCheckpoint = 0;
+    // A checkpoint after no new records is no progress: hold it, and store it only if the stream ends there.
+    let pending: string | undefined;
+    const save = async (cursor: string): Promise<void> => {
+      await flush();
+      await store.putCursor(config.name, stream.name, cursor, opts.clock.now());
+      lastCursor = cursor;
+      readSinceCheckpoint = 0;
+      pending = undefined;
+      report.checkpoints++;
+      await opts.onCheckpoint?.(stream.name, cursor);
+    };
     for await (const message of connector.read(stream.name, stored, streamCtx)) {
       if (message.type === 'checkpoint') {
-        await flush();
-        await store.putCursor(config.name, stream.name, message.cursor, opts.clock.now());
-        report.checkpoints++;
-        await opts.onCheckpoint?.(stream.name, message.cursor);
+        if (message.cursor === lastCursor) pending = undefined;
+        else if (readSinceCheckpoint === 0) pending = message.cursor;
+        else await save(message.cursor);
         continue;
       }
       report.read++;
+      readSinceCheckpoint++;
       const result = message.type === 'record' ? validateRecord(stream.name, message.record, precision) : { ok: false as const, reason: message.reason };
       if (!result.ok) {
         report.quarantined++;
@@ -193,6 +215,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       batch.set(key, result.record);
       if (batch.size >= batchSize || rejects.length >= batchSize) await flush();
     }
+    if (pending !== undefined) await save(pending);
     await flush();
 
     if (stream.name === 'positions' || stream.name === 'purchaseOrders') {
@@ -205,6 +228,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     }
     log({ msg: 'stream synced', connector: config.name, ...report });
     reports.push(report);
+    done.add(stream.name);
+    await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed, done: [...done] }), opts.clock.now());
   }
 
   let vanished = 0;

@@ -3,9 +3,9 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { AlarmRouter } from './alarms.js';
+import { acknowledge } from './checks.js';
 
 export interface DeadLetterQueueProps {
   key: kms.IKey;
@@ -29,10 +29,8 @@ export class DeadLetterQueue extends Construct {
       retentionPeriod: Duration.days(14),
       removalPolicy: props.removalPolicy,
     });
-    NagSuppressions.addResourceSuppressions(this.queue, [
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue; its messages are inspected and redriven by an operator (docs/deploy.md).' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself a dead-letter queue; a DLQ of a DLQ would only hide failures.' },
-    ]);
+    acknowledge(this.queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue; an operator inspects and redrives it (docs/deploy.md).');
+    acknowledge(this.queue, 'Serverless-SQSRedrivePolicy', 'This queue is itself a dead-letter queue; a DLQ of a DLQ would only hide failures.');
     this.alarm = props.alarms.route(new cloudwatch.Alarm(this, 'NotEmpty', {
       alarmDescription: `Messages in the dead-letter queue of ${props.purpose}: inspect and redrive (docs/deploy.md#dead-letter-queues).`,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),

@@ -26,7 +26,7 @@ export function expandPolicyDocument(doc: unknown): unknown {
   return { ...(doc as Json), Statement: statements };
 }
 
-const explicit = (doc: unknown) => Lazy.any({ produce: (ctx: IResolveContext) => expandPolicyDocument(ctx.resolve(doc)) });
+const explicit = (doc: unknown) => Lazy.uncachedAny({ produce: (ctx: IResolveContext) => expandPolicyDocument(ctx.resolve(doc)) });
 
 export class ExplicitKmsActions implements IAspect {
   visit(node: IConstruct): void {

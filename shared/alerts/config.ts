@@ -1,6 +1,7 @@
 // The `alerting` section of hub.config: routing tree, time windows, escalation, inhibition, silences, ack links, API auth.
 import { z } from 'zod';
-import { ConfigError, credentialRef, type HubConfig, type Receiver, type Route } from '../config.js';
+import { ConfigError, credentialRef, type CredentialRef, type HubConfig, type Receiver, type Route } from '../config.js';
+import type { LinkSettings } from './render.js';
 import { severity, type Severity } from '../model.js';
 
 /** Labels every alert carries; routes, silences and inhibit rules match on them. */
@@ -130,6 +131,8 @@ export const alertingConfig = z.object({
   ackLinks: z.object({
     baseUrl: z.string().url(),
     secret: credentialRef,
+    /** The secret being rotated out: links it signed keep working until they expire. */
+    previousSecret: credentialRef.optional(),
     ttl: duration.default(7 * 86_400_000),
   }).optional(),
   api: z.object({
@@ -223,3 +226,24 @@ const withDefaults = (root: RouteNode): Partial<RouteNode> => ({
   muteExceptSeverities: root.muteExceptSeverities ?? ROOT_DEFAULTS.muteExceptSeverities,
   sendResolved: root.sendResolved ?? ROOT_DEFAULTS.sendResolved,
 });
+
+/** Secret values the API and the messages need, resolved once per container through the hub's credential resolver. */
+export interface AlertSecrets {
+  /** Signing settings for links in messages; undefined when `alerting.ackLinks` is not configured. */
+  links?: LinkSettings;
+  /** Every secret a link may be signed with (current first). */
+  linkSecrets: string[];
+  apiBearerToken?: string;
+}
+
+export async function resolveAlertSecrets(settings: AlertsSettings, resolve: (ref: CredentialRef) => Promise<string>): Promise<AlertSecrets> {
+  const ack = settings.ackLinks;
+  const current = ack ? await resolve(ack.secret) : undefined;
+  const previous = ack?.previousSecret ? await resolve(ack.previousSecret) : undefined;
+  const bearer = settings.api.auth === 'bearer' && settings.api.bearerToken ? await resolve(settings.api.bearerToken) : undefined;
+  return {
+    links: ack && current ? { baseUrl: ack.baseUrl, secret: current, ttlMs: ack.ttl } : undefined,
+    linkSecrets: [current, previous].filter((x): x is string => Boolean(x)),
+    apiBearerToken: bearer,
+  };
+}

@@ -61,10 +61,13 @@ function supersededTypes(settings: AlertsSettings, findings: Map<AlertType, Find
   return superseded;
 }
 
+// Key order is not preserved by storage (DynamoDB maps), so compare records order-independently.
+const canonical = (record: Record<string, unknown> | undefined): string =>
+  JSON.stringify(Object.entries(record ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+
 const sameFinding = (a: Alert, f: Finding, labels: Alert['labels']): boolean =>
   a.severity === f.severity && a.message === f.message && a.projectedStockout === f.projectedStockout
-  && a.suggestedAction === f.suggestedAction && JSON.stringify(a.facts ?? {}) === JSON.stringify(f.facts ?? {})
-  && JSON.stringify(a.labels) === JSON.stringify(labels);
+  && a.suggestedAction === f.suggestedAction && canonical(a.facts) === canonical(f.facts) && canonical(a.labels) === canonical(labels);
 
 /**
  * Reconciles one position's findings with its stored alerts: opens new ones, keeps existing ones quiet (updating their

@@ -77,3 +77,16 @@ export interface Notification {
 export interface AlertPublisher {
   publish(notification: Notification): Promise<void>;
 }
+
+/** One event for the hub's bus (EventBridge on AWS, the in-process bus locally). */
+export interface BusEntry {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  time?: Date;
+}
+
+export interface EventPublisher {
+  /** Puts every entry or throws; never drops one silently. */
+  putEvents(entries: readonly BusEntry[]): Promise<void>;
+}

@@ -44,6 +44,25 @@ export function renderSms(kind: NotificationKind, firing: readonly Alert[], reso
 const factLine = (a: Alert): string =>
   Object.entries(a.facts ?? {}).map(([k, v]) => `${k}: ${typeof v === 'number' ? Number(v.toFixed(2)) : v}`).join(', ');
 
+export const EMAIL_WIDTH = 76;
+
+/** Wraps at spaces to 76 columns, so the mail stays 7-bit plain text (readable as a raw .eml) and is never re-flowed. */
+export function wrapText(text: string, width = EMAIL_WIDTH): string {
+  return text.split('\n').map((line) => {
+    const indent = `${/^\s*/.exec(line)?.[0] ?? ''}  `;
+    const out: string[] = [];
+    let rest = line;
+    while (rest.length > width) {
+      const cut = rest.lastIndexOf(' ', width);
+      if (cut <= indent.length) break;
+      out.push(rest.slice(0, cut));
+      rest = indent + rest.slice(cut + 1);
+    }
+    out.push(rest);
+    return out.join('\n');
+  }).join('\n');
+}
+
 export function renderEmail(kind: NotificationKind, receiver: Receiver, groupLabels: Record<string, string>,
   firing: readonly Alert[], resolved: readonly Alert[], links: LinkSettings | undefined, now: Date): { subject: string; text: string } {
   const where = Object.entries(groupLabels).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'all locations';
@@ -78,8 +97,8 @@ export function renderEmail(kind: NotificationKind, receiver: Receiver, groupLab
     for (const a of bySeverity(resolved)) lines.push(`* ${a.type} - SKU ${a.sku} at ${a.locationId} (resolved ${a.resolvedAt ?? ''})`);
     lines.push('');
   }
-  lines.push('-- ', 'StockSentry. Acknowledge to stop reminders and escalation; `stocksentry alerts list` shows all open alerts.');
-  return { subject: subject.slice(0, 200), text: lines.join('\n') };
+  lines.push('-- ', 'StockSentry: acknowledge to stop reminders and escalation.', '`stocksentry alerts list` shows every open alert.');
+  return { subject: subject.slice(0, 200), text: wrapText(lines.join('\n')) };
 }
 
 /** Builds the notification for one receiver, rendering every channel's body. */

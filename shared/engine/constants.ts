@@ -38,6 +38,12 @@ export const YEARLY_LEVEL_DAYS = 28;
 /** Observed lead times needed before they replace the quoted one. */
 export const MIN_LEAD_TIME_OBSERVATIONS = 3;
 
+/**
+ * STOCKOUT_RISK is raised when projected stock falls below WARNING_Z standard deviations of cumulative demand
+ * before an order placed today could arrive: about a one-in-six chance of running out, early enough to act.
+ */
+export const WARNING_Z = 0.5;
+
 /** A stockout projected this close (days) is critical. */
 export const CRITICAL_DAYS = 3;
 /** Money at risk (lost sales or tied-up capital, in the items' currency) at or above which a finding escalates one level. */

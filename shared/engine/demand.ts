@@ -1,11 +1,16 @@
 // Demand estimation: picks a model from the shape of the history and fills a day-by-day forecast.
 import type { PositionSnapshot } from './snapshot.js';
 import { dayNumber, weekday } from './calendar.js';
-import {
+import * as tuning from './constants.js';
+
+// Module-local copies: hot loops must not go through live import bindings (slow under some loaders).
+const {
   INTERMITTENT_ZERO_SHARE, NEW_ITEM_MIN_DAYS, NEW_ITEM_VARIANCE_INFLATION, PRIOR_WEIGHT_DAYS, REGIME_SHIFT_MIN_CHANGE,
   REGIME_SHIFT_Z, REGIME_WINDOW_DAYS, SES_ALPHA, SHAPE_WINDOW_DAYS, TREND_DAMPING, TREND_MIN_CHANGE, TREND_MIN_T,
   TSB_ALPHA, WEEKLY_MIN_ERROR_REDUCTION, YEARLY_LEVEL_DAYS, YEARLY_MIN_BLOCK_CV, YEARLY_MIN_DAYS,
-} from './constants.js';
+} = tuning;
+const weekdayOf = weekday;
+const dayOf = dayNumber;
 
 export type DemandModel = 'no-history' | 'new-item' | 'smooth' | 'weekly' | 'trend' | 'regime-shift' | 'yearly' | 'intermittent';
 
@@ -48,7 +53,8 @@ const EXCLUDED_EVENT = 2;
  */
 export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay: number, forecast: Float64Array, days: number): DemandEstimate {
   const daily = s.demand.daily;
-  const startDay = dayNumber(s.demand.start);
+  const startDay = dayOf(s.demand.start);
+  const b0 = weekdayOf(startDay);
   const end = Math.max(0, Math.min(daily.length, asOfDay - startDay + 1));
   const w0 = Math.max(0, end - historyDays);
   if (mask.length < end) mask = new Uint8Array(end * 2);
@@ -62,8 +68,8 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   const events = s.plannedEvents;
   if (events) {
     for (const e of events) {
-      const a = Math.max(w0, dayNumber(e.start) - startDay);
-      const b = Math.min(end - 1, dayNumber(e.end) - startDay);
+      const a = Math.max(w0, dayOf(e.start) - startDay);
+      const b = Math.min(end - 1, dayOf(e.end) - startDay);
       for (let i = a; i <= b; i++) if (mask[i] === 0) { mask[i] = EXCLUDED_EVENT; censored++; }
     }
   }
@@ -113,7 +119,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     const y = daily[i] as number;
     shapeN++; shapeSum += y;
     if (y === 0) zeros++; else { sizeSum += y; sizeSqSum += y * y; }
-    const d = weekday(startDay + i);
+    const d = (b0 + i) % 7;
     dowSum[d] = (dowSum[d] as number) + y; dowCount[d] = (dowCount[d] as number) + 1;
   }
   const shapeMean = shapeN > 0 ? shapeSum / shapeN : 0;
@@ -135,7 +141,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
       for (let i = s0; i < end; i++) {
         if (mask[i] !== 0) continue;
         const y = daily[i] as number;
-        const f = shapeMean * (factors[weekday(startDay + i)] as number);
+        const f = shapeMean * (factors[(b0 + i) % 7] as number);
         sseFlat += (y - shapeMean) * (y - shapeMean);
         sseWeekly += (y - f) * (y - f);
       }
@@ -167,14 +173,14 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   // Simple exponential smoothing of the deseasonalised series, with one-step errors for the variance.
   const recentStart = end - REGIME_WINDOW_DAYS;
   let init = 0, initN = 0;
-  for (let i = w0; i < end && initN < 28; i++) if (mask[i] === 0) { init += (daily[i] as number) / (factors[weekday(startDay + i)] as number); initN++; }
+  for (let i = w0; i < end && initN < 28; i++) if (mask[i] === 0) { init += (daily[i] as number) / (factors[(b0 + i) % 7] as number); initN++; }
   let level = init / initN;
   let levelBeforeRecent = level;
   let sse = 0, sseN = 0, recentSum = 0, recentN = 0;
   for (let i = w0; i < end; i++) {
     if (i === recentStart) levelBeforeRecent = level;
     if (mask[i] !== 0) continue;
-    const f = factors[weekday(startDay + i)] as number;
+    const f = factors[(b0 + i) % 7] as number;
     const y = daily[i] as number;
     const x = y / f;
     if (i >= s0) { const e = y - level * f; sse += e * e; sseN++; }
@@ -190,7 +196,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   let n = 0, st = 0, sx = 0, stt = 0, stx = 0, sxx = 0;
   for (let i = s0; i < end; i++) {
     if (mask[i] !== 0) continue;
-    const x = (daily[i] as number) / (factors[weekday(startDay + i)] as number);
+    const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number);
     const t = i - s0;
     n++; st += t; sx += x; stt += t * t; stx += t * x; sxx += x * x;
   }
@@ -215,7 +221,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     let sseLine = 0, sseStep = 0;
     for (let i = s0; i < end; i++) {
       if (mask[i] !== 0) continue;
-      const x = (daily[i] as number) / (factors[weekday(startDay + i)] as number);
+      const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number);
       const line = intercept + slope * (i - s0);
       const step = i >= recentStart ? recentMean : levelBeforeRecent;
       sseLine += (x - line) * (x - line);
@@ -231,7 +237,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   } else if (shifted) {
     // Re-level at once; the recent days' spread is the better guess of the new variability.
     let rss = 0;
-    for (let i = recentStart; i < end; i++) if (i >= 0 && mask[i] === 0) { const x = (daily[i] as number) / (factors[weekday(startDay + i)] as number); rss += (x - recentMean) * (x - recentMean); }
+    for (let i = recentStart; i < end; i++) if (i >= 0 && mask[i] === 0) { const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number); rss += (x - recentMean) * (x - recentMean); }
     est.model = 'regime-shift';
     est.level = recentMean;
     est.sdDaily = Math.max(sd * (recentMean / Math.max(levelBeforeRecent, 1e-9)), Math.sqrt(rss / Math.max(1, recentN - 1)));
@@ -276,6 +282,7 @@ function yearlySeasonal(daily: readonly number[], end: number): boolean {
 function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number, forecast: Float64Array, days: number, end: number, daily: readonly number[]): void {
   const weekly = est.weeklyFactors !== null;
   const trend = est.trendPerDay;
+  const a0 = weekdayOf(asOfDay);
   let damp = 0;
   let dampPow = 1;
   for (let k = 1; k <= days; k++) {
@@ -283,7 +290,7 @@ function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number,
     damp += dampPow;
     let f = est.level + trend * damp;
     if (f < 0) f = 0;
-    if (weekly) f *= factors[weekday(asOfDay + k)] as number;
+    if (weekly) f *= factors[(a0 + k) % 7] as number;
     forecast[k] = f;
   }
   forecast[0] = 0;
@@ -291,8 +298,8 @@ function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number,
   const events = s.plannedEvents;
   if (events) {
     for (const e of events) {
-      const a = Math.max(1, dayNumber(e.start) - asOfDay);
-      const b = Math.min(days, dayNumber(e.end) - asOfDay);
+      const a = Math.max(1, dayOf(e.start) - asOfDay);
+      const b = Math.min(days, dayOf(e.end) - asOfDay);
       for (let k = a; k <= b; k++) { forecast[k] = (forecast[k] as number) * e.uplift; est.eventDays++; }
     }
   }

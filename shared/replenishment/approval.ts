@@ -51,7 +51,8 @@ export function decideApproval(request: ReplenishmentRequest, decision: Approval
     line.amount = roundMoney(line.qty * line.unitCost);
     if (line.qty === 0) line.status = 'cancelled';
   }
-  return { ...request, lines, total: requestTotal(lines), state: 'approved', approval: { ...request.approval, ...decided }, updatedAt: at.toISOString() };
+  const state = lines.every((l) => l.status === 'cancelled') ? 'cancelled' : 'approved';
+  return { ...request, lines, total: requestTotal(lines), state, approval: { ...request.approval, ...decided }, updatedAt: at.toISOString() };
 }
 
 /**

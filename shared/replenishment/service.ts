@@ -68,7 +68,8 @@ export async function submitDraft(deps: ReplenishmentDeps, draft: RequestDraft):
       continue;
     }
     const { request, amended } = amendRequest(existing, draft, ctx);
-    if (!amended) return { request: existing, change: 'unchanged', events: [] };
+    // An approved request not yet sent is re-announced, so a lost event is healed by the next evaluation (sending is idempotent).
+    if (!amended) return { request: existing, change: 'unchanged', events: eventsFor(existing, at).filter((e) => e.detailType === 'ReplenishmentRequested') };
     const saved = await deps.requests.save(request);
     if (saved.status === 'saved') return { request: saved.request, change: 'amended', events: eventsFor(saved.request, at) };
   }
@@ -151,8 +152,15 @@ export async function receiveSupplierMessage(deps: ReplenishmentDeps & { invento
     throw new AckInvalidError(`poNumber: no request "${message.poNumber}" was sent to supplier ${supplierId}`, 'poNumber');
   }
   const record: InboundMessage = { senderId: supplierId, messageId: message.messageId, kind: message.type, requestKey: message.poNumber, receivedAt: at.toISOString(), body: rawBody };
-  const done = await mutate(deps.requests, message.poNumber,
-    (r) => (message.type === 'ack' ? applyAck(r, message, at) : applyShipNotice(r, message, at)), { message: record });
+  let done: Awaited<ReturnType<typeof mutate>>;
+  try {
+    done = await mutate(deps.requests, message.poNumber,
+      (r) => (message.type === 'ack' ? applyAck(r, message, at) : applyShipNotice(r, message, at)), { message: record });
+  } catch (error) {
+    // A replay may be a retry after the inbound write failed: rewriting the stored inbound is idempotent and heals that.
+    if (error instanceof AckReplayedError) await writeInbound(deps.inventory, (await deps.requests.get(message.poNumber)) ?? existing, at);
+    throw error;
+  }
   if (!done) throw new RequestStateInvalidError(message.poNumber, existing.state, 'acknowledged');
   await writeInbound(deps.inventory, done.after, at);
   const hasShortfall = done.after.lines.some((l) => !l.replannedTo && (l.status === 'rejected' || (l.confirmedQty !== undefined && l.confirmedQty < l.qty)));

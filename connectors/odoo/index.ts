@@ -1,0 +1,299 @@
+// odoo: JSON-RPC execute_kw. stock.quant → positions (+ lots), product.product + orderpoints + supplierinfo → items,
+// supplierinfo partners → suppliers, open purchase.order.line → inbound, internal stock.location → locations.
+import { z } from 'zod';
+import { baseOptions, checkpoint, ConnectorError, defineConnector, mapRecord, parseCursor, record, type ConnectorContext, type ReadMessage } from '../sdk/contract.js';
+import { groupInbound, locationMapOption, mapLocation, utcDay, type InboundSourceLine } from '../sdk/mapping.js';
+import { keysetPages } from '../sdk/paging.js';
+
+export const odooOptions = baseOptions.extend({
+  /** The Odoo database name. */
+  db: z.string().min(1),
+  /** The user the API key belongs to. */
+  login: z.string().min(1),
+  /** stock.location complete_name (e.g. "WH/Stock") or id → hub location; unmapped ones use the slugified name. */
+  locations: locationMapOption,
+  pageSize: z.number().int().min(1).max(5000).default(500),
+});
+export type OdooOptions = z.infer<typeof odooOptions>;
+type Ctx = ConnectorContext<OdooOptions>;
+type M2o = [number, string] | false;
+type Row = Record<string, unknown> & { id: number };
+type Domain = unknown[];
+
+export class OdooRpcError extends ConnectorError {
+  constructor(readonly remoteName: string, message: string) {
+    super('ODOO_RPC', message);
+    this.name = 'OdooRpcError';
+  }
+}
+
+/** Per-run state: the uid, detected version differences and lookups, so each is fetched once. */
+interface Session {
+  uid: number;
+  partnerField: 'partner_id' | 'name';
+  lotModel: string;
+  storable: Domain;
+  skus: Map<number, string | false>;
+  locationNames: Map<number, string>;
+}
+const sessions = new WeakMap<object, Promise<Session>>();
+
+async function rpc<T>(ctx: Ctx, service: string, method: string, args: unknown[]): Promise<T> {
+  const response = await ctx.http.post(`${ctx.endpoint}/jsonrpc`, { jsonrpc: '2.0', method: 'call', id: 1, params: { service, method, args } });
+  if (response.status === 404) throw new ConnectorError('ODOO_NOT_FOUND', `No Odoo JSON-RPC endpoint at ${ctx.endpoint}/jsonrpc; check the endpoint URL.`);
+  const body = response.body as { result?: T; error?: { code: number; message: string; data?: { name?: string; message?: string } } };
+  if (body.error) {
+    const name = body.error.data?.name ?? body.error.message;
+    throw new OdooRpcError(name, `Odoo ${service}.${method} failed: ${name}: ${body.error.data?.message ?? body.error.message}`);
+  }
+  return body.result as T;
+}
+
+async function session(ctx: Ctx): Promise<Session> {
+  let s = sessions.get(ctx.http);
+  if (!s) {
+    s = (async () => {
+      const uid = await rpc<number | false>(ctx, 'common', 'authenticate', [ctx.options.db, ctx.options.login, ctx.credential ?? '', {}]);
+      if (uid === false) throw new ConnectorError('ODOO_AUTH', `Odoo refused login "${ctx.options.login}" on database "${ctx.options.db}"; check login, db and the API key.`);
+      const base = { uid, skus: new Map(), locationNames: new Map() } as Session;
+      // Version drift: supplierinfo.name became partner_id, stock.production.lot became stock.lot (v16), type='product' became is_storable (v18).
+      const supplierFields = await executeRaw<Record<string, unknown>>(ctx, uid, 'product.supplierinfo', 'fields_get', [], { attributes: ['type'] });
+      const quantFields = await executeRaw<Record<string, { relation?: string }>>(ctx, uid, 'stock.quant', 'fields_get', [], { attributes: ['relation'] });
+      const productFields = await executeRaw<Record<string, unknown>>(ctx, uid, 'product.product', 'fields_get', [], { attributes: ['type'] });
+      return {
+        ...base,
+        partnerField: 'partner_id' in supplierFields ? 'partner_id' : 'name',
+        lotModel: quantFields.lot_id?.relation ?? 'stock.lot',
+        storable: 'is_storable' in productFields ? [['is_storable', '=', true]] : [['type', '=', 'product']],
+      };
+    })();
+    sessions.set(ctx.http, s);
+  }
+  return s;
+}
+
+function executeRaw<T>(ctx: Ctx, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
+  return rpc<T>(ctx, 'object', 'execute_kw', [ctx.options.db, uid, ctx.credential ?? '', model, method, args, kwargs]);
+}
+
+async function execute<T>(ctx: Ctx, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
+  return executeRaw<T>(ctx, (await session(ctx)).uid, model, method, args, kwargs);
+}
+
+const searchRead = (ctx: Ctx, model: string, domain: Domain, fields: string[], extra: Record<string, unknown> = {}) =>
+  execute<Row[]>(ctx, model, 'search_read', [domain], { fields, order: 'id asc', ...extra });
+
+/** Keyset pages over a model (id > last), which neither skips nor repeats rows while they change. */
+const pagesOf = (ctx: Ctx, model: string, domain: Domain, fields: string[], after?: string) =>
+  keysetPages((a, limit) => searchRead(ctx, model, [...domain, ...(a ? [['id', '>', Number(a)]] : [])], fields, { limit }), (r) => r.id, { after, limit: ctx.options.pageSize });
+
+const m2oId = (v: unknown): number | undefined => (Array.isArray(v) ? (v[0] as number) : undefined);
+const m2oName = (v: unknown): string | undefined => (Array.isArray(v) ? (v[1] as string) : undefined);
+
+/** Fills `cache` with field values of the given ids not yet looked up. */
+async function lookup(ctx: Ctx, model: string, field: string, ids: number[], cache: Map<number, unknown>): Promise<void> {
+  const missing = [...new Set(ids)].filter((id) => !cache.has(id));
+  for (let i = 0; i < missing.length; i += 1000) {
+    const rows = await execute<Row[]>(ctx, model, 'read', [missing.slice(i, i + 1000)], { fields: [field] });
+    for (const row of rows) cache.set(row.id, row[field]);
+  }
+}
+
+async function skusOf(ctx: Ctx, productIds: number[]): Promise<Map<number, string | false>> {
+  const s = await session(ctx);
+  await lookup(ctx, 'product.product', 'default_code', productIds, s.skus as Map<number, unknown>);
+  return s.skus;
+}
+
+async function hubLocationOf(ctx: Ctx, locationIds: number[]): Promise<(id: number) => string> {
+  const s = await session(ctx);
+  await lookup(ctx, 'stock.location', 'complete_name', locationIds, s.locationNames as Map<number, unknown>);
+  return (id) => mapLocation(ctx.options.locations, id, String(s.locationNames.get(id) ?? id)).id;
+}
+
+const quantCursor = z.object({
+  since: z.string().optional(), sinceId: z.number().optional(),
+  after: z.string().optional(), max: z.string().optional(), maxId: z.number().optional(),
+});
+const QUANT_FIELDS = ['product_id', 'location_id', 'lot_id', 'quantity', 'reserved_quantity', 'in_date', 'write_date'];
+const INTERNAL: Domain = [['location_id.usage', '=', 'internal']];
+
+/**
+ * Positions are sums over quants (lots, packages), so a changed quant re-reads every quant of its product at
+ * its location. Quants Odoo deletes at zero are invisible to write_date polling: the full reconcile finds them.
+ */
+async function* readPositions(cursor: string | undefined, ctx: Ctx): AsyncGenerator<ReadMessage> {
+  const state = parseCursor(quantCursor, cursor) ?? {};
+  const since = ctx.full ? undefined : state.since;
+  const sinceId = ctx.full ? undefined : state.sinceId;
+  let { max, maxId } = state;
+  const s = await session(ctx);
+  const domain = since ? [...INTERNAL, ['write_date', '>=', since]] : INTERNAL;
+  for await (const page of pagesOf(ctx, 'stock.quant', domain, ['product_id', 'location_id', 'write_date'], state.after)) {
+    const pairs = new Map<string, [number, number]>();
+    for (const q of page.rows) {
+      const written = String(q.write_date);
+      if (since !== undefined && sinceId !== undefined && written === since && q.id <= sinceId) continue;
+      if (max === undefined || written > max || (written === max && q.id > (maxId ?? 0))) {
+        max = written;
+        maxId = q.id;
+      }
+      const product = m2oId(q.product_id);
+      const location = m2oId(q.location_id);
+      if (product !== undefined && location !== undefined) pairs.set(`${product}:${location}`, [product, location]);
+    }
+    if (pairs.size > 0) {
+      const productIds = [...new Set([...pairs.values()].map(([p]) => p))];
+      const locationIds = [...new Set([...pairs.values()].map(([, l]) => l))];
+      const quants = await searchRead(ctx, 'stock.quant', [['product_id', 'in', productIds], ['location_id', 'in', locationIds]], QUANT_FIELDS);
+      const skus = await skusOf(ctx, productIds);
+      const hubLocation = await hubLocationOf(ctx, locationIds);
+      const lotIds = quants.map((q) => m2oId(q.lot_id)).filter((id): id is number => id !== undefined);
+      const expiries = new Map<number, unknown>();
+      if (lotIds.length > 0) await lookup(ctx, s.lotModel, 'expiration_date', lotIds, expiries).catch(() => undefined);
+      for (const [key, [product, location]] of pairs) {
+        const own = quants.filter((q) => `${m2oId(q.product_id)}:${m2oId(q.location_id)}` === key);
+        yield mapRecord(own, (rows) => ({
+          sku: skus.get(product) || '',
+          locationId: hubLocation(location),
+          onHand: rows.reduce((n, q) => n + Number(q.quantity), 0),
+          reserved: rows.reduce((n, q) => n + Number(q.reserved_quantity), 0),
+          lots: rows.filter((q) => q.lot_id !== false).map((q) => {
+            const expires = expiries.get(m2oId(q.lot_id)!);
+            return { qty: q.quantity, receivedAt: utcDay(String(q.in_date)), lotId: m2oName(q.lot_id), expiresAt: typeof expires === 'string' ? utcDay(expires) : undefined };
+          }).sort((a, b) => `${a.receivedAt}${a.lotId}`.localeCompare(`${b.receivedAt}${b.lotId}`)),
+        }));
+      }
+    }
+    yield checkpoint(page.next ? { since, sinceId, after: page.next, max, maxId } : { since: max ?? since, sinceId: max === undefined ? sinceId : maxId });
+  }
+}
+
+async function* readItems(cursor: string | undefined, ctx: Ctx): AsyncGenerator<ReadMessage> {
+  const state = parseCursor(quantCursor, cursor) ?? {};
+  const since = ctx.full ? undefined : state.since;
+  const sinceId = ctx.full ? undefined : state.sinceId;
+  let { max, maxId } = state;
+  const s = await session(ctx);
+  const domain = since ? [...s.storable, ['write_date', '>=', since]] : s.storable;
+  const fields = ['default_code', 'name', 'standard_price', 'list_price', 'categ_id', 'product_tmpl_id', 'write_date'];
+  for await (const page of pagesOf(ctx, 'product.product', domain, fields, state.after)) {
+    const rows = page.rows.filter((p) => !(since !== undefined && sinceId !== undefined && String(p.write_date) === since && p.id <= sinceId));
+    const ids = rows.map((p) => p.id);
+    const ids = page.rows.map((p) => p.id);
+    const tmplIds = rows.map((p) => m2oId(p.product_tmpl_id)).filter((id): id is number => id !== undefined);
+    const orderpoints = ids.length ? await searchRead(ctx, 'stock.warehouse.orderpoint', [['product_id', 'in', ids]], ['product_id', 'product_min_qty', 'product_max_qty']) : [];
+    const supplierinfo = tmplIds.length ? await searchRead(ctx, 'product.supplierinfo', [['product_tmpl_id', 'in', tmplIds]], [s.partnerField, 'product_tmpl_id', 'min_qty', 'delay'], { order: 'sequence asc, id asc' }) : [];
+    const refs = new Map<number, unknown>();
+    await lookup(ctx, 'res.partner', 'ref', supplierinfo.map((i) => m2oId(i[s.partnerField])!).filter(Boolean), refs);
+    for (const product of rows) {
+      const written = String(product.write_date);
+      if (max === undefined || written > max || (written === max && product.id > (maxId ?? 0))) {
+        max = written;
+        maxId = product.id;
+      }
+      // The first orderpoint and the preferred (lowest sequence) vendor speak for the item.
+      const orderpoint = orderpoints.find((o) => m2oId(o.product_id) === product.id);
+      const vendor = supplierinfo.find((i) => m2oId(i.product_tmpl_id) === m2oId(product.product_tmpl_id));
+      const partner = vendor ? m2oId(vendor[s.partnerField]) : undefined;
+      yield mapRecord(product, (p) => ({
+        sku: p.default_code || '',
+        name: p.name,
+        category: m2oName(p.categ_id),
+        unitCost: p.standard_price,
+        unitPrice: p.list_price,
+        minQty: orderpoint?.product_min_qty,
+        maxQty: orderpoint?.product_max_qty,
+        moq: vendor?.min_qty,
+        supplierId: partner === undefined ? undefined : supplierIdOf(partner, refs.get(partner)),
+      }));
+    }
+    yield checkpoint(page.next ? { since, sinceId, after: page.next, max, maxId } : { since: max ?? since, sinceId: max === undefined ? sinceId : maxId });
+  }
+}
+
+const supplierIdOf = (partnerId: number, ref: unknown): string => (typeof ref === 'string' && ref ? ref : `odoo-partner-${partnerId}`);
+
+async function* readSuppliers(ctx: Ctx): AsyncGenerator<ReadMessage> {
+  const s = await session(ctx);
+  // A supplier's lead time is its longest quoted delay: plan for the slowest item it delivers.
+  const delays = new Map<number, number>();
+  for await (const page of pagesOf(ctx, 'product.supplierinfo', [], [s.partnerField, 'delay'])) {
+    for (const info of page.rows) {
+      const partner = m2oId(info[s.partnerField]);
+      if (partner !== undefined) delays.set(partner, Math.max(delays.get(partner) ?? 0, Number(info.delay)));
+    }
+  }
+  if (delays.size === 0) return;
+  const partners = await execute<Row[]>(ctx, 'res.partner', 'read', [[...delays.keys()]], { fields: ['name', 'ref'] });
+  for (const partner of partners) {
+    yield mapRecord(partner, (p) => ({ id: supplierIdOf(p.id, p.ref), name: p.name, leadTimeDays: delays.get(p.id) }));
+  }
+}
+
+async function* readPurchaseOrders(ctx: Ctx): AsyncGenerator<ReadMessage> {
+  const lines: Row[] = [];
+  for await (const page of pagesOf(ctx, 'purchase.order.line', [['state', '=', 'purchase']], ['product_id', 'product_qty', 'qty_received', 'date_planned', 'order_id'])) {
+    lines.push(...page.rows.filter((l) => Number(l.product_qty) > Number(l.qty_received)));
+  }
+  if (lines.length === 0) return;
+  const orders = new Map((await execute<Row[]>(ctx, 'purchase.order', 'read', [[...new Set(lines.map((l) => m2oId(l.order_id)!))]], { fields: ['name', 'partner_id', 'date_order', 'picking_type_id'] })).map((o) => [o.id, o]));
+  const pickingTypes = new Map<number, unknown>();
+  await lookup(ctx, 'stock.picking.type', 'default_location_dest_id', [...orders.values()].map((o) => m2oId(o.picking_type_id)!).filter(Boolean), pickingTypes);
+  const refs = new Map<number, unknown>();
+  await lookup(ctx, 'res.partner', 'ref', [...orders.values()].map((o) => m2oId(o.partner_id)!).filter(Boolean), refs);
+  const skus = await skusOf(ctx, lines.map((l) => m2oId(l.product_id)!));
+  const destinations = [...pickingTypes.values()].map(m2oId).filter((id): id is number => id !== undefined);
+  const hubLocation = await hubLocationOf(ctx, destinations);
+  const open: InboundSourceLine[] = [];
+  for (const line of lines) {
+    const order = orders.get(m2oId(line.order_id)!);
+    const destination = m2oId(pickingTypes.get(m2oId(order?.picking_type_id)!));
+    const sku = skus.get(m2oId(line.product_id)!);
+    const partner = m2oId(order?.partner_id);
+    if (!order || destination === undefined || !sku) {
+      yield mapRecord(line, () => { throw new Error(`purchase.order.line ${line.id}: no product reference, order or destination location`); });
+      continue;
+    }
+    open.push({
+      sku, locationId: hubLocation(destination),
+      qty: Number(line.product_qty) - Number(line.qty_received),
+      eta: utcDay(String(line.date_planned)),
+      orderedAt: order.date_order ? utcDay(String(order.date_order)) : undefined,
+      supplierId: partner === undefined ? undefined : supplierIdOf(partner, refs.get(partner)),
+      ref: String(order.name),
+    });
+  }
+  for (const position of groupInbound(open)) yield record(position);
+}
+
+async function* readLocations(ctx: Ctx): AsyncGenerator<ReadMessage> {
+  for (const loc of await searchRead(ctx, 'stock.location', [['usage', '=', 'internal']], ['complete_name'])) {
+    const mapped = mapLocation(ctx.options.locations, loc.id, String(loc.complete_name));
+    yield record({ id: mapped.id, name: loc.complete_name, kind: mapped.kind ?? 'warehouse' }, loc);
+  }
+}
+
+export const odoo = defineConnector<OdooOptions>({
+  type: 'odoo',
+  spec: odooOptions,
+  async check(ctx) {
+    try {
+      await session(ctx);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
+  },
+  discover: () => [{ name: 'locations' }, { name: 'items' }, { name: 'suppliers' }, { name: 'positions' }, { name: 'purchaseOrders', snapshot: true }],
+  read(stream, cursor, ctx) {
+    switch (stream) {
+      case 'positions': return readPositions(cursor, ctx);
+      case 'items': return readItems(cursor, ctx);
+      case 'suppliers': return readSuppliers(ctx);
+      case 'purchaseOrders': return readPurchaseOrders(ctx);
+      case 'locations': return readLocations(ctx);
+      default: return (async function* () {})();
+    }
+  },
+});

@@ -1,0 +1,24 @@
+// The built-in connectors by type. Adding one: create connectors/<type>/index.ts and list it here.
+import type { Connector } from './sdk/contract.js';
+import { ConnectorError } from './sdk/contract.js';
+import { csv } from './csv/index.js';
+import { restJson } from './rest-json/index.js';
+import { odoo } from './odoo/index.js';
+import { shopify } from './shopify/index.js';
+
+const CONNECTORS: Connector<any>[] = [restJson, csv, shopify, odoo];
+
+export const CONNECTOR_TYPES: readonly string[] = CONNECTORS.map((c) => c.type);
+
+export class ConnectorUnknownError extends ConnectorError {
+  constructor(type: string) {
+    super('CONNECTOR_UNKNOWN', `Unknown connector type "${type}". Known types: ${CONNECTOR_TYPES.join(', ')}. Check connectors[].type in hub.config, or scaffold one with \`stocksentry connector new ${type}\`.`);
+    this.name = 'ConnectorUnknownError';
+  }
+}
+
+export function connectorFor(type: string): Connector<any> {
+  const connector = CONNECTORS.find((c) => c.type === type);
+  if (!connector) throw new ConnectorUnknownError(type);
+  return connector;
+}

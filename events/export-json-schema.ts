@@ -1,0 +1,12 @@
+// Writes events/schemas/<DetailType>.json: `npx tsx events/export-json-schema.ts [outDir]`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { catalogJsonSchemas } from './catalog.js';
+
+const outDir = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'schemas');
+mkdirSync(outDir, { recursive: true });
+for (const [detailType, schema] of Object.entries(catalogJsonSchemas())) {
+  writeFileSync(path.join(outDir, `${detailType}.json`), `${JSON.stringify(schema, null, 2)}\n`);
+  console.log(`wrote ${path.join(outDir, `${detailType}.json`)}`);
+}

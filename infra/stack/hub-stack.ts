@@ -1,0 +1,442 @@
+// The StockSentry stack: table, bus, topics, one Lambda per job, their triggers, DLQs, alarms and dashboard.
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { CredentialRef, HubConfig, Receiver } from '../../shared/config.js';
+import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
+import { AlarmRouter } from './alarms.js';
+import { acknowledge } from './checks.js';
+import { HubDashboard, METRICS_NAMESPACE } from './dashboard.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
+import { HubFunction, type HubFunctionEntry } from './hub-function.js';
+import { HubKey } from './hub-key.js';
+import type { StageSettings } from './stage.js';
+
+/** The `source` of every event the hub puts on its bus. */
+export const HUB_EVENT_SOURCE = 'stocksentry';
+export const ALERT_DETAIL_TYPES = ['AlertRaised', 'AlertResolved', 'AlertEscalated'] as const;
+export const REPLENISHMENT_DETAIL_TYPES = ['ReplenishmentRequested'] as const;
+/** SNS message attributes the subscriptions filter on. */
+export const RECEIVER_ATTRIBUTE = 'receiver';
+export const SUPPLIER_ATTRIBUTE = 'supplier';
+
+/** Item-level DynamoDB actions a hub function needs; no table management. */
+const TABLE_READ_WRITE_ACTIONS = [
+  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable',
+];
+
+export interface HubStackProps extends StackProps {
+  config: HubConfig;
+  stage: StageSettings;
+}
+
+export class HubStack extends Stack {
+  readonly config: HubConfig;
+  readonly stage: StageSettings;
+  readonly key: kms.Key;
+  readonly table: dynamodb.Table;
+  readonly bus: events.EventBus;
+  readonly alertsTopic: sns.Topic;
+  readonly supplierTopic: sns.Topic;
+  readonly operatorTopic: sns.Topic;
+  readonly alarms: AlarmRouter;
+  readonly deadLetterQueues: DeadLetterQueue[] = [];
+  readonly functions: HubFunction[] = [];
+  private readonly prefix: string;
+  private readonly removal: RemovalPolicy;
+  private readonly secrets = new Map<string, secretsmanager.ISecret>();
+
+  constructor(scope: Construct, id: string, props: HubStackProps) {
+    super(scope, id, props);
+    const { config, stage } = props;
+    this.config = config;
+    this.stage = stage;
+    this.prefix = `${config.name}-${stage.name}`;
+    this.removal = stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    Tags.of(this).add('app', config.name);
+    Tags.of(this).add('stage', stage.name);
+    for (const [k, v] of Object.entries(stage.tags)) Tags.of(this).add(k, v);
+
+    this.key = new HubKey(this, 'DataKey', { alias: `alias/${this.prefix}`, removalPolicy: this.removal }).key;
+
+    this.operatorTopic = this.topic('OperatorTopic', `${this.prefix} operator alarms`);
+    this.alarms = new AlarmRouter(this.operatorTopic);
+    const operator = config.receivers.find((r) => r.name === stage.operatorReceiver);
+    if (operator) this.subscribeReceiver(this.operatorTopic, 'Operator', operator);
+    else Annotations.of(this).addWarningV2('stocksentry:no-operator', `No receiver named "${stage.operatorReceiver}" in hub.config: alarms reach the operator topic but nobody is subscribed. Add a receiver "${stage.operatorReceiver}" with emails, phones or webhooks.`);
+
+    this.table = this.hubTable();
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: this.prefix, description: `StockSentry ${stage.name}: alerts and replenishment events` });
+
+    this.alertsTopic = this.topic('AlertsTopic', `${this.prefix} alerts`);
+    for (const receiver of config.receivers) {
+      this.subscribeReceiver(this.alertsTopic, `Alerts-${receiver.name}`, receiver, { [RECEIVER_ATTRIBUTE]: receiver.name });
+    }
+    this.supplierTopic = this.topic('SupplierTopic', `${this.prefix} supplier requests`);
+    for (const supplier of config.suppliers) {
+      if (!supplier.email) continue;
+      this.subscribeReceiver(this.supplierTopic, `Supplier-${supplier.id}`, { name: supplier.id, emails: [supplier.email], phones: [], webhooks: [] }, { [SUPPLIER_ATTRIBUTE]: supplier.id });
+    }
+
+    this.syncFunctions();
+    const evaluateChanges = this.evaluateChanges();
+    this.evaluateSweep();
+    this.dispatchAlerts();
+    this.sendReplenishment();
+    const alertsApi = this.alertsApi();
+    const supplierAck = this.supplierAckApi();
+
+    this.alarms.route(new cloudwatch.Alarm(this, 'EvaluationLagAlarm', {
+      alarmDescription: 'Position changes wait more than 5 minutes for evaluation: evaluate-changes is failing or too slow.',
+      metric: evaluateChanges.fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) }),
+      threshold: 300_000,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+    for (const [id, topic] of [['AlertsDeliveryFailures', this.alertsTopic], ['SupplierDeliveryFailures', this.supplierTopic]] as const) {
+      this.alarms.route(new cloudwatch.Alarm(this, `${id}Alarm`, {
+        alarmDescription: `SNS could not deliver ${id === 'AlertsDeliveryFailures' ? 'alerts' : 'supplier requests'}: check the subscription DLQs and the endpoints.`,
+        metric: topic.metricNumberOfNotificationsFailed({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
+
+    const dashboard = new HubDashboard(this, 'Dashboard', {
+      dashboardName: this.prefix,
+      service: this.prefix,
+      connectors: config.connectors.map((c) => c.name),
+      functions: this.functions,
+      deadLetterQueues: this.deadLetterQueues,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alertsTopic.topicArn });
+    new CfnOutput(this, 'SupplierTopicArn', { value: this.supplierTopic.topicArn });
+    new CfnOutput(this, 'OperatorTopicArn', { value: this.operatorTopic.topicArn });
+    new CfnOutput(this, 'AlertsApiUrl', { value: alertsApi.apiEndpoint });
+    new CfnOutput(this, 'AlertsApiInvokeArn', { value: this.formatArn({ service: 'execute-api', resource: alertsApi.apiId, resourceName: '*' }), description: 'Grant execute-api:Invoke on this to the people and tools that use the alerts API.' });
+    new CfnOutput(this, 'SupplierAckUrl', { value: supplierAck.apiEndpoint });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+  }
+
+  private topic(id: string, displayName: string): sns.Topic {
+    return new sns.Topic(this, id, { displayName, masterKey: this.key, enforceSSL: true });
+  }
+
+  private deadLetterQueue(id: string, purpose: string): sqs.Queue {
+    const dlq = new DeadLetterQueue(this, id, { key: this.key, alarms: this.alarms, removalPolicy: this.removal, purpose });
+    this.deadLetterQueues.push(dlq);
+    return dlq.queue;
+  }
+
+  /** One subscription per endpoint of the receiver, each with its own DLQ, filtered on a message attribute when given. */
+  private subscribeReceiver(topic: sns.Topic, id: string, receiver: Receiver, filter?: Record<string, string>): void {
+    const filterPolicy = filter && Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, sns.SubscriptionFilter.stringFilter({ allowlist: [v] })]));
+    const subscribe = (kind: 'email' | 'sms' | 'webhook', i: number, protocol: sns.SubscriptionProtocol, endpoint: string) =>
+      new sns.Subscription(this, `${id}-${kind}${i}`, {
+        topic, protocol, endpoint, filterPolicy,
+        deadLetterQueue: this.deadLetterQueue(`${id}-${kind}${i}-Dlq`, `${kind} ${i} of ${id}`),
+      });
+    receiver.emails.forEach((email, i) => subscribe('email', i, sns.SubscriptionProtocol.EMAIL, email));
+    // sns.Subscription rather than SmsSubscription, which drops the dead-letter queue.
+    receiver.phones.forEach((phone, i) => subscribe('sms', i, sns.SubscriptionProtocol.SMS, phone));
+    receiver.webhooks.forEach((webhook, i) => {
+      if (!webhook.url.startsWith('https://')) {
+        Annotations.of(this).addWarningV2('stocksentry:local-webhook', `Receiver "${receiver.name}" webhook ${webhook.url} is local-only; it is not subscribed on AWS.`);
+        return;
+      }
+      subscribe('webhook', i, sns.SubscriptionProtocol.HTTPS, webhook.url);
+    });
+  }
+
+  private hubTable(): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      stream: dynamodb.StreamViewType[TABLE_STREAM_VIEW],
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: this.stage.retainData,
+      removalPolicy: this.removal,
+    });
+    for (const index of TABLE_INDEXES) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private hubFunction(id: string, entry: HubFunctionEntry, options: {
+    description: string; memorySize: number; timeout: Duration; environment?: Record<string, string>; deadLetterQueue?: sqs.IQueue;
+  }): HubFunction {
+    const f = new HubFunction(this, id, {
+      entry,
+      config: this.config,
+      description: options.description,
+      memorySize: options.memorySize,
+      timeout: options.timeout,
+      deadLetterQueue: options.deadLetterQueue,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        POWERTOOLS_SERVICE_NAME: this.prefix,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...options.environment,
+      },
+      logRetention: this.stage.logRetentionDays,
+      removalPolicy: this.removal,
+      alarms: this.alarms,
+    });
+    this.grantTableReadWrite(f);
+    const runtimeReason = 'The project targets nodejs22.x on Lambda (tested locally on Node 20/22); a newer runtime is a deliberate, tested upgrade.';
+    acknowledge(f.fn, 'AwsSolutions-L1', runtimeReason);
+    acknowledge(f.fn, 'Serverless-LambdaLatestVersion', runtimeReason);
+    if (entry !== 'evaluate-changes') {
+      acknowledge(f.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions, so active tracing needs Resource "*".');
+    }
+    this.functions.push(f);
+    return f;
+  }
+
+  /** Item reads and writes on the table and its two named indexes (no index wildcard), plus use of the table key. */
+  private grantTableReadWrite(f: HubFunction): void {
+    f.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: TABLE_READ_WRITE_ACTIONS,
+      resources: [this.table.tableArn, ...TABLE_INDEXES.map((i) => `${this.table.tableArn}/index/${i.indexName}`)],
+    }));
+    this.key.grantEncryptDecrypt(f.role);
+  }
+
+  private grantSecretRead(f: HubFunction, ref: CredentialRef | undefined): void {
+    if (!ref || !('secretName' in ref)) return;
+    let secret = this.secrets.get(ref.secretName);
+    if (!secret) {
+      secret = secretsmanager.Secret.fromSecretNameV2(this, `Secret-${this.secrets.size}`, ref.secretName);
+      this.secrets.set(ref.secretName, secret);
+    }
+    secret.grantRead(f.role);
+    acknowledge(f.role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${ref.secretName}-??????]`,
+      `Secrets Manager appends a random 6-character suffix to secret ARNs; "${ref.secretName}-??????" matches exactly the named secret.`);
+  }
+
+  private grantPutEvents(f: HubFunction): void {
+    this.bus.grantPutEventsTo(f.role);
+    f.fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+  }
+
+  private suppressNoFunctionDlq(f: HubFunction, why: string): void {
+    acknowledge(f.fn, 'Serverless-LambdaDLQ', why);
+  }
+
+  /** One function and one schedule per connector, so a slow or failing source never holds up another. */
+  private syncFunctions(): void {
+    for (const connector of this.config.connectors) {
+      const failures = this.deadLetterQueue(`Sync-${connector.name}-Dlq`, `sync of connector ${connector.name}`);
+      const f = this.hubFunction(`Sync-${connector.name}`, 'sync-connector', {
+        description: `Sync connector ${connector.name} (${connector.type}) into the table`,
+        memorySize: 1024,
+        timeout: Duration.minutes(10),
+        environment: { CONNECTOR_NAME: connector.name },
+        deadLetterQueue: failures,
+      });
+      this.grantSecretRead(f, connector.credentials);
+      this.schedule(`Sync-${connector.name}-Schedule`, connector.schedule, f, failures, `Sync connector ${connector.name}`, { connector: connector.name });
+    }
+  }
+
+  /**
+   * EventBridge Scheduler rather than events.Rule: per-target retry policy and DLQ, time zones, and no
+   * per-bus rule quota as connectors grow.
+   */
+  private schedule(id: string, expression: string, f: HubFunction, failures: sqs.IQueue, description: string, input: Record<string, string>): scheduler.Schedule {
+    // One role per schedule, trusted by EventBridge Scheduler of this account only.
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: `${this.prefix}: ${description} (EventBridge Scheduler)`,
+    });
+    const functionLogicalId = this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction);
+    acknowledge(role, `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      'lambda grantInvoke also allows the function\'s versions and aliases (<arn>:*); the role can invoke this one function only.');
+    const schedule = new scheduler.Schedule(this, id, {
+      schedule: scheduler.ScheduleExpression.expression(expression),
+      description: `${this.prefix}: ${description}`,
+      target: new schedulerTargets.LambdaInvoke(f.fn, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject(input),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: failures,
+      }),
+    });
+    return schedule;
+  }
+
+  private evaluateChanges(): HubFunction {
+    const f = this.hubFunction('EvaluateChanges', 'evaluate-changes', {
+      description: 'Evaluate positions whose quantities changed (DynamoDB stream)',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    this.grantPutEvents(f);
+    const failures = this.deadLetterQueue('EvaluateChanges-Dlq', 'stream records evaluate-changes gave up on');
+    f.fn.addEventSource(new DynamoEventSource(this.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(5),
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 5,
+      maxRecordAge: Duration.hours(6),
+      parallelizationFactor: 2,
+      onFailure: new SqsDlq(failures),
+      // Only position items wake the evaluator; alerts, cursors and demand buckets are written by the hub itself.
+      filters: [lambda.FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('position') } } } })],
+    }));
+    acknowledge(f.role, 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams and the X-Ray tracing actions have no resource-level permissions, so they need Resource "*".');
+    this.suppressNoFunctionDlq(f, 'Invoked synchronously by the stream event source mapping; its failures go to the mapping\'s on-failure SQS DLQ.');
+    return f;
+  }
+
+  private evaluateSweep(): HubFunction {
+    const failures = this.deadLetterQueue('EvaluateSweep-Dlq', 'the evaluation sweep');
+    const f = this.hubFunction('EvaluateSweep', 'evaluate-sweep', {
+      description: 'Daily sweep: forecast refresh, lead-time risk, dead stock, ageing, expiry, escalation',
+      memorySize: 1769,
+      timeout: Duration.minutes(15),
+      deadLetterQueue: failures,
+    });
+    this.grantPutEvents(f);
+    this.schedule('EvaluateSweep-Schedule', this.config.evaluation.sweepSchedule, f, failures, 'Evaluation sweep', { sweep: 'scheduled' });
+    return f;
+  }
+
+  private busRule(id: string, detailTypes: readonly string[], f: HubFunction, failures: sqs.IQueue): events.Rule {
+    return new events.Rule(this, id, {
+      eventBus: this.bus,
+      description: `${this.prefix}: ${detailTypes.join(', ')} → ${f.node.id}`,
+      eventPattern: { source: [HUB_EVENT_SOURCE], detailType: [...detailTypes] },
+      targets: [new eventsTargets.LambdaFunction(f.fn, { deadLetterQueue: failures, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+  }
+
+  private dispatchAlerts(): HubFunction {
+    const failures = this.deadLetterQueue('DispatchAlerts-Dlq', 'alert dispatch');
+    const f = this.hubFunction('DispatchAlerts', 'dispatch-alerts', {
+      description: 'Route alert events to receivers and publish them to the alerts topic',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment: { ALERTS_TOPIC_ARN: this.alertsTopic.topicArn },
+      deadLetterQueue: failures,
+    });
+    this.alertsTopic.grantPublish(f.role);
+    for (const receiver of this.config.receivers) for (const webhook of receiver.webhooks) this.grantSecretRead(f, webhook.secret);
+    this.busRule('AlertEventsRule', ALERT_DETAIL_TYPES, f, failures);
+    return f;
+  }
+
+  private sendReplenishment(): HubFunction {
+    const failures = this.deadLetterQueue('SendReplenishment-Dlq', 'replenishment requests');
+    const f = this.hubFunction('SendReplenishment', 'send-replenishment', {
+      description: 'Apply the approval policy and send replenishment requests to suppliers',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment: { SUPPLIER_TOPIC_ARN: this.supplierTopic.topicArn },
+      deadLetterQueue: failures,
+    });
+    this.supplierTopic.grantPublish(f.role);
+    this.grantPutEvents(f);
+    for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
+    this.busRule('ReplenishmentEventsRule', REPLENISHMENT_DETAIL_TYPES, f, failures);
+    return f;
+  }
+
+  private httpStage(id: string, api: apigwv2.HttpApi, throttle: { rateLimit: number; burstLimit: number }): apigwv2.HttpStage {
+    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: this.stage.logRetentionDays, removalPolicy: this.removal });
+    return new apigwv2.HttpStage(this, `${id}Stage`, {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId', ip: '$context.identity.sourceIp', caller: '$context.identity.caller',
+          requestTime: '$context.requestTime', method: '$context.httpMethod', path: '$context.path',
+          status: '$context.status', latency: '$context.responseLatency', error: '$context.integrationErrorMessage',
+        })),
+      },
+    });
+  }
+
+  /** IAM (SigV4) auth: operators and tools already hold AWS identities; no token service or authorizer code to run. */
+  private alertsApi(): apigwv2.HttpApi {
+    const f = this.hubFunction('AlertsApiHandler', 'alerts-api', {
+      description: 'Alerts HTTP API: list, acknowledge, resolve',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+    });
+    this.grantPutEvents(f);
+    this.suppressNoFunctionDlq(f, 'Invoked synchronously by API Gateway; the caller receives the error.');
+    const api = new apigwv2.HttpApi(this, 'AlertsApi', {
+      apiName: `${this.prefix}-alerts`,
+      description: 'StockSentry alerts API (IAM auth)',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('AlertsApiIntegration', f.fn),
+      defaultAuthorizer: new HttpIamAuthorizer(),
+    });
+    this.httpStage('AlertsApi', api, this.stage.alertsApiThrottle);
+    return api;
+  }
+
+  /** Public route: suppliers cannot hold AWS identities, so the handler checks the HMAC signature; the stage throttles. */
+  private supplierAckApi(): apigwv2.HttpApi {
+    const f = this.hubFunction('SupplierAckHandler', 'supplier-ack', {
+      description: 'Supplier acknowledgements of replenishment requests (signed webhooks)',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    });
+    this.grantPutEvents(f);
+    for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
+    this.suppressNoFunctionDlq(f, 'Invoked synchronously by API Gateway; the supplier receives the error and retries.');
+    const api = new apigwv2.HttpApi(this, 'SupplierAckApi', {
+      apiName: `${this.prefix}-supplier-ack`,
+      description: 'StockSentry supplier acknowledgements (HMAC-signed, verified in the handler)',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('SupplierAckIntegration', f.fn),
+    });
+    this.httpStage('SupplierAckApi', api, this.stage.supplierAckThrottle);
+    const route = api.node.tryFindChild('DefaultRoute');
+    if (route) {
+      acknowledge(route, 'AwsSolutions-APIG4', 'Suppliers have no AWS identity; every request carries an HMAC signature (t=..,v1=..) that supplier-ack verifies before doing anything, and the stage is throttled.');
+    }
+    return api;
+  }
+}

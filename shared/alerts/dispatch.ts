@@ -1,0 +1,190 @@
+// Dispatch: routes alert events to receivers, batches them into groups (group_wait, group_interval, repeat_interval),
+// honours silences, snoozes and time windows, and hands rendered notifications to the publisher.
+import { createHash } from 'node:crypto';
+import type { AlertsSettings } from './config.js';
+import { AlertError, GroupConflictError, isSnoozed, type Alert, type AlertEvent, type Silence } from './model.js';
+import type { AlertGroup, AlertPublisher, AlertStore, NotificationKind } from './ports.js';
+import { buildNotification, type LinkSettings } from './render.js';
+import { activeSilence, groupKey, isMuted, matchRoutes, routeById, type EffectiveRoute } from './routing.js';
+
+export interface DispatchDeps {
+  store: AlertStore;
+  settings: AlertsSettings;
+  publisher: AlertPublisher;
+  now: Date;
+  /** Ack links in messages; omit to send messages without links. */
+  links?: LinkSettings;
+}
+
+export interface DispatchReport {
+  /** Notifications handed to the publisher. */
+  sent: number;
+  /** Fingerprints whose route has no receiver (set a receiver on the root route to catch them). */
+  unrouted: string[];
+  /** Alerts held back by a silence or snooze, or by a mute window. */
+  silenced: number;
+  muted: number;
+  failed: { groupKey: string; error: string }[];
+}
+
+/** An escalation could not be delivered; rethrown so the trigger retries (groups retry on the next flush instead). */
+export class AlertDeliveryError extends AlertError {
+  constructor(readonly failures: DispatchReport['failed']) {
+    super('ALERT_DELIVERY_FAILED', `Could not deliver ${failures.length} escalation(s): ${failures.map((f) => `${f.groupKey}: ${f.error}`).join('; ')}. The event will be retried.`);
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+const emptyReport = (): DispatchReport => ({ sent: 0, unrouted: [], silenced: 0, muted: 0, failed: [] });
+const plus = (at: Date | string, ms: number): string => new Date(new Date(at).getTime() + ms).toISOString();
+const earliest = (...times: (string | undefined)[]): string | undefined =>
+  times.filter((t): t is string => t !== undefined).sort()[0];
+
+async function silencesAt(deps: DispatchDeps): Promise<Silence[]> {
+  return [...deps.settings.silences, ...(await deps.store.listSilences())];
+}
+
+/** Handles events from the bus, then flushes every group that is due (including the ones just touched). */
+export async function dispatch(events: readonly AlertEvent[], deps: DispatchDeps): Promise<DispatchReport> {
+  const report = emptyReport();
+  const silences = await silencesAt(deps);
+  const escalationFailures: DispatchReport['failed'] = [];
+  for (const event of events) {
+    if (event.type === 'AlertEscalated') {
+      const before = report.failed.length;
+      await sendEscalation(event, deps, silences, report);
+      escalationFailures.push(...report.failed.slice(before));
+      continue;
+    }
+    if (event.type === 'AlertAcknowledged') continue;
+    if (event.type === 'AlertResolved' && event.reason === 'superseded') continue;
+    for (const route of matchRoutes(deps.settings.route, event.alert.labels)) {
+      if (!route.receiver) { report.unrouted.push(event.alert.fingerprint); continue; }
+      if (event.type === 'AlertResolved' && !route.sendResolved) continue;
+      await scheduleGroup(route, route.receiver, event.alert, event.type === 'AlertRaised', deps);
+    }
+  }
+  const flushed = await flushDueGroups(deps, silences);
+  const merged = { ...flushed, unrouted: report.unrouted, sent: flushed.sent + report.sent, silenced: flushed.silenced + report.silenced, failed: [...report.failed, ...flushed.failed] };
+  if (escalationFailures.length > 0) throw new AlertDeliveryError(escalationFailures);
+  return merged;
+}
+
+async function sendEscalation(event: Extract<AlertEvent, { type: 'AlertEscalated' }>, deps: DispatchDeps, silences: Silence[], report: DispatchReport): Promise<void> {
+  const alert = event.alert;
+  if (isSnoozed(alert, deps.now) || activeSilence(silences, alert.labels, deps.now)) { report.silenced++; return; }
+  for (const name of event.receivers) {
+    const receiver = deps.settings.receivers.find((r) => r.name === name);
+    if (!receiver) { report.failed.push({ groupKey: `escalation/${alert.fingerprint}`, error: `no receiver named "${name}"` }); continue; }
+    const notification = buildNotification({
+      id: `${event.id}:${name}`, kind: 'escalation', receiver, groupKey: `escalation/${alert.fingerprint}`,
+      groupLabels: { location: alert.locationId }, firing: [alert], resolved: [], now: deps.now, links: deps.links,
+    });
+    try {
+      await deps.publisher.publish(notification);
+      report.sent++;
+    } catch (error) {
+      report.failed.push({ groupKey: notification.groupKey, error: (error as Error).message });
+    }
+  }
+}
+
+/** Adds the alert to its group and decides when the group is looked at next. Conditional, retried on a race. */
+async function scheduleGroup(route: EffectiveRoute, receiver: string, alert: Alert, raised: boolean, deps: DispatchDeps): Promise<void> {
+  const { key, groupLabels } = groupKey(route, receiver, alert.labels);
+  const now = deps.now.toISOString();
+  for (let attempt = 1; ; attempt++) {
+    const group = await deps.store.getGroup(key);
+    const members = group?.members ?? [];
+    const idle = members.length === 0;
+    // A fresh group waits group_wait to collect its siblings; a running one sends changes at most every group_interval.
+    const intervalEnds = group?.lastNotifiedAt ? plus(group.lastNotifiedAt, route.groupInterval) : now;
+    const wanted = idle || !group?.lastNotifiedAt ? plus(now, route.groupWait) : intervalEnds > now ? intervalEnds : now;
+    const nextFlushAt = group?.nextFlushAt && !idle ? earliest(group.nextFlushAt, wanted) : wanted;
+    const nextMembers = raised && !members.includes(alert.fingerprint) ? [...members, alert.fingerprint] : members;
+    if (group && nextMembers === members && nextFlushAt === group.nextFlushAt) return;
+    const next: AlertGroup = {
+      key, routeId: route.id, receiver, groupLabels, members: nextMembers, notified: group?.notified ?? [],
+      lastNotifiedAt: group?.lastNotifiedAt, nextFlushAt, version: (group?.version ?? 0) + 1,
+    };
+    try {
+      await deps.store.saveGroup(next, group?.version);
+      return;
+    } catch (error) {
+      if (!(error instanceof GroupConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Sends what is due in every group whose time has come. Run it every minute (the escalation schedule does). */
+export async function flushDueGroups(deps: DispatchDeps, silences?: Silence[]): Promise<DispatchReport> {
+  const report = emptyReport();
+  const active = silences ?? (await silencesAt(deps));
+  for (const group of await deps.store.listDueGroups(deps.now)) await flushGroup(group, deps, active, report);
+  return report;
+}
+
+const entry = (a: Alert): string => `${a.fingerprint}:${a.alertId}:${a.severity}`;
+
+async function flushGroup(group: AlertGroup, deps: DispatchDeps, silences: Silence[], report: DispatchReport): Promise<void> {
+  const { now, settings } = deps;
+  const route = routeById(settings.route, group.routeId);
+  const receiver = settings.receivers.find((r) => r.name === group.receiver);
+  if (!route || route.receiver !== group.receiver || !receiver) {
+    // The config changed under this group: retire it; its alerts are routed afresh when raised again.
+    await saveQuietly(deps.store, { ...group, members: [], nextFlushAt: undefined, version: group.version + 1 }, group.version);
+    return;
+  }
+  const alerts = await deps.store.getAlerts(group.members);
+  const live = alerts.filter((a) => a.state !== 'resolved');
+  const notifiedIds = new Set(group.notified.map((e) => e.split(':').slice(0, 2).join(':')));
+  const resolved = route.sendResolved
+    ? alerts.filter((a) => a.state === 'resolved' && a.resolution !== 'superseded' && notifiedIds.has(`${a.fingerprint}:${a.alertId}`))
+    : [];
+  const quiet = live.filter((a) => a.state !== 'acknowledged' && (isSnoozed(a, now) || activeSilence(silences, a.labels, now)));
+  const eligible = live.filter((a) => a.state !== 'acknowledged' && !quiet.includes(a));
+  const muted = isMuted(route, settings.timeWindows, now);
+  const firing = muted ? eligible.filter((a) => route.muteExceptSeverities.includes(a.severity)) : eligible;
+  report.silenced += quiet.length;
+  report.muted += eligible.length - firing.length;
+
+  const entries = firing.map(entry).sort();
+  const changed = entries.some((e) => !group.notified.includes(e));
+  const repeatDue = firing.length > 0 && group.lastNotifiedAt !== undefined && now.getTime() - Date.parse(group.lastNotifiedAt) >= route.repeatInterval;
+  const kind: NotificationKind | undefined = changed ? 'firing' : repeatDue ? 'repeat' : resolved.length > 0 ? 'resolved' : undefined;
+
+  let sent = false;
+  if (kind) {
+    const id = createHash('sha256').update([group.key, kind, group.lastNotifiedAt ?? '', ...entries, ...resolved.map(entry)].join('\n')).digest('hex').slice(0, 24);
+    try {
+      await deps.publisher.publish(buildNotification({ id, kind, receiver, groupKey: group.key, groupLabels: group.groupLabels, firing, resolved, now, links: deps.links }));
+      report.sent++;
+      sent = true;
+    } catch (error) {
+      report.failed.push({ groupKey: group.key, error: (error as Error).message });
+    }
+  }
+
+  const lastNotifiedAt = sent ? now.toISOString() : group.lastNotifiedAt;
+  const members = live.map((a) => a.fingerprint);
+  // Look again when something could change: a failed send, a mute window ending, a repeat, a snooze or silence ending.
+  const wakeUps = [
+    kind && !sent ? plus(now, route.groupInterval) : undefined,
+    eligible.length > firing.length ? plus(now, Math.min(route.groupInterval, 15 * 60_000)) : undefined,
+    firing.length > 0 && lastNotifiedAt ? plus(lastNotifiedAt, route.repeatInterval) : undefined,
+    ...quiet.map((a) => earliest(isSnoozed(a, now) ? a.snoozedUntil : undefined, activeSilence(silences, a.labels, now)?.endsAt)),
+  ];
+  await saveQuietly(deps.store, {
+    ...group, members, notified: sent ? entries : group.notified, lastNotifiedAt,
+    nextFlushAt: members.length > 0 ? earliest(...wakeUps) : undefined, version: group.version + 1,
+  }, group.version);
+}
+
+/** A lost race means another dispatcher flushed the same group: its result stands. */
+async function saveQuietly(store: AlertStore, next: AlertGroup, expectedVersion: number): Promise<void> {
+  try {
+    await store.saveGroup(next, expectedVersion);
+  } catch (error) {
+    if (!(error instanceof GroupConflictError)) throw error;
+  }
+}

@@ -1,0 +1,12 @@
+// The alerts package's public surface: what the evaluators, dispatch Lambda, API and CLI call.
+export * from './config.js';
+export * from './model.js';
+export * from './ports.js';
+export * from './lifecycle.js';
+export * from './dispatch.js';
+export * from './render.js';
+export * from './ack-token.js';
+export * from './stats.js';
+export { MemoryAlertStore } from './memory-store.js';
+export { matchRoutes, matchesLabels, isMuted, inTimeWindow, activeSilence } from './routing.js';
+export { alertLifecycleSink, reconcileFindings } from './sink.js';

@@ -1,0 +1,214 @@
+// Day-by-day replay of demand through a replenishment policy: the engine and two classic baselines.
+import type { RuleDefaults } from '../../config.js';
+import { isoDay } from '../calendar.js';
+import { evaluatePosition } from '../policy.js';
+import type { PositionSnapshot } from '../snapshot.js';
+import { normalQuantile } from '../stats.js';
+import { computeMetrics, type BacktestMetrics, type DayRecord, type PositionTrace } from './metrics.js';
+import { createRng, type Rng } from './rng.js';
+import { DEMAND_PATTERNS, sampleLeadTime, type BacktestSeries, type Scenario } from './scenario.js';
+
+export const POLICIES = ['engine', 'rolling-rop', 'static-minmax'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+/** An open order in the simulation: when it was placed, when the supplier says, when it really arrives. */
+interface OpenOrder { qty: number; orderedAt: number; quotedEta: number; arrival: number }
+
+/** What a policy sees at the end of a day. */
+export interface PolicyView {
+  series: BacktestSeries;
+  /** Index of today in series.demand. */
+  t: number;
+  onHand: number;
+  pipeline: readonly OpenOrder[];
+  /** Realised sales per day index (entries after t are not yet known and ignored). */
+  sales: number[];
+  outOfStock: number[];
+  observedLeadTimes: number[];
+}
+
+export interface PolicyAnswer {
+  orderQty: number;
+  alerts: string[];
+  shortageWarning: boolean;
+  /** Days within which the warning claims a shortage (for the "if nobody acts" check). */
+  warningWindowDays: number;
+}
+
+export type Policy = (view: PolicyView) => PolicyAnswer;
+
+const SHORTAGE_TYPES = new Set(['STOCKOUT_RISK', 'LOW_STOCK', 'SUPPLY_GAP']);
+/** Recent receipts the hub keeps as observed lead times. */
+const OBSERVED_LEAD_TIMES_KEPT = 10;
+/** Baselines estimate demand from this many recent days. */
+const BASELINE_WINDOW_DAYS = 90;
+/** Days a warning's shortage may come after its lead-time window and still count as confirmed (none: the claim is "before an order today arrives"). */
+const WARNING_GRACE_DAYS = 0;
+
+const roundToPack = (qty: number, pack: number): number => Math.ceil(qty / pack - 1e-9) * pack;
+
+/** The policy engine, fed the snapshot the hub would build. */
+export function enginePolicy(rules: RuleDefaults): Policy {
+  const eventsCache = new WeakMap<BacktestSeries, NonNullable<PositionSnapshot['plannedEvents']>>();
+  return (v) => {
+    const s = v.series;
+    let events = eventsCache.get(s);
+    if (!events) {
+      events = s.events.map((e) => ({ start: isoDay(s.startDay + e.startIndex), end: isoDay(s.startDay + e.endIndex), uplift: e.uplift }));
+      eventsCache.set(s, events);
+    }
+    const snapshot: PositionSnapshot = {
+      asOf: isoDay(s.startDay + v.t),
+      sku: s.sku,
+      location: s.location,
+      onHand: v.onHand,
+      inbound: v.pipeline.map((o) => ({ qty: o.qty, eta: isoDay(s.startDay + o.quotedEta), orderedAt: isoDay(s.startDay + o.orderedAt), supplierId: s.supplier.id })),
+      demand: { start: isoDay(s.startDay), daily: v.sales, outOfStock: v.outOfStock },
+      plannedEvents: events,
+      item: { unitCost: s.unitCost, unitPrice: s.unitPrice, packSize: s.packSize, moq: s.moq },
+      supplier: { id: s.supplier.id, leadTimeDays: s.supplier.quotedLeadTimeDays, observedLeadTimes: v.observedLeadTimes },
+    };
+    const d = evaluatePosition(snapshot, rules);
+    const alerts = d.alerts.map((a) => a.type);
+    return {
+      orderQty: d.replenish?.qty ?? 0,
+      alerts,
+      shortageWarning: alerts.some((a) => SHORTAGE_TYPES.has(a)),
+      warningWindowDays: Math.ceil(d.leadTimeDays) + WARNING_GRACE_DAYS,
+    };
+  };
+}
+
+function recentStats(sales: readonly number[], t: number): { mean: number; sd: number } {
+  const from = Math.max(0, t - BASELINE_WINDOW_DAYS + 1);
+  let n = 0, sum = 0, sumSq = 0;
+  for (let i = from; i <= t; i++) { const y = sales[i] as number; n++; sum += y; sumSq += y * y; }
+  const mean = n > 0 ? sum / n : 0;
+  return { mean, sd: n > 1 ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : Math.sqrt(mean) };
+}
+
+/** Classic min/max baseline: order when the position is at or below the reorder point, up to the max; ERP-style low-stock alert when on hand < reorder point. */
+function minMaxAnswer(v: PolicyView, reorderPoint: number, max: number): PolicyAnswer {
+  let position = v.onHand;
+  for (const o of v.pipeline) position += o.qty;
+  const orderQty = position <= reorderPoint && max > position ? roundToPack(max - position, v.series.packSize) : 0;
+  const low = v.onHand < reorderPoint;
+  return { orderQty, alerts: low ? ['LOW_STOCK'] : [], shortageWarning: low, warningWindowDays: v.series.supplier.quotedLeadTimeDays + WARNING_GRACE_DAYS };
+}
+
+function minMaxLevels(mean: number, sd: number, leadTime: number, z: number, review: number): { reorderPoint: number; max: number } {
+  const reorderPoint = mean * leadTime + z * sd * Math.sqrt(leadTime);
+  return { reorderPoint, max: reorderPoint + mean * review };
+}
+
+/** Rolling reorder point: recomputed daily from the last 90 days of sales, z-score safety stock on demand variance only, quoted lead time. */
+export function rollingPolicy(rules: RuleDefaults): Policy {
+  const z = normalQuantile(rules.serviceLevel);
+  return (v) => {
+    const { mean, sd } = recentStats(v.sales, v.t);
+    const { reorderPoint, max } = minMaxLevels(mean, sd, v.series.supplier.quotedLeadTimeDays, z, rules.reviewPeriodDays);
+    return minMaxAnswer(v, reorderPoint, max);
+  };
+}
+
+/** Static min/max: set once from the warm-up history (as ERPs do) and never revised. */
+export function staticPolicy(rules: RuleDefaults): Policy {
+  const z = normalQuantile(rules.serviceLevel);
+  const levels = new WeakMap<BacktestSeries, { reorderPoint: number; max: number }>();
+  return (v) => {
+    let l = levels.get(v.series);
+    if (!l) {
+      const { mean, sd } = recentStats(v.sales, v.series.simStart - 1);
+      l = minMaxLevels(mean, sd, v.series.supplier.quotedLeadTimeDays, z, rules.reviewPeriodDays);
+      levels.set(v.series, l);
+    }
+    return minMaxAnswer(v, l.reorderPoint, l.max);
+  };
+}
+
+/** Replays one series through a policy and returns its day-by-day trace over the simulated period. */
+export function simulateSeries(series: BacktestSeries, policy: Policy, rng: Rng, simDays: number): PositionTrace {
+  const total = series.simStart + simDays;
+  const sales = new Array<number>(total).fill(0);
+  for (let i = 0; i < series.simStart; i++) sales[i] = series.demand[i] as number;
+  const outOfStock: number[] = [];
+  const observedLeadTimes = series.pastLeadTimes.slice();
+  let recent = 0;
+  for (let i = Math.max(0, series.simStart - 28); i < series.simStart; i++) recent += series.demand[i] as number;
+  const span = Math.min(28, series.simStart);
+  let onHand = Math.round((recent / Math.max(1, span)) * (series.supplier.quotedLeadTimeDays + 7));
+  let pipeline: OpenOrder[] = [];
+  const days: DayRecord[] = [];
+
+  for (let t = series.simStart; t < total; t++) {
+    if (pipeline.length > 0) {
+      const still: OpenOrder[] = [];
+      for (const o of pipeline) {
+        if (o.arrival <= t) {
+          onHand += o.qty;
+          observedLeadTimes.push(o.arrival - o.orderedAt);
+          if (observedLeadTimes.length > OBSERVED_LEAD_TIMES_KEPT) observedLeadTimes.shift();
+        } else still.push(o);
+      }
+      pipeline = still;
+    }
+    const demand = series.demand[t] as number;
+    const sold = Math.min(demand, Math.max(0, onHand));
+    onHand -= sold;
+    sales[t] = sold;
+    if (onHand <= 0) outOfStock.push(t);
+
+    const answer = policy({ series, t, onHand, pipeline, sales, outOfStock, observedLeadTimes });
+    const record: DayRecord = { demand, sales: sold, onHand, ordered: answer.orderQty > 0, alerts: answer.alerts, shortageWarning: answer.shortageWarning };
+    const prev = days[days.length - 1];
+    if (answer.shortageWarning && !prev?.shortageWarning) record.shortageIfIgnored = shortageIfIgnored(series, t, onHand, pipeline, answer.warningWindowDays, total);
+    days.push(record);
+    if (answer.orderQty > 0) {
+      const lead = sampleLeadTime(rng, series.supplier);
+      pipeline.push({ qty: answer.orderQty, orderedAt: t, quotedEta: t + series.supplier.quotedLeadTimeDays, arrival: t + lead });
+    }
+  }
+  return { pattern: series.pattern, unitCost: series.unitCost, days };
+}
+
+/** Counterfactual: no new order from day t on, only what is already on the way; does demand go unmet within the window? */
+function shortageIfIgnored(series: BacktestSeries, t: number, onHand: number, pipeline: readonly OpenOrder[], window: number, total: number): boolean {
+  let stock = onHand;
+  for (let k = t + 1; k <= Math.min(total - 1, t + window); k++) {
+    for (const o of pipeline) if (o.arrival === k) stock += o.qty;
+    stock -= series.demand[k] as number;
+    if (stock < 0) return true;
+  }
+  return false;
+}
+
+export interface BacktestReport {
+  seed: number;
+  positions: number;
+  simDays: number;
+  byPattern: { pattern: string; metrics: Record<PolicyName, BacktestMetrics> }[];
+  overall: Record<PolicyName, BacktestMetrics>;
+}
+
+/** Runs every series through the engine and both baselines with the same demand; lead-time draws are seeded per series. */
+export function runBacktest(scenario: Scenario, rules: RuleDefaults): BacktestReport {
+  const policies: Record<PolicyName, Policy> = { engine: enginePolicy(rules), 'rolling-rop': rollingPolicy(rules), 'static-minmax': staticPolicy(rules) };
+  const traces: Record<PolicyName, PositionTrace[]> = { engine: [], 'rolling-rop': [], 'static-minmax': [] };
+  scenario.series.forEach((series, i) => {
+    for (const name of POLICIES) traces[name].push(simulateSeries(series, policies[name], createRng(scenario.seed * 7919 + i), scenario.simDays));
+  });
+  const seen = new Set(scenario.series.map((s) => s.pattern));
+  const patterns = [...DEMAND_PATTERNS.filter((p) => seen.has(p)), ...[...seen].filter((p) => !(DEMAND_PATTERNS as readonly string[]).includes(p))];
+  const metricsOf = (filter: (t: PositionTrace) => boolean): Record<PolicyName, BacktestMetrics> => ({
+    engine: computeMetrics(traces.engine.filter(filter)),
+    'rolling-rop': computeMetrics(traces['rolling-rop'].filter(filter)),
+    'static-minmax': computeMetrics(traces['static-minmax'].filter(filter)),
+  });
+  return {
+    seed: scenario.seed,
+    positions: scenario.series.length,
+    simDays: scenario.simDays,
+    byPattern: patterns.map((pattern) => ({ pattern, metrics: metricsOf((t) => t.pattern === pattern) })),
+    overall: metricsOf(() => true),
+  };
+}

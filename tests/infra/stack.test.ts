@@ -1,0 +1,256 @@
+// The stack as CloudFormation: table, stream, schedules, bus rules, topics, least privilege, KMS/TLS/PITR, alarms, dashboard, cdk-nag.
+import { type App, Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
+import { hubChecks } from '../../infra/stack/checks.js';
+import type { HubStack } from '../../infra/stack/hub-stack.js';
+import { actionsOf, allStatements, synthHub } from './support.js';
+
+let app: App;
+let template: Template;
+let stack: HubStack;
+const resources = (type: string) => template.findResources(type);
+const ref = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as Parameters<HubStack['getLogicalId']>[0]);
+
+/** The IAM statements attached to a function's role. */
+function roleStatements(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+  const f = stack.functions.find((fn) => fn.node.id === functionId);
+  if (!f) throw new Error(`no function ${functionId}`);
+  const roleId = logicalIdOf(f.role);
+  return Object.values(resources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+const actionsOfFunction = (functionId: string) => roleStatements(functionId).flatMap((s) => ([] as string[]).concat(s.Action));
+
+beforeAll(async () => {
+  ({ app, template, stack } = await synthHub());
+});
+
+describe('table', () => {
+  it('uses the shared key layout, on-demand billing, NEW_AND_OLD_IMAGES stream, TTL, PITR and the hub key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' }, { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: TABLE_TTL_ATTRIBUTE, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: ref(logicalIdOf(stack.key)) },
+      GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('bundle for nodejs22.x on arm64 with tracing, JSON logs and a log group with retention', () => {
+    const functions = Object.values(resources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(8); // 2 connectors + 6 hub functions
+    for (const f of functions) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+      expect(f.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), POWERTOOLS_SERVICE_NAME: 'stocksentry-dev', POWERTOOLS_METRICS_NAMESPACE: 'StockSentry' });
+      expect(JSON.stringify(f.Properties.Environment.Variables)).not.toContain('HUB_CONFIG');
+    }
+    for (const g of Object.values(resources('AWS::Logs::LogGroup'))) expect(g.Properties.RetentionInDays).toBe(14);
+  });
+
+  it('gives each sync function its connector name and each handler only the environment it uses', () => {
+    const env = (id: string) => template.toJSON().Resources[logicalIdOf(stack.functions.find((f) => f.node.id === id)!.fn)].Properties.Environment.Variables;
+    expect(env('Sync-erp').CONNECTOR_NAME).toBe('erp');
+    expect(env('Sync-shop').CONNECTOR_NAME).toBe('shop');
+    expect(env('DispatchAlerts')).toHaveProperty('ALERTS_TOPIC_ARN');
+    expect(env('DispatchAlerts')).not.toHaveProperty('EVENT_BUS_NAME');
+    expect(env('SendReplenishment')).toHaveProperty('SUPPLIER_TOPIC_ARN');
+    expect(env('EvaluateChanges')).toHaveProperty('EVENT_BUS_NAME');
+    expect(env('Sync-erp')).not.toHaveProperty('EVENT_BUS_NAME');
+  });
+});
+
+describe('stream → evaluate-changes', () => {
+  it('bisects, reports item failures, bounds retries and age, sends failures to an SQS DLQ, and only sees position items', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.table), 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { entity: { S: ['position'] } } } }) }] },
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('runs one schedule per connector with its expression, a retry policy and a DLQ, plus the evaluation sweep', () => {
+    const schedules = Object.values(resources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
+    expect(schedules.map((s) => s.ScheduleExpression).sort()).toEqual(['cron(0 4 * * ? *)', 'cron(0/30 * * * ? *)', 'rate(15 minutes)']);
+    for (const s of schedules) {
+      expect(s.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
+      expect(s.Target.DeadLetterConfig.Arn).toBeDefined();
+    }
+    const erp = schedules.find((s) => s.ScheduleExpression === 'rate(15 minutes)');
+    expect(JSON.parse(erp!.Target.Input as string)).toEqual({ connector: 'erp' });
+  });
+});
+
+describe('event bus', () => {
+  it('is named per stage and routes alert and replenishment events to their functions with retries and DLQs', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'stocksentry-dev' });
+    const rules = Object.values(resources('AWS::Events::Rule')).map((r) => r.Properties);
+    expect(rules.map((r) => r.EventPattern['detail-type']).sort()).toEqual([['AlertRaised', 'AlertResolved', 'AlertEscalated'], ['ReplenishmentRequested']]);
+    for (const r of rules) {
+      expect(r.EventPattern.source).toEqual(['stocksentry']);
+      expect(r.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
+      expect(r.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+    }
+  });
+});
+
+describe('topics and subscriptions', () => {
+  it('subscribes every receiver endpoint with a filter on the receiver attribute and a DLQ of its own', () => {
+    const subs = Object.values(resources('AWS::SNS::Subscription')).map((s) => s.Properties);
+    const alerts = { Ref: logicalIdOf(stack.alertsTopic) };
+    const onAlerts = subs.filter((s) => JSON.stringify(s.TopicArn) === JSON.stringify(alerts));
+    expect(onAlerts.map((s) => [s.Protocol, s.Endpoint, s.FilterPolicy]).sort()).toEqual([
+      ['email', 'north@example.com', { receiver: ['store-managers'] }],
+      ['email', 'ops@example.com', { receiver: ['operator'] }],
+      ['email', 'south@example.com', { receiver: ['store-managers'] }],
+      ['https', 'https://hooks.example.com/stocksentry', { receiver: ['planning'] }],
+      ['sms', '+14155550100', { receiver: ['store-managers'] }],
+    ]);
+    const dlqs = subs.map((s) => JSON.stringify(s.RedrivePolicy.deadLetterTargetArn));
+    expect(new Set(dlqs).size).toBe(subs.length);
+  });
+
+  it('subscribes e-mail suppliers on the supplier topic filtered by supplier, and the operator on the operator topic', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: logicalIdOf(stack.supplierTopic) }, Endpoint: 'orders@globex.example.com', FilterPolicy: { supplier: ['globex'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: logicalIdOf(stack.operatorTopic) }, Endpoint: 'ops@example.com', FilterPolicy: Match.absent() });
+  });
+});
+
+describe('encryption and transport', () => {
+  it('encrypts every topic and queue with the rotating hub key and denies non-TLS access to each', () => {
+    const keyArn = ref(logicalIdOf(stack.key));
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const t of Object.values(resources('AWS::SNS::Topic'))) expect(t.Properties.KmsMasterKeyId).toEqual(keyArn);
+    for (const q of Object.values(resources('AWS::SQS::Queue'))) expect(q.Properties.KmsMasterKeyId).toEqual(keyArn);
+    const tlsDeny = (type: string) => Object.values(resources(type)).filter((p) => p.Properties.PolicyDocument.Statement.some(
+      (s: { Effect: string; Condition?: unknown }) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } })));
+    expect(tlsDeny('AWS::SQS::QueuePolicy')).toHaveLength(Object.keys(resources('AWS::SQS::Queue')).length);
+    expect(tlsDeny('AWS::SNS::TopicPolicy')).toHaveLength(Object.keys(resources('AWS::SNS::Topic')).length);
+  });
+
+  it('lets SNS, EventBridge and CloudWatch deliver into encrypted queues and topics through the key policy', () => {
+    const keyStatements = Object.values(resources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy.Statement as { Principal: { Service?: string[] | string }; Action: string[] }[];
+    const services = keyStatements.flatMap((s) => ([] as string[]).concat(s.Principal.Service ?? []));
+    expect(services.sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']);
+    for (const s of keyStatements.filter((st) => st.Principal.Service)) expect(s.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+});
+
+describe('least privilege', () => {
+  it('grants sns:Publish only on the one topic a function publishes to', () => {
+    const publishers = stack.functions.filter((f) => actionsOfFunction(f.node.id).includes('sns:Publish')).map((f) => f.node.id);
+    expect(publishers.sort()).toEqual(['DispatchAlerts', 'SendReplenishment']);
+    const publishOn = (id: string) => roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('sns:Publish')).map((s) => s.Resource);
+    expect(publishOn('DispatchAlerts')).toEqual([{ Ref: logicalIdOf(stack.alertsTopic) }]);
+    expect(publishOn('SendReplenishment')).toEqual([{ Ref: logicalIdOf(stack.supplierTopic) }]);
+  });
+
+  it('grants events:PutEvents only on the hub bus, and only to functions that emit events', () => {
+    const emitters = stack.functions.filter((f) => actionsOfFunction(f.node.id).includes('events:PutEvents')).map((f) => f.node.id);
+    expect(emitters.sort()).toEqual(['AlertsApiHandler', 'EvaluateChanges', 'EvaluateSweep', 'SendReplenishment', 'SupplierAckHandler']);
+    for (const id of emitters) {
+      const on = roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('events:PutEvents')).map((s) => s.Resource);
+      expect(on).toEqual([ref(logicalIdOf(stack.bus))]);
+    }
+  });
+
+  it('lets a sync function read only its own connector secret, and table access names the table and its indexes only', () => {
+    const secretActions = (id: string) => roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secretActions('Sync-erp').map((s) => s.Resource))).toContain('secret:stocksentry/erp-??????');
+    expect(secretActions('Sync-shop')).toEqual([]);
+    expect(JSON.stringify(secretActions('DispatchAlerts').map((s) => s.Resource))).toContain('stocksentry/planning-hook');
+    const tableStatements = roleStatements('Sync-erp').filter((s) => ([] as string[]).concat(s.Action).includes('dynamodb:PutItem'));
+    expect(JSON.stringify(tableStatements)).not.toContain('index/*');
+    expect(JSON.stringify(tableStatements)).toContain('/index/gsi1');
+  });
+
+  it('has no Allow statement with a wildcard action anywhere (Deny with sqs:*/sns:* is only the TLS guard)', () => {
+    const statements = allStatements(template);
+    expect(statements.length).toBeGreaterThan(50);
+    const wildcardAllows = statements.filter(({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).some((a) => a.includes('*')));
+    expect(wildcardAllows).toEqual([]);
+    const wildcardDenies = statements.filter(({ statement }) => statement.Effect === 'Deny' && actionsOf(statement).some((a) => a.includes('*')));
+    for (const { statement } of wildcardDenies) expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+  });
+});
+
+describe('alarms and dashboard', () => {
+  it('alarms on every DLQ, every function error and throttle, SNS delivery failures and stream lag, all to the operator topic', () => {
+    const alarms = Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const queueCount = Object.keys(resources('AWS::SQS::Queue')).length;
+    expect(stack.deadLetterQueues).toHaveLength(queueCount);
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(queueCount);
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'NumberOfNotificationsFailed')).toHaveLength(2);
+    expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: logicalIdOf(stack.operatorTopic) }]);
+  });
+
+  it('charts stock health, alert flow, per-connector health and supplier responsiveness from the StockSentry namespace', () => {
+    const body = JSON.stringify(Object.values(resources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+    for (const metric of ['PositionsAtRisk', 'Stockouts', 'OverstockValue', 'AlertsOpened', 'AlertsAcked', 'AlertsEscalated', 'RequestsSent', 'RequestsAcknowledged']) {
+      expect(body).toContain(`\\"StockSentry\\",\\"${metric}\\",\\"service\\",\\"stocksentry-dev\\"`);
+    }
+    for (const connector of ['erp', 'shop']) for (const metric of ['RecordsSynced', 'RecordsQuarantined', 'SyncLagSeconds']) {
+      expect(body).toContain(`\\"${metric}\\",\\"connector\\",\\"${connector}\\",\\"service\\",\\"stocksentry-dev\\"`);
+    }
+  });
+});
+
+describe('HTTP APIs', () => {
+  it('puts the alerts API behind IAM auth and leaves supplier-ack public but throttled, both with JSON access logs', () => {
+    const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.AuthorizationType).sort();
+    expect(routes).toEqual(['AWS_IAM', 'NONE']);
+    const stages = Object.values(resources('AWS::ApiGatewayV2::Stage')).map((s) => s.Properties);
+    expect(stages.map((s) => s.DefaultRouteSettings).sort((a, b) => a.ThrottlingRateLimit - b.ThrottlingRateLimit)).toEqual([
+      { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }, { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    ]);
+    for (const s of stages) expect(JSON.parse(s.AccessLogSettings.Format as string)).toHaveProperty('requestId', '$context.requestId');
+  });
+});
+
+// Runs last: registering the packs and re-synthesizing must not disturb the assertions above.
+describe('cdk-nag', () => {
+  it('reports no AwsSolutions or Serverless violation', () => {
+    const reports = hubChecks(app).map((pack) => ({ pack: pack.name, report: pack.validateScope(stack) }));
+    expect(reports.map((r) => r.pack)).toEqual(['AwsSolutions', 'Serverless']);
+    const violations = reports.flatMap((r) => r.report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((res) => res.constructPath).join(', ')}`));
+    expect(violations).toEqual([]);
+  });
+
+  it('lets the app synthesize with the packs registered as validation plugins, as infra/app.ts does', () => {
+    Validations.of(app).addPlugins(...hubChecks(app));
+    expect(() => app.synth({ force: true })).not.toThrow();
+  });
+
+  it('acknowledges one rule per entry, each with a written reason', () => {
+    const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>)));
+    expect(acknowledged.length).toBeGreaterThan(10);
+    for (const [id, entry] of acknowledged) {
+      const reason = typeof entry === 'string' ? entry : entry.reason;
+      expect(id).toMatch(/^(annotation::)?(AwsSolutions|Serverless)-[A-Za-z0-9]+(\[[^\]]+\])?$/i);
+      expect(reason?.length ?? 0).toBeGreaterThan(40);
+    }
+  });
+});

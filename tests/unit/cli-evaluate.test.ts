@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { evaluateStream } from '../../cli/commands/evaluate.js';
+import { defaultRules, snapshot } from './engine/fixtures.js';
+
+const entry = fileURLToPath(new URL('./engine/cli-entry.ts', import.meta.url));
+
+async function run(input: string): Promise<unknown[]> {
+  const src = new PassThrough();
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c.toString()));
+  src.end(input);
+  await evaluateStream(src, out, defaultRules);
+  return chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+}
+
+describe('evaluateStream', () => {
+  it('answers one line per non-blank input line, in order, with errors in place', async () => {
+    const good = JSON.stringify(snapshot({ sku: 'A' }));
+    const other = JSON.stringify(snapshot({ sku: 'B', onHand: 0 }));
+    const badSchema = JSON.stringify({ ...snapshot(), demand: { start: '2026-01-01', daily: [1, -2] } });
+    const answers = await run(`${good}\n\n{not json\n${badSchema}\n${other}\n`);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]).toMatchObject({ sku: 'A', location: 'store-1', replenish: null });
+    expect(answers[1]).toMatchObject({ line: 3 });
+    expect((answers[1] as { error: string }).error).toMatch(/not valid JSON/);
+    expect(answers[2]).toMatchObject({ line: 4 });
+    expect((answers[2] as { error: string }).error).toContain('demand.daily[1]');
+    expect(answers[3]).toMatchObject({ sku: 'B', alerts: [expect.objectContaining({ type: 'STOCKOUT' })] });
+  });
+
+  it('leaves out the explain block unless asked', async () => {
+    const [decision] = await run(`${JSON.stringify(snapshot())}\n`);
+    expect(decision).not.toHaveProperty('explain');
+    expect(decision).toHaveProperty('orderUpTo');
+  });
+
+  it('reports a missing field with its path', async () => {
+    const { supplier: _dropped, ...noSupplier } = snapshot();
+    const [answer] = await run(`${JSON.stringify(noSupplier)}\n`);
+    expect((answer as { error: string }).error).toMatch(/supplier/);
+  });
+});
+
+describe('stocksentry evaluate (child process)', () => {
+  it('answers each line while stdin stays open, then exits 0 at EOF', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'evaluate'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+
+    child.stdin.write(`${JSON.stringify(snapshot({ sku: 'FIRST' }))}\n`);
+    const first = await lines.next();
+    expect(JSON.parse(first.value as string)).toMatchObject({ sku: 'FIRST' });
+
+    child.stdin.write('oops\n');
+    const second = await lines.next();
+    expect(JSON.parse(second.value as string)).toMatchObject({ line: 2 });
+
+    child.stdin.end(`${JSON.stringify(snapshot({ sku: 'LAST', onHand: 30 }))}\n`);
+    const third = await lines.next();
+    expect(JSON.parse(third.value as string)).toMatchObject({ sku: 'LAST' });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});

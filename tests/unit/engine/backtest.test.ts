@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { computeMetrics, createRng, generateScenario, runBacktest, scenarioFromCsv, BacktestCsvError, type DayRecord } from '../../../shared/engine/backtest/index.js';
+import { defaultRules } from './fixtures.js';
+
+const day = (demand: number, sales: number, onHand: number, extra: Partial<DayRecord> = {}): DayRecord => ({
+  demand, sales, onHand, ordered: false, alerts: [], shortageWarning: false, ...extra,
+});
+const warn = (ifIgnored?: boolean): Partial<DayRecord> => ({ alerts: ['STOCKOUT_RISK'], shortageWarning: true, ...(ifIgnored === undefined ? {} : { shortageIfIgnored: ifIgnored }) });
+
+describe('computeMetrics on a hand-made trace', () => {
+  // Ten days: a warning episode on days 2–4 (would have run short), a stockout on days 5–6, an unwarned stockout on day 9,
+  // a false alarm on day 7.
+  const days: DayRecord[] = [
+    day(10, 10, 50, { ordered: true }),
+    day(10, 10, 40),
+    day(10, 10, 30, warn(true)),
+    day(10, 10, 20, warn()),
+    day(10, 10, 10, warn()),
+    day(10, 5, 0, { alerts: ['STOCKOUT'] }),
+    day(10, 0, 0, { alerts: ['STOCKOUT'] }),
+    day(10, 10, 60, { ...warn(false), ordered: true }),
+    day(10, 10, 50),
+    day(20, 10, 0, { alerts: ['STOCKOUT'] }),
+  ];
+  const m = computeMetrics([{ pattern: 'smooth', unitCost: 2, days }]);
+
+  it('computes service and stock figures', () => {
+    expect(m.fillRate).toBeCloseTo(85 / 110, 6);
+    expect(m.stockoutDaysPerPosition).toBe(3);
+    expect(m.avgInventoryValue).toBeCloseTo((260 / 10) * 2, 6);
+    expect(m.daysOfCover).toBeCloseTo(260 / 110, 6);
+    expect(m.ordersPerPosition).toBe(2);
+  });
+
+  it('counts alert episodes, warned stockouts, lead time of warnings and warning precision', () => {
+    // STOCKOUT_RISK: days 2–4 and 7; STOCKOUT: days 5–6 and 9 → 4 episodes over 10 days = 1/3 month.
+    expect(m.alertEpisodesPerPositionMonth).toBeCloseTo(4 / (10 / 30), 6);
+    expect(m.stockoutEpisodes).toBe(2);
+    // Day 5's stockout was warned from day 2 (3 days ahead); day 9's had the day-7 warning 2 days before.
+    expect(m.warnedStockoutShare).toBe(1);
+    expect(m.meanWarningDaysAhead).toBeCloseTo((3 + 2) / 2, 6);
+    expect(m.shortageWarningEpisodes).toBe(2);
+    expect(m.warningPrecision).toBe(0.5);
+  });
+});
+
+describe('backtest runs', () => {
+  it('the seeded generator is reproducible', () => {
+    const a = generateScenario({ seed: 5, positionsPerPattern: 1, simDays: 30 });
+    const b = generateScenario({ seed: 5, positionsPerPattern: 1, simDays: 30 });
+    expect(a).toEqual(b);
+    expect(a.series.map((s) => s.pattern)).toEqual(['smooth', 'weekly', 'seasonal', 'promotion', 'intermittent', 'trend', 'regime-shift', 'new-item']);
+    expect(createRng(1).next()).toBe(createRng(1).next());
+  });
+
+  it('replays every pattern through the engine and both baselines', () => {
+    const report = runBacktest(generateScenario({ seed: 3, positionsPerPattern: 1, simDays: 60, patterns: ['smooth', 'intermittent'] }), defaultRules);
+    expect(report.byPattern.map((p) => p.pattern)).toEqual(['smooth', 'intermittent']);
+    for (const policy of ['engine', 'rolling-rop', 'static-minmax'] as const) {
+      expect(report.overall[policy].positions).toBe(2);
+      expect(report.overall[policy].fillRate).toBeGreaterThan(0.5);
+      expect(report.overall[policy].ordersPerPosition).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads a CSV history, grouping by its pattern column', () => {
+    const rows = ['date,sku,location,demand,unit_cost,lead_time_days,supplier_profile,pattern,promo_uplift'];
+    for (let i = 0; i < 120; i++) {
+      const date = new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10);
+      rows.push(`${date},A,north,${5 + (i % 3)},2.5,4,reliable,steady,${i >= 100 && i < 103 ? 2 : ''}`);
+    }
+    const scenario = scenarioFromCsv(rows.join('\n'), 30, 1);
+    const [series] = scenario.series;
+    expect(series).toMatchObject({ sku: 'A', location: 'north', pattern: 'steady', simStart: 90, unitCost: 2.5, events: [{ startIndex: 100, endIndex: 102, uplift: 2 }] });
+    expect(series?.supplier).toMatchObject({ profile: 'reliable', quotedLeadTimeDays: 4 });
+    expect(runBacktest(scenario, defaultRules).byPattern[0]?.metrics.engine.fillRate).toBeGreaterThan(0.9);
+  });
+
+  it('rejects a CSV with a bad cell, naming line and column', () => {
+    const bad = 'date,sku,location,demand\n2026-01-01,A,north,five';
+    expect(() => scenarioFromCsv(bad, 1, 1)).toThrow(BacktestCsvError);
+    expect(() => scenarioFromCsv(bad, 1, 1)).toThrow(/line 2, column "demand"/);
+    expect(() => scenarioFromCsv('date,sku,demand\n', 1, 1)).toThrow(/location/);
+  });
+});
