@@ -13,6 +13,8 @@ import { receiveSupplierMessage, recordReceipt, type ReplenishmentDeps } from '.
 import { goodsReceipt, supplierMessage, type SupplierMessage } from '../shared/replenishment/wire.js';
 import { cxmlResponse, cxmlSender, cxmlToSupplierMessage, parseCxml } from '../connectors/outbound/cxml.js';
 import { replenishmentDepsFromEnv } from './send-replenishment.js';
+import { documentClient } from '../shared/adapters/dynamodb/client.js';
+import { DynamoInventoryStore } from '../shared/adapters/dynamodb/inventory-store.js';
 
 /** The parts of an API Gateway HTTP API (v2) event this handler reads; node:http adapters can build it in a few lines. */
 export interface AckApiEvent {
@@ -27,7 +29,7 @@ export interface AckApiResult { statusCode: number; headers: Record<string, stri
 export interface AckApiDeps extends ReplenishmentDeps {
   inventory: InboundWriter;
   /** The shared secrets a sender signs with (two during a rotation); none means the sender is unknown. */
-  secretsFor: (senderId: string) => Promise<string[]>;
+  secretsFor: (senderId: string, kind: 'supplier' | 'receiptSource') => Promise<string[]>;
   toleranceSeconds?: number;
   maxBodyBytes?: number;
 }
@@ -74,7 +76,7 @@ async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: 
   const senderId = decodeURIComponent(route.match[1] ?? '');
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   if (Buffer.byteLength(body) > (deps.maxBodyBytes ?? 256 * 1024)) throw new HttpError(413, 'BODY_TOO_LARGE', 'body is larger than 256 KiB; split the message');
-  const secrets = await deps.secretsFor(senderId);
+  const secrets = await deps.secretsFor(senderId, route.kind === 'receipt' ? 'receiptSource' : 'supplier');
   // Unknown senders and bad signatures get the same answer, so ids cannot be probed.
   const check = secrets.length ? verify(body, header(event, SIGNATURE_HEADER), secrets, deps.clock.now(), deps.toleranceSeconds) : { ok: false as const, reason: 'unknown sender or no credential configured' };
   if (!check.ok) throw new HttpError(401, 'ACK_SIGNATURE_INVALID', `signature check failed for "${senderId}": ${check.reason}. Sign the raw body: ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`);
@@ -159,20 +161,22 @@ export function nodeHttpListener(handler: (event: AckApiEvent) => Promise<AckApi
 }
 
 let lambdaHandler: ReturnType<typeof createSupplierAckHandler> | undefined;
-/** Lambda entry: needs an InventoryStore adapter for inbound; wired by the lead's stack (see docs/suppliers.md). */
-export function setInventoryForLambda(inventory: InboundWriter): void {
-  const base = replenishmentDepsFromEnv();
-  const secrets = new Map(base.hub.suppliers.map((s) => [s.id, s.secret]));
-  lambdaHandler = createSupplierAckHandler({
-    ...base, inventory,
-    secretsFor: async (id) => {
-      const value = await base.resolve(secrets.get(id), `supplier ${id}`);
-      return value ? [value] : [];
-    },
-  }, (entry) => console.log(JSON.stringify(entry)));
-}
 
+/** Lambda entry (API Gateway HTTP API, payload v2); env as send-replenishment's plus the same table for positions. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event) => {
-  if (!lambdaHandler) throw new Error('supplier-ack: call setInventoryForLambda(inventoryStore) at module load before the first event');
+  if (!lambdaHandler) {
+    const base = replenishmentDepsFromEnv();
+    const supplierSecrets = new Map(base.hub.suppliers.map((s) => [s.id, s.secret]));
+    // Goods receipts are posted by a connector (e.g. the ERP's) and signed with that connector's credential.
+    const connectorSecrets = new Map(base.hub.connectors.map((c) => [c.name, c.credentials]));
+    lambdaHandler = createSupplierAckHandler({
+      ...base, inventory: new DynamoInventoryStore(documentClient(), process.env.TABLE_NAME ?? ''),
+      secretsFor: async (id, kind) => {
+        const ref = kind === 'supplier' ? supplierSecrets.get(id) : connectorSecrets.get(id);
+        const value = await base.resolve(ref, `${kind} ${id}`);
+        return value ? [value] : [];
+      },
+    }, (entry) => console.log(JSON.stringify(entry)));
+  }
   return lambdaHandler(event as AckApiEvent);
 });

@@ -1,6 +1,7 @@
 // hub.config: one validated description of a deployment, read by the CDK app, the Lambdas and the local runtime.
 import { z } from 'zod';
 import { alertType, locationKind, severity } from './model.js';
+import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes');
 
@@ -102,6 +103,7 @@ export const supplierConfig = z.object({
   email: z.string().email().optional(),
   secret: credentialRef.optional(),
   backupSupplierId: z.string().optional(),
+  ...supplierReplenishmentFields,
 });
 export type SupplierConfig = z.infer<typeof supplierConfig>;
 
@@ -119,6 +121,7 @@ export const hubConfig = z.object({
   connectors: z.array(connectorConfig).default([]),
   suppliers: z.array(supplierConfig).default([]),
   rules: ruleDefaults.default(ruleDefaults.parse({})),
+  replenishment: replenishmentConfig.default(replenishmentConfig.parse({})),
   receivers: z.array(receiver).default([]),
   routes: z.array(route).default([]),
   evaluation: z.object({

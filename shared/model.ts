@@ -82,6 +82,11 @@ export const positionRecord = z.object({
   inbound: z.array(inboundLine).optional(),
   openOrders: z.array(openOrder).optional(),
   lots: z.array(lot).optional(),
+  /**
+   * Narrows what `inbound` replaces to this source's lines whose `ref` starts with the scope (e.g. one
+   * replenishment request's lines), so writers of different scopes never overwrite each other.
+   */
+  inboundScope: z.string().min(1).optional(),
   sourceUpdatedAt: isoDateTime.optional(),
 });
 export type PositionRecord = z.infer<typeof positionRecord>;

@@ -31,7 +31,7 @@ export function evaluateLine(text: string, lineNumber: number, rules: RuleDefaul
     return JSON.stringify({ error: `snapshot does not match the schema: ${what}`, line: lineNumber });
   }
   try {
-    const decision: Partial<EngineDecision> = evaluatePosition(parsed.data, rules);
+    const decision: Partial<EngineDecision> = evaluatePosition(parsed.data, rules, { projection: options.explain === true });
     if (!options.explain) delete decision.explain;
     return JSON.stringify(decision);
   } catch (err) {

@@ -39,7 +39,7 @@ export async function explainFromFile(file: string, sku: string, location: strin
   return [...found.values()].map(({ text, line: n }) => {
     const parsed = positionSnapshot.safeParse(JSON.parse(text));
     if (!parsed.success) throw new SnapshotInvalidError(file, n, parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
-    return evaluatePosition(parsed.data, rules);
+    return evaluatePosition(parsed.data, rules, { projection: true });
   });
 }
 

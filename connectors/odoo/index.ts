@@ -180,7 +180,6 @@ async function* readItems(cursor: string | undefined, ctx: Ctx): AsyncGenerator<
   for await (const page of pagesOf(ctx, 'product.product', domain, fields, state.after)) {
     const rows = page.rows.filter((p) => !(since !== undefined && sinceId !== undefined && String(p.write_date) === since && p.id <= sinceId));
     const ids = rows.map((p) => p.id);
-    const ids = page.rows.map((p) => p.id);
     const tmplIds = rows.map((p) => m2oId(p.product_tmpl_id)).filter((id): id is number => id !== undefined);
     const orderpoints = ids.length ? await searchRead(ctx, 'stock.warehouse.orderpoint', [['product_id', 'in', ids]], ['product_id', 'product_min_qty', 'product_max_qty']) : [];
     const supplierinfo = tmplIds.length ? await searchRead(ctx, 'product.supplierinfo', [['product_tmpl_id', 'in', tmplIds]], [s.partnerField, 'product_tmpl_id', 'min_qty', 'delay'], { order: 'sequence asc, id asc' }) : [];

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ConnectorConfig } from '../../shared/config.js';
 import type { Clock } from '../../shared/ports.js';
-import type { HttpClient } from './http.js';
+import type { HttpClient, HttpClientOptions } from './http.js';
 
 export const STREAM_NAMES = ['positions', 'locations', 'items', 'sales', 'purchaseOrders', 'suppliers'] as const;
 export const streamName = z.enum(STREAM_NAMES);
@@ -60,7 +60,7 @@ export interface Connector<O extends BaseOptions = BaseOptions> {
   /** Yields records and checkpoints; `cursor` is the last checkpoint stored for this stream (undefined: from the start). */
   read(stream: StreamName, cursor: string | undefined, ctx: ConnectorContext<O>): AsyncIterable<ReadMessage>;
   /** Settings for the HTTP client: auth headers, rate limiter, what counts as throttled. */
-  http?(ctx: Omit<ConnectorContext<O>, 'http'>): import('./http.js').HttpClientOptions;
+  http?(ctx: Omit<ConnectorContext<O>, 'http'>): HttpClientOptions;
 }
 
 export const record = (record: unknown, raw?: unknown): ReadMessage => ({ type: 'record', record, raw });

@@ -187,7 +187,7 @@ export const shopify = defineConnector<ShopifyOptions>({
   type: 'shopify',
   spec: shopifyOptions,
   http: (ctx) => ({
-    headers: ctx.credential === undefined ? {} : { 'X-Shopify-Access-Token': ctx.credential },
+    headers: ctx.credential === undefined ? {} : { 'X-Shopify-Access-Token': ctx.credential } as Record<string, string>,
     rateLimiter: new CostBudgetLimiter(),
     throttledDelayMs,
   }),

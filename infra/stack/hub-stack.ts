@@ -276,16 +276,18 @@ export class HubStack extends Stack {
    * EventBridge Scheduler rather than events.Rule: per-target retry policy and DLQ, time zones, and no
    * per-bus rule quota as connectors grow.
    */
-  private schedule(id: string, expression: string, f: HubFunction, failures: sqs.IQueue, description: string, input: Record<string, string>): scheduler.Schedule {
+  private schedule(id: string, expression: string, f: HubFunction, failures: sqs.IQueue, description: string, input: Record<string, string>): void {
     // One role per schedule, trusted by EventBridge Scheduler of this account only.
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: `${this.prefix}: ${description} (EventBridge Scheduler)`,
     });
+    // Scheduler's target helper grants sqs:SendMessage only; the DLQ is encrypted, so the role needs the key too.
+    this.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     const functionLogicalId = this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction);
     acknowledge(role, `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
       'lambda grantInvoke also allows the function\'s versions and aliases (<arn>:*); the role can invoke this one function only.');
-    const schedule = new scheduler.Schedule(this, id, {
+    new scheduler.Schedule(this, id, {
       schedule: scheduler.ScheduleExpression.expression(expression),
       description: `${this.prefix}: ${description}`,
       target: new schedulerTargets.LambdaInvoke(f.fn, {
@@ -296,7 +298,6 @@ export class HubStack extends Stack {
         deadLetterQueue: failures,
       }),
     });
-    return schedule;
   }
 
   private evaluateChanges(): HubFunction {
@@ -325,7 +326,7 @@ export class HubStack extends Stack {
     return f;
   }
 
-  private evaluateSweep(): HubFunction {
+  private evaluateSweep(): void {
     const failures = this.deadLetterQueue('EvaluateSweep-Dlq', 'the evaluation sweep');
     const f = this.hubFunction('EvaluateSweep', 'evaluate-sweep', {
       description: 'Daily sweep: forecast refresh, lead-time risk, dead stock, ageing, expiry, escalation',
@@ -335,7 +336,6 @@ export class HubStack extends Stack {
     });
     this.grantPutEvents(f);
     this.schedule('EvaluateSweep-Schedule', this.config.evaluation.sweepSchedule, f, failures, 'Evaluation sweep', { sweep: 'scheduled' });
-    return f;
   }
 
   private busRule(id: string, detailTypes: readonly string[], f: HubFunction, failures: sqs.IQueue): events.Rule {
@@ -347,7 +347,7 @@ export class HubStack extends Stack {
     });
   }
 
-  private dispatchAlerts(): HubFunction {
+  private dispatchAlerts(): void {
     const failures = this.deadLetterQueue('DispatchAlerts-Dlq', 'alert dispatch');
     const f = this.hubFunction('DispatchAlerts', 'dispatch-alerts', {
       description: 'Route alert events to receivers and publish them to the alerts topic',
@@ -359,10 +359,9 @@ export class HubStack extends Stack {
     this.alertsTopic.grantPublish(f.role);
     for (const receiver of this.config.receivers) for (const webhook of receiver.webhooks) this.grantSecretRead(f, webhook.secret);
     this.busRule('AlertEventsRule', ALERT_DETAIL_TYPES, f, failures);
-    return f;
   }
 
-  private sendReplenishment(): HubFunction {
+  private sendReplenishment(): void {
     const failures = this.deadLetterQueue('SendReplenishment-Dlq', 'replenishment requests');
     const f = this.hubFunction('SendReplenishment', 'send-replenishment', {
       description: 'Apply the approval policy and send replenishment requests to suppliers',
@@ -375,7 +374,6 @@ export class HubStack extends Stack {
     this.grantPutEvents(f);
     for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
     this.busRule('ReplenishmentEventsRule', REPLENISHMENT_DETAIL_TYPES, f, failures);
-    return f;
   }
 
   private httpStage(id: string, api: apigwv2.HttpApi, throttle: { rateLimit: number; burstLimit: number }): apigwv2.HttpStage {

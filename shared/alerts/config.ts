@@ -193,6 +193,9 @@ export function alertingIssues(alerting: AlertingConfig, receivers: Receiver[]):
   alerting.escalationPolicies.forEach((p, i) => p.steps.forEach((s, j) => s.receivers.forEach((r) => {
     if (!receiverNames.has(r)) issues.push({ path: `alerting.escalationPolicies[${i}].steps[${j}].receivers`, message: `no receiver named "${r}" (known: ${known(receiverNames)})` });
   })));
+  if (alerting.api.auth === 'bearer' && !alerting.api.bearerToken) {
+    issues.push({ path: 'alerting.api.bearerToken', message: 'auth "bearer" needs bearerToken, e.g. { env: "ALERTS_API_TOKEN" }' });
+  }
   return issues;
 }
 

@@ -5,7 +5,7 @@ import type { Finding } from '../engine/snapshot.js';
 import { ALERT_TYPES, type AlertType } from '../model.js';
 import type { AlertsSettings } from './config.js';
 import {
-  ACTIVE_STATES, AlertConflictError, AlertNotFoundError, AlertStateError, eventId, fingerprint, isSnoozed, severityRank,
+  AlertConflictError, AlertNotFoundError, AlertStateError, eventId, fingerprint, isSnoozed, severityRank,
   type Alert, type AlertAuditEntry, type AlertEvent, type AuditAction, type PositionLabels,
 } from './model.js';
 import type { AlertStore } from './ports.js';
@@ -243,5 +243,3 @@ export async function escalateDue(deps: LifecycleDeps, now: Date): Promise<Alert
   }
   return events;
 }
-
-export const isActive = (alert: Alert): boolean => ACTIVE_STATES.includes(alert.state);

@@ -23,10 +23,13 @@ const quantile = (sorted: number[], q: number): number => {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
 };
 
+const DAYS_PER_MONTH = 30.4375;
+
 const monthsBetween = (from: string, to: string): number => {
   const a = new Date(from);
   const b = new Date(to);
-  return Math.max(1, (b.getTime() - a.getTime()) / (30.4375 * 86_400_000));
+  // At least a day, so a just-started period does not divide by zero.
+  return Math.max(1, (b.getTime() - a.getTime()) / 86_400_000) / DAYS_PER_MONTH;
 };
 
 /**

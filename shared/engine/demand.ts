@@ -35,6 +35,8 @@ export interface DemandEstimate {
   daysSinceLastDemand: number | null;
   /** Days in the forecast window lifted by planned events. */
   eventDays: number;
+  /** Mean daily demand over the shape window (valid days): a steadier yardstick than a decaying intermittent forecast. */
+  longRunDaily: number;
 }
 
 // Scratch buffers reused across calls: evaluatePosition runs ~10^5 times a second and must not allocate per day.
@@ -89,7 +91,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   const est: DemandEstimate = {
     model: 'smooth', level: 0, trendPerDay: 0, weeklyFactors: null, sdDaily: 0,
     demandProbability: 0, demandSize: 0, demandSizeSq: 0,
-    historyDaysUsed: end - w0, censoredDays: censored, daysSinceLastDemand, eventDays: 0,
+    historyDaysUsed: end - w0, censoredDays: censored, daysSinceLastDemand, eventDays: 0, longRunDaily: valid > 0 ? sum / valid : 0,
   };
 
   const prior = s.demandPrior;
@@ -123,6 +125,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     dowSum[d] = (dowSum[d] as number) + y; dowCount[d] = (dowCount[d] as number) + 1;
   }
   const shapeMean = shapeN > 0 ? shapeSum / shapeN : 0;
+  est.longRunDaily = shapeMean;
 
   // Weekly profile: kept only if it explains a real share of the day-to-day variation.
   let weekly = false;
@@ -215,7 +218,9 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     && Math.abs(recentMean - levelBeforeRecent) > REGIME_SHIFT_Z * seX
     && Math.abs(recentMean - levelBeforeRecent) > REGIME_SHIFT_MIN_CHANGE * Math.max(levelBeforeRecent, 1e-9);
 
-  let useTrend = trending;
+  // A year of history with a seasonal profile explains local slopes and jumps better than a trend or a new regime.
+  const yearly = end >= YEARLY_MIN_DAYS && yearlySeasonal(daily, end);
+  let useTrend = trending && !yearly;
   if (trending && shifted) {
     // Both fit: a step keeps the old level until the recent window, a line moves all along; keep the closer fit.
     let sseLine = 0, sseStep = 0;
@@ -234,7 +239,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     est.level = Math.max(0, intercept + slope * (end - 1 - s0));
     est.trendPerDay = slope;
     est.sdDaily = Math.sqrt(residualVar) * avgFactor(weekly);
-  } else if (shifted) {
+  } else if (shifted && !yearly) {
     // Re-level at once; the recent days' spread is the better guess of the new variability.
     let rss = 0;
     for (let i = recentStart; i < end; i++) if (i >= 0 && mask[i] === 0) { const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number); rss += (x - recentMean) * (x - recentMean); }
@@ -243,7 +248,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     est.sdDaily = Math.max(sd * (recentMean / Math.max(levelBeforeRecent, 1e-9)), Math.sqrt(rss / Math.max(1, recentN - 1)));
   }
 
-  if (est.model !== 'trend' && est.model !== 'regime-shift' && end >= YEARLY_MIN_DAYS && yearlySeasonal(daily, end)) {
+  if (yearly) {
     est.model = 'yearly';
     let recent = 0;
     for (let i = end - YEARLY_LEVEL_DAYS; i < end; i++) recent += daily[i] as number;

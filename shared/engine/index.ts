@@ -1,5 +1,5 @@
 // The policy engine's public surface: pure functions over position snapshots.
-export { evaluatePosition, type EngineDecision, type DecisionExplain } from './policy.js';
+export { evaluatePosition, type EngineDecision, type DecisionExplain, type EvaluateOptions } from './policy.js';
 export { suggestTransfers, type TransferSuggestion, type TransferInput } from './transfers.js';
 export { categoryPriors } from './priors.js';
 export type { DemandModel } from './demand.js';

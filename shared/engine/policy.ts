@@ -47,7 +47,10 @@ export interface DecisionExplain {
   rawOrderQty: number;
   projectedAtLeadTime: number;
   projectedAtHorizon: number;
-  /** Projected available stock at the end of each horizon day (inbound at realistic ETA, open orders and forecast out). */
+  /**
+   * Projected available stock at the end of each horizon day (inbound at realistic ETA, open orders and forecast out);
+   * only filled when asked for (EvaluateOptions.projection), empty otherwise.
+   */
   projection: number[];
 }
 
@@ -88,8 +91,13 @@ function matchOverride(rules: RuleDefaults, sku: string, location: string): Rule
   return best;
 }
 
+export interface EvaluateOptions {
+  /** Include the day-by-day projection in `explain.projection` (costs an array per position). */
+  projection?: boolean;
+}
+
 /** Pure and deterministic: the decision depends only on the snapshot and the rule defaults. */
-export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults): EngineDecision {
+export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, options?: EvaluateOptions): EngineDecision {
   const asOf = dayNumber(s.asOf);
   const item = s.item;
   const override = matchOverride(rules, s.sku, s.location);
@@ -271,7 +279,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults): Engi
       severity: available < safetyStock / 2 ? 'warning' : 'info',
       message: `${fmt(available)} available is below safety stock ${fmt(safetyStock)} and only ${fmt(inboundTotal)} is inbound`,
       suggestedAction: replenish ? `place the suggested order of ${replenish.qty} today (arrives ${orderArrives})` : 'review the reorder settings of this position',
-      facts: { available: round2(available), safetyStock: round2(safetyStock), inventoryPosition: round2(inventoryPosition), reorderPoint: round2(reorderPoint), daysOfCover: daysOfCover ?? -1 },
+      facts: { available: round2(available), safetyStock: round2(safetyStock), inventoryPosition: round2(inventoryPosition), reorderPoint: round2(reorderPoint), ...(daysOfCover !== null ? { daysOfCover } : {}) },
     });
   }
 
@@ -299,7 +307,9 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults): Engi
     });
   } else if (forecastDaily > 0) {
     // One order can't be smaller than a pack or the MOQ, so that much above target is expected, not excess.
-    const threshold = maxQty !== null ? maxQty : orderUpTo * (1 + rules.overstockMargin) + Math.max(item.packSize ?? 1, item.moq ?? 0);
+    // Judged against the longer-run rate too, so a forecast decaying between sporadic sales doesn't flicker an alert.
+    const rateRatio = Math.max(1, est.longRunDaily / forecastDaily);
+    const threshold = maxQty !== null ? maxQty : orderUpTo * rateRatio * (1 + rules.overstockMargin) + Math.max(item.packSize ?? 1, item.moq ?? 0);
     const stockAndInbound = available + inboundTotal;
     if (stockAndInbound > threshold) {
       const excess = stockAndInbound - orderUpTo;
@@ -309,7 +319,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults): Engi
         severity: capital >= HIGH_VALUE_AT_RISK ? 'warning' : 'info',
         message: `${fmt(stockAndInbound)} in stock and inbound is above ${fmt(threshold)} (order-up-to ${fmt(orderUpTo)}); ${fmt(excess)} excess ties up ${fmt(capital)}`,
         suggestedAction: inboundTotal > 0 ? 'cancel or postpone inbound, or transfer the excess' : 'transfer the excess to locations that need it, or stop reordering',
-        facts: { stockAndInbound: round2(stockAndInbound), orderUpTo: round2(orderUpTo), excessUnits: round2(excess), capitalTiedUp: round2(capital), daysOfCover: daysOfCover ?? -1 },
+        facts: { stockAndInbound: round2(stockAndInbound), orderUpTo: round2(orderUpTo), excessUnits: round2(excess), capitalTiedUp: round2(capital), ...(daysOfCover !== null ? { daysOfCover } : {}) },
       });
     }
   }
@@ -327,8 +337,8 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults): Engi
     });
   }
 
-  const proj: number[] = new Array<number>(horizon + 1);
-  for (let k = 0; k <= horizon; k++) proj[k] = round2(projection[k] as number);
+  const proj: number[] = [];
+  if (options?.projection === true) for (let k = 0; k <= horizon; k++) proj.push(round2(projection[k] as number));
 
   return {
     sku: s.sku,

@@ -113,15 +113,9 @@ export function requestInbound(request: ReplenishmentRequest): Map<string, Inbou
 /** The InventoryStore source acknowledgements write inbound as; a source's write replaces only its own lines. */
 export const ACK_SOURCE = 'supplier-ack';
 
-/** The full 'supplier-ack' inbound list of a position with this request's lines replaced (other requests' lines kept, matched by ref). */
-export function mergeInbound(current: readonly InboundLine[], requestKey: string, lines: readonly InboundLine[]): InboundLine[] {
-  const prefix = `req:${requestKey}#`;
-  return [...current.filter((l) => l.source === ACK_SOURCE && !l.ref?.startsWith(prefix)).map(({ source: _source, ...l }) => l), ...lines];
-}
-
-/** Position records for InventoryStore.upsertPositions, given each sku's current inbound at the request's location. */
-export function inboundRecords(request: ReplenishmentRequest, currentInbound: (sku: string) => readonly InboundLine[]): PositionRecord[] {
+/** Position records for InventoryStore.upsertPositions: each sku's lines of this request, scoped so other requests' lines stay. */
+export function inboundRecords(request: ReplenishmentRequest): PositionRecord[] {
   return [...requestInbound(request)].map(([sku, lines]) => ({
-    sku, locationId: request.locationId, inbound: mergeInbound(currentInbound(sku), request.idempotencyKey, lines),
+    sku, locationId: request.locationId, inbound: lines, inboundScope: `req:${request.idempotencyKey}#`,
   }));
 }

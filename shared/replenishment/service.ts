@@ -106,7 +106,10 @@ export async function markSent(deps: ReplenishmentDeps, key: string, revision: n
   const at = deps.clock.now();
   const sla = deps.suppliers.get(key.split('|')[0] ?? '')?.ackSlaHours ?? deps.config.ackSlaHours;
   const done = await mutate(deps.requests, key, (r) => {
-    if (r.state !== 'approved' || r.revision !== revision) return undefined;
+    if ((r.sentRevision ?? 0) >= revision) return undefined;
+    // Amended while this revision was on the wire: remember what the supplier has; the newer revision is still to send.
+    if (r.revision !== revision) return { ...r, sentRevision: revision, sentAt: r.sentAt ?? at.toISOString(), updatedAt: at.toISOString() };
+    if (r.state !== 'approved') return undefined;
     return { ...r, state: r.ackedAt ? 'acknowledged' : 'sent', sentRevision: revision,
       sentAt: r.sentAt ?? at.toISOString(), ackDueAt: ackDueAt(at, sla), updatedAt: at.toISOString() };
   });
@@ -114,9 +117,7 @@ export async function markSent(deps: ReplenishmentDeps, key: string, revision: n
 }
 
 async function writeInbound(inventory: InboundWriter, request: ReplenishmentRequest, at: Date): Promise<void> {
-  const skus = [...new Set(request.lines.map((l) => l.sku))];
-  const current = new Map(await Promise.all(skus.map(async (sku) => [sku, (await inventory.getPosition(sku, request.locationId))?.inbound ?? []] as const)));
-  const records = inboundRecords(request, (sku) => current.get(sku) ?? []);
+  const records = inboundRecords(request);
   if (records.length > 0) await inventory.upsertPositions(ACK_SOURCE, records, at);
 }
 

@@ -30,4 +30,5 @@ export const keys = {
 } as const;
 
 /** Entity names stored in the `entity` attribute (stream consumers dispatch on it). */
-export type Entity = 'position' | 'demand' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request';
+export type Entity = 'position' | 'demand' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
+  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard';

@@ -10,8 +10,8 @@ const cell = (value: unknown): string => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-function table(columns: string[], rows: Record<string, unknown>[]): string {
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+function table(columns: string[], rows: object[]): string {
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell((r as Record<string, unknown>)[c])).join(','))].join('\n') + '\n';
 }
 
 let tick = Date.parse('2026-05-01T00:00:00Z') / 1000;

@@ -12,6 +12,8 @@ export interface FakeShopifyOptions {
 }
 
 export interface FakeShopify extends FakeServer {
+  /** Query-cost points spent so far (what the budget restored at restoreRate paid for). */
+  cost: { spent: number; budget: { maximumAvailable: number; restoreRate: number } };
   /** Serve `next` from now on; changed levels get a newer updatedAt. */
   update(next: Dataset): void;
 }
@@ -45,6 +47,7 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
   let restoredAt = performance.now();
   let clock = FAKE_EPOCH;
   let current = dataset;
+  const cost = { spent: 0, budget };
   const levels = new ChangeLog<PositionState>((p) => `${p.sku}@${p.locationId}`);
   levels.set(dataset.positions, clock);
 
@@ -73,6 +76,7 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
     const answer = (data: unknown, nodes: number) => {
       const actual = 2 + nodes;
       available -= actual;
+      cost.spent += actual;
       return json({ data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } } });
     };
     const locations = current.locations.map((l, i) => ({ id: locationGid(i), legacyResourceId: String(1000 + i), name: l.name ?? l.id, isActive: true, hub: l }));
@@ -144,6 +148,7 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
   });
   return {
     ...server,
+    cost,
     update(next) {
       clock += 60_000;
       current = next;

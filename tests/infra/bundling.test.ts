@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hubBundling, REPO_ROOT } from '../../infra/stack/hub-function.js';
+import { SYNTH_TIMEOUT_MS } from './support.js';
 import { parseHubConfig } from '../../shared/config.js';
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'stocksentry-bundle-'));
@@ -34,5 +35,5 @@ describe('hubBundling', () => {
     expect(source).not.toContain('process.env.HUB_CONFIG');
     const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as { handler: () => Promise<{ config: unknown; hasRequire: boolean }> };
     await expect(mod.handler()).resolves.toEqual({ config: JSON.parse(JSON.stringify(config)), hasRequire: true });
-  });
+  }, SYNTH_TIMEOUT_MS);
 });

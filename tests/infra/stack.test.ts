@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
 import { hubChecks } from '../../infra/stack/checks.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';
-import { actionsOf, allStatements, synthHub } from './support.js';
+import { actionsOf, allStatements, SYNTH_TIMEOUT_MS, synthHub } from './support.js';
 
 let app: App;
 let template: Template;
@@ -28,7 +28,7 @@ const actionsOfFunction = (functionId: string) => roleStatements(functionId).fla
 
 beforeAll(async () => {
   ({ app, template, stack } = await synthHub());
-});
+}, SYNTH_TIMEOUT_MS);
 
 describe('table', () => {
   it('uses the shared key layout, on-demand billing, NEW_AND_OLD_IMAGES stream, TTL, PITR and the hub key', () => {
@@ -182,6 +182,16 @@ describe('least privilege', () => {
     expect(JSON.stringify(tableStatements)).toContain('/index/gsi1');
   });
 
+  it('lets every role that sends to an encrypted dead-letter queue also encrypt with the hub key', () => {
+    const keyArn = JSON.stringify(ref(logicalIdOf(stack.key)));
+    const senders = Object.values(resources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((statements) => statements.some((s) => ([] as string[]).concat(s.Action).includes('sqs:SendMessage')));
+    expect(senders.length).toBeGreaterThanOrEqual(7); // 2 sync + sweep schedules' roles, 5 async/stream functions
+    for (const statements of senders) {
+      expect(statements.some((s) => ([] as string[]).concat(s.Action).includes('kms:GenerateDataKey') && JSON.stringify(s.Resource) === keyArn)).toBe(true);
+    }
+  });
+
   it('has no Allow statement with a wildcard action anywhere (Deny with sqs:*/sns:* is only the TLS guard)', () => {
     const statements = allStatements(template);
     expect(statements.length).toBeGreaterThan(50);
@@ -235,12 +245,12 @@ describe('cdk-nag', () => {
     expect(reports.map((r) => r.pack)).toEqual(['AwsSolutions', 'Serverless']);
     const violations = reports.flatMap((r) => r.report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((res) => res.constructPath).join(', ')}`));
     expect(violations).toEqual([]);
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it('lets the app synthesize with the packs registered as validation plugins, as infra/app.ts does', () => {
     Validations.of(app).addPlugins(...hubChecks(app));
     expect(() => app.synth({ force: true })).not.toThrow();
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it('acknowledges one rule per entry, each with a written reason', () => {
     const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata

@@ -5,17 +5,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveStage } from '../../infra/stack/stage.js';
 import { ConfigError, parseHubConfig } from '../../shared/config.js';
-import { synthHub } from './support.js';
+import { SYNTH_TIMEOUT_MS, synthHub, type SynthesizedHub } from './support.js';
 
 const EMPTY_CONFIG = 'tests/infra/fixtures/empty.config.json';
 
 describe('stages', () => {
-  it('synthesizes dev and prod from the same app code with distinct stack, bus, alias and dashboard names and tags', async () => {
-    const dev = await synthHub({}, EMPTY_CONFIG);
-    const prod = await synthHub({ stage: 'prod' }, EMPTY_CONFIG);
+  let dev: SynthesizedHub;
+  let prod: SynthesizedHub;
+  beforeAll(async () => {
+    dev = await synthHub({}, EMPTY_CONFIG);
+    prod = await synthHub({ stage: 'prod' }, EMPTY_CONFIG);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('synthesizes dev and prod from the same app code with distinct stack, bus, alias and dashboard names and tags', () => {
     expect([dev.stack.stackName, prod.stack.stackName]).toEqual(['stocksentry-dev', 'stocksentry-prod']);
     dev.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'stocksentry-dev' });
     prod.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'stocksentry-prod' });
@@ -58,5 +63,5 @@ describe('a wrong hub.config', () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
-  });
+  }, SYNTH_TIMEOUT_MS);
 });

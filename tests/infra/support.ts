@@ -6,6 +6,8 @@ import { createHubStack } from '../../infra/stack/hub-app.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';
 
 export const FIXTURE_CONFIG = 'tests/infra/fixtures/hub.config.ts';
+/** A synth costs 2–10 s of CPU; on a shared 2-core machine it can take several times that. */
+export const SYNTH_TIMEOUT_MS = 180_000;
 
 export interface SynthesizedHub { app: App; stack: HubStack; template: Template }
 

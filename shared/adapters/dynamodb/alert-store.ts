@@ -1,11 +1,11 @@
 // AlertStore on the hub table: alert state, audit trail, archived occurrences, silences and notification groups.
 // Every alert transition is one transaction: the conditional write of the alert plus its audit line.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
   type BatchGetCommandInput, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { AlertConflictError, GroupConflictError, type Alert, type AlertAuditEntry, type AlertState, type Silence } from '../../alerts/model.js';
+import { ACTIVE_STATES, AlertConflictError, GroupConflictError, type Alert, type AlertAuditEntry, type AlertState, type Silence } from '../../alerts/model.js';
 import type { AlertFilter, AlertGroup, AlertStore } from '../../alerts/ports.js';
 import { keys, TABLE_INDEXES, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
 
@@ -120,7 +120,7 @@ export class DynamoAlertStore implements AlertStore {
 
   /** Resolved alerts need a time range (default: the last 12 months); active ones are listed in full. */
   async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
-    const states: AlertState[] = filter.states ?? ['open', 'escalated', 'acknowledged'];
+    const states: readonly AlertState[] = filter.states ?? ACTIVE_STATES;
     const range = { from: filter.openedFrom, to: filter.openedTo };
     const partitions = states.flatMap((s) => (s === 'resolved'
       ? months(filter.openedFrom ?? new Date(Date.now() - 365 * 86_400_000).toISOString(), filter.openedTo ?? new Date().toISOString()).map((m) => alertKeys.resolvedByMonth(m).gsi2pk)

@@ -257,7 +257,7 @@ export class DynamoInventoryStore implements InventoryStore {
 export function mergePosition(current: Position | undefined, source: string, record: PositionRecord, at: Date): Omit<Position, never> | undefined {
   const inbound = record.inbound === undefined
     ? current?.inbound ?? []
-    : [...(current?.inbound ?? []).filter((l) => (l.source ?? source) !== source), ...record.inbound.map((l): InboundLine => ({ ...l, source }))];
+    : [...(current?.inbound ?? []).filter((l) => !replacedBy(l, source, record.inboundScope)), ...record.inbound.map((l): InboundLine => ({ ...l, source }))];
   const next = {
     sku: record.sku,
     locationId: record.locationId,
@@ -277,6 +277,10 @@ export function mergePosition(current: Position | undefined, source: string, rec
     updatedAt: at.toISOString(),
   };
 }
+
+/** Whether a stored inbound line is one a new list from `source` (within `scope`) replaces. */
+const replacedBy = (line: InboundLine, source: string, scope: string | undefined): boolean =>
+  (line.source ?? source) === source && (scope === undefined || (line.ref ?? '').startsWith(scope));
 
 interface DemandRow { daily: number[]; outOfStockDays: number[]; version: number }
 

@@ -3,7 +3,7 @@ import { DynamoRequestStore } from '../../../shared/adapters/dynamodb/request-st
 import type { Item } from '../../../shared/model.js';
 import { replenishmentConfig, type ReplenishmentSupplier } from '../../../shared/replenishment/config.js';
 import { newRequest } from '../../../shared/replenishment/request.js';
-import { planReplenishment, type ReplenishmentDeps } from '../../../shared/replenishment/service.js';
+import { markSent, planReplenishment, type ReplenishmentDeps } from '../../../shared/replenishment/service.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 const T0 = new Date('2026-05-04T08:00:00Z');
@@ -66,5 +66,17 @@ describe('concurrent evaluators', () => {
     expect(request?.lines.filter((l) => skus.includes(l.sku)).every((l) => l.qty === 12)).toBe(true);
     expect(new Set(request?.lines.map((l) => l.lineNo)).size).toBe(8);
     expect(request?.revision).toBe(1 + skus.length);
+  });
+});
+
+describe('markSent', () => {
+  it('remembers a revision that reached the supplier even if the request was amended meanwhile', async () => {
+    const deps = evaluator();
+    await planReplenishment(deps, [{ sku: 'SKU-A', location: 'store-7', replenish: { qty: 6, supplierId: 'sup-std', needBy: '2026-05-10' } }], items);
+    await planReplenishment(deps, [{ sku: 'SKU-B', location: 'store-7', replenish: { qty: 6, supplierId: 'sup-std', needBy: '2026-05-10' } }], items);
+    const key = 'sup-std|store-7|2026-05-04';
+    expect(await markSent(deps, key, 1)).toMatchObject({ revision: 2, sentRevision: 1, state: 'approved' });
+    expect(await markSent(deps, key, 1)).toBeUndefined();
+    expect(await markSent(deps, key, 2)).toMatchObject({ revision: 2, sentRevision: 2, state: 'sent', ackDueAt: '2026-05-06T08:00:00.000Z' });
   });
 });

@@ -37,6 +37,17 @@ describe('positions', () => {
     expect(p?.version).toBe(4);
   });
 
+  it('replaces only the lines inside a scope, so two requests acknowledged at once keep both their lines', async () => {
+    await store.upsertPositions('erp', [{ sku: 'S', locationId: 'wh', inbound: [{ qty: 9, eta: '2026-05-20', ref: 'PO-7' }] }], at);
+    await Promise.all([
+      store.upsertPositions('supplier-ack', [{ sku: 'S', locationId: 'wh', inboundScope: 'req:a#', inbound: [{ qty: 1, eta: '2026-05-05', ref: 'req:a#1' }] }], at),
+      store.upsertPositions('supplier-ack', [{ sku: 'S', locationId: 'wh', inboundScope: 'req:b#', inbound: [{ qty: 2, eta: '2026-05-06', ref: 'req:b#1' }] }], at),
+    ]);
+    await store.upsertPositions('supplier-ack', [{ sku: 'S', locationId: 'wh', inboundScope: 'req:a#', inbound: [{ qty: 3, eta: '2026-05-07', ref: 'req:a#1' }] }], at);
+    const refs = (await store.getPosition('S', 'wh'))?.inbound.map((l) => `${l.ref}:${l.qty}`).sort();
+    expect(refs).toEqual(['PO-7:9', 'req:a#1:3', 'req:b#1:2']);
+  });
+
   it('lets exactly one of two concurrent writers of the same version win, and the other retries on the new state', async () => {
     await store.upsertPositions('shop', [{ sku: 'C', locationId: 'wh', onHand: 1 }], at);
     const results = await Promise.all([

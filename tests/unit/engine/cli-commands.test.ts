@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { snapshot } from './fixtures.js';
+
+const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'engine-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('stocksentry explain and backtest (child process)', () => {
+  it('explain prints the numbers of one position', async () => {
+    const file = path.join(dir, 'snapshots.jsonl');
+    writeFileSync(file, `${JSON.stringify(snapshot({ sku: 'TEA', location: 'north' }))}\n`);
+    const { code, stdout } = await run(['explain', '--sku', 'TEA', '--location', 'north', '--file', file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^TEA @ north as of 2026-05-01/);
+    expect(stdout).toContain('safety stock');
+  });
+
+  it('backtest prints the per-pattern table against both baselines', async () => {
+    const { code, stdout } = await run(['backtest', '--positions', '1', '--days', '30', '--seed', '7']);
+    expect(code).toBe(0);
+    for (const needle of ['| smooth | engine |', '| new-item | static-minmax |', '| **overall** | rolling-rop |', 'fill rate overall']) expect(stdout).toContain(needle);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { evaluatePosition, suggestTransfers } from '../../../shared/engine/index.js';
+import { defaultRules, snapshot } from './fixtures.js';
+
+describe('suggestTransfers', () => {
+  it('moves surplus above order-up-to to the location that will run short', () => {
+    const short = evaluatePosition(snapshot({ location: 'store-a', onHand: 20 }), defaultRules);
+    const surplus = evaluatePosition(snapshot({ location: 'store-b', onHand: 400 }), defaultRules);
+    const fine = evaluatePosition(snapshot({ location: 'store-c', onHand: 150 }), defaultRules);
+    const other = evaluatePosition(snapshot({ sku: 'OTHER', location: 'store-d', onHand: 900 }), defaultRules);
+    const transfers = suggestTransfers([short, surplus, fine, other]);
+    expect(transfers).toHaveLength(1);
+    const [t] = transfers;
+    expect(t).toMatchObject({ sku: 'SKU-1', from: 'store-b', to: 'store-a', reason: 'STOCKOUT_RISK' });
+    expect(t?.qty).toBe(Math.floor(short.orderUpTo - short.inventoryPosition));
+    expect(surplus.available - (t?.qty ?? 0)).toBeGreaterThanOrEqual(surplus.orderUpTo);
+  });
+
+  it('never gives away more than the donor holds above its own target, in whole packs', () => {
+    const a = evaluatePosition(snapshot({ location: 'a', onHand: 0 }), defaultRules);
+    const b = evaluatePosition(snapshot({ location: 'b', onHand: 0 }), defaultRules);
+    const donor = evaluatePosition(snapshot({ location: 'donor', onHand: 200 }), defaultRules);
+    const transfers = suggestTransfers([a, b, donor], 6);
+    const given = transfers.reduce((s, t) => s + t.qty, 0);
+    expect(given).toBeLessThanOrEqual(200 - donor.orderUpTo);
+    for (const t of transfers) expect(t.qty % 6).toBe(0);
+    expect(transfers.length).toBeGreaterThan(0);
+  });
+});
