@@ -6,15 +6,42 @@ import { connectorConfig } from '../shared/config.js';
 import { LOCAL_AWS, startLocalDynamo } from '../infra/local/dynamodb.js';
 import { restJson } from '../connectors/rest-json/index.js';
 import { shopify } from '../connectors/shopify/index.js';
-import { runSync } from '../connectors/sdk/sync.js';
+import { connectorContext, runSync } from '../connectors/sdk/sync.js';
+import { validateRecord } from '../connectors/sdk/records.js';
+import type { Connector } from '../connectors/sdk/contract.js';
+import type { ConnectorConfig } from '../shared/config.js';
 import { generateDataset, mutate } from '../tests/fakes/dataset.js';
 import { restJsonOptionsFor, startFakeRestJson } from '../tests/fakes/rest-json.js';
 import { shopifyLocationMap, startFakeShopify } from '../tests/fakes/shopify.js';
 
-const POSITIONS = Number(process.env.BENCH_SYNC_POSITIONS ?? 100_000);
+/** Positions read and validated without a store (the connector side of a sync). */
+const READ_POSITIONS = Number(process.env.BENCH_READ_POSITIONS ?? 100_000);
+/** Positions synced into DynamoDB Local (it serialises writes, ~100-200/s here, so 100k would take 10+ minutes). */
+const POSITIONS = Number(process.env.BENCH_SYNC_POSITIONS ?? 10_000);
 const clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 
+/** Drains one stream through the connector and the SDK's validation, without a store; returns records and seconds. */
+async function drain(connector: Connector<any>, config: ConnectorConfig, credential: string): Promise<{ records: number; seconds: number }> {
+  const ctx = await connectorContext(connector, { config, clock, credentials: async () => credential }, true);
+  const t0 = performance.now();
+  let records = 0;
+  for await (const message of connector.read('positions', undefined, ctx)) {
+    if (message.type === 'record' && validateRecord('positions', message.record, 6).ok) records++;
+  }
+  return { records, seconds: (performance.now() - t0) / 1000 };
+}
+
 export default async function syncBench(): Promise<void> {
+  // 0) The connector side alone: 100k positions fetched, mapped, normalised and validated.
+  {
+    const dataset = generateDataset({ items: Math.ceil(READ_POSITIONS / 10), locations: 10, seed: 42, openOrderShare: 0 });
+    const fake = await startFakeRestJson(dataset);
+    const config = connectorConfig.parse({ name: 'bench', type: 'rest-json', endpoint: fake.url, credentials: { env: 'T' }, options: { ...restJsonOptionsFor('keyset'), paging: { style: 'keyset', pageSize: 1000 } } });
+    const { records, seconds } = await drain(restJson, config, 'test-token');
+    console.log(`read + validate (no store): ${records} positions in ${seconds.toFixed(1)} s = ${Math.round(records / seconds)} records/s`);
+    await fake.stop();
+  }
+
   const dynamo = await startLocalDynamo();
   try {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
@@ -41,27 +68,24 @@ export default async function syncBench(): Promise<void> {
     console.log(`resync, 1% changed: written ${one.streams[0]!.written} (target exactly ${expected}), read ${one.streams[0]!.read}, ${one.durationMs} ms`);
     await fake.stop();
 
-    // 2) A cost-budgeted Shopify: how close to the allowed rate, and how many THROTTLED answers.
-    const budget = { maximumAvailable: 200, restoreRate: 500 };
+    // 2) A cost-budgeted Shopify, read without a store so only the limiter paces requests: how close to the
+    // allowed rate, and how many THROTTLED answers.
+    const budget = { maximumAvailable: 300, restoreRate: 500 };
     const small = generateDataset({ items: 800, locations: 5, seed: 9, openOrderShare: 0 });
     const shop = await startFakeShopify(small, { budget });
-    await createHubTable(client, 'bench-shop');
-    const shopConfig = connectorConfig.parse({ name: 'shop', type: 'shopify', endpoint: shop.url, credentials: { env: 'T' }, options: { locations: shopifyLocationMap(small), pageSize: 50, streams: ['positions'] } });
-    const shopReport = await runSync({ config: shopConfig, store: new DynamoInventoryStore(doc, 'bench-shop'), clock, credentials: async () => 'shpat_test', connector: shopify, batchSize: 1000 });
+    const shopConfig = connectorConfig.parse({ name: 'shop', type: 'shopify', endpoint: shop.url, credentials: { env: 'T' }, options: { locations: shopifyLocationMap(small), pageSize: 50 } });
+    const shopRead = await drain(shopify, shopConfig, 'shpat_test');
     const allowedSeconds = Math.max(0, shop.cost.spent - budget.maximumAvailable) / budget.restoreRate;
-    const seconds = (shop.stats.times.at(-1)! - shop.stats.times[0]!) / 1000;
-    console.log(`shopify cost budget ${budget.maximumAvailable} pts, ${budget.restoreRate} pts/s: ${shop.stats.requests} requests, ${shop.cost.spent} pts in ${seconds.toFixed(2)} s; achieved/allowed rate = ${(allowedSeconds / seconds * 100).toFixed(1)}% (target ≥ 90%); THROTTLED answers ${shop.stats.throttled} (target 0 after the first); positions written ${shopReport.streams[0]!.written}`);
+    console.log(`shopify cost budget ${budget.maximumAvailable} pts + ${budget.restoreRate} pts/s: ${shop.stats.requests} requests, ${shop.cost.spent} pts, ${shopRead.records} positions in ${shopRead.seconds.toFixed(2)} s; achieved/allowed rate = ${(allowedSeconds / shopRead.seconds * 100).toFixed(1)}% (target ≥ 90%); THROTTLED answers ${shop.stats.throttled} (target 0 after the first)`);
     await shop.stop();
 
-    // 3) A fixed-rate REST source with 429 + Retry-After, the client capped at the published rate.
+    // 3) A fixed-rate REST source answering 429 + Retry-After, the client capped at the published rate.
     const limit = { perSecond: 25, burst: 5 };
     const limited = await startFakeRestJson(small, { rateLimit: limit });
-    await createHubTable(client, 'bench-rest');
-    const restConfig = connectorConfig.parse({ name: 'rest', type: 'rest-json', endpoint: limited.url, credentials: { env: 'T' }, options: { ...restJsonOptionsFor('keyset'), paging: { style: 'keyset', pageSize: 50 }, streams: ['positions'], rateLimit: limit } });
-    await runSync({ config: restConfig, store: new DynamoInventoryStore(doc, 'bench-rest'), clock, credentials: async () => 'test-token', connector: restJson, batchSize: 1000 });
-    const restSeconds = (limited.stats.times.at(-1)! - limited.stats.times[0]!) / 1000;
+    const restConfig = connectorConfig.parse({ name: 'rest', type: 'rest-json', endpoint: limited.url, credentials: { env: 'T' }, options: { ...restJsonOptionsFor('keyset'), paging: { style: 'keyset', pageSize: 50 }, rateLimit: limit } });
+    const restRead = await drain(restJson, restConfig, 'test-token');
     const allowed = (limited.stats.requests - limit.burst) / limit.perSecond;
-    console.log(`rest-json ${limit.perSecond} req/s (burst ${limit.burst}): ${limited.stats.requests} requests in ${restSeconds.toFixed(2)} s; achieved/allowed rate = ${(allowed / restSeconds * 100).toFixed(1)}%; 429s ${limited.stats.throttled} (target 0)`);
+    console.log(`rest-json ${limit.perSecond} req/s (burst ${limit.burst}): ${limited.stats.requests} requests in ${restRead.seconds.toFixed(2)} s; achieved/allowed rate = ${(allowed / restRead.seconds * 100).toFixed(1)}% (target ≥ 90%); 429s ${limited.stats.throttled} (target 0)`);
     await limited.stop();
     client.destroy();
     doc.destroy();

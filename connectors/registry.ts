@@ -3,10 +3,13 @@ import type { Connector } from './sdk/contract.js';
 import { ConnectorError } from './sdk/contract.js';
 import { csv } from './csv/index.js';
 import { restJson } from './rest-json/index.js';
+import { erpnext } from './erpnext/index.js';
 import { odoo } from './odoo/index.js';
+import { sapS4 } from './sap-s4/index.js';
+import { woocommerce } from './woocommerce/index.js';
 import { shopify } from './shopify/index.js';
 
-const CONNECTORS: Connector<any>[] = [restJson, csv, shopify, odoo];
+const CONNECTORS: Connector<any>[] = [restJson, csv, shopify, odoo, sapS4, woocommerce, erpnext];
 
 export const CONNECTOR_TYPES: readonly string[] = CONNECTORS.map((c) => c.type);
 

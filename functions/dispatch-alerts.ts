@@ -1,6 +1,5 @@
 // dispatch-alerts λ: an alert event from the bus → routing, grouping, silences → SNS. Records the EMF metrics that
 // say whether alerts are worth sending: time to acknowledge, share acted on, alerts opened.
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -8,11 +7,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { parseEventDetail, type DetailType } from '../events/catalog.js';
-import { EventBridgeBus } from '../shared/adapters/aws/event-bus.js';
 import { SnsAlertPublisher } from '../shared/adapters/aws/sns-alert-publisher.js';
-import { DynamoAlertStore } from '../shared/adapters/dynamodb/alert-store.js';
 import {
-  alertsSettings, dispatch, resolveAlertSecrets, type AlertEvent, type AlertPublisher, type AlertSecrets, type AlertsSettings,
+  dispatch, resolveAlertSecrets, type AlertEvent, type AlertPublisher, type AlertSecrets, type AlertsSettings,
   type AlertStore, type DispatchReport, type EventPublisher, type LinkSettings,
 } from '../shared/alerts/index.js';
 import type { Clock } from '../shared/ports.js';
@@ -29,22 +26,18 @@ export interface AlertDeps {
   clock: Clock;
 }
 
-/** Builds AlertDeps around the hub's services; `publisher` and `bus` are SNS/EventBridge on AWS, local ones locally. */
-export async function alertDeps(hub: HubServices, adapters: { publisher: AlertPublisher; bus: EventPublisher }): Promise<AlertDeps> {
-  const settings = alertsSettings(hub.config);
+/** Builds AlertDeps from the hub's services; the publisher is SNS on AWS, local delivery locally; `bus` defaults to the hub's. */
+export async function alertDeps(hub: HubServices, adapters: { publisher: AlertPublisher; bus?: EventPublisher }): Promise<AlertDeps> {
   return {
-    store: new DynamoAlertStore(hub.doc, hub.tableName), settings, secrets: await resolveAlertSecrets(settings, hub.credentials),
-    clock: hub.clock, ...adapters,
+    store: hub.alertStore, settings: hub.alertSettings, secrets: await resolveAlertSecrets(hub.alertSettings, hub.credentials),
+    publisher: adapters.publisher, bus: adapters.bus ?? hub.bus, clock: hub.clock,
   };
 }
 
 let cached: Promise<AlertDeps> | undefined;
-/** Lambda: ALERTS_TOPIC_ARN and EVENT_BUS_NAME are set by the stack. */
+/** Lambda: ALERTS_TOPIC_ARN is set by the stack (wireAlertFunction). */
 export function awsAlertDeps(): Promise<AlertDeps> {
-  cached ??= awsServices().then((hub) => alertDeps(hub, {
-    publisher: new SnsAlertPublisher(new SNSClient({}), requireEnv('ALERTS_TOPIC_ARN')),
-    bus: new EventBridgeBus(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
-  }));
+  cached ??= awsServices().then((hub) => alertDeps(hub, { publisher: new SnsAlertPublisher(new SNSClient({}), requireEnv('ALERTS_TOPIC_ARN')) }));
   return cached;
 }
 

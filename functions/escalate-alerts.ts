@@ -9,8 +9,6 @@ import { escalateDue, flushDueGroups } from '../shared/alerts/index.js';
 import { logger, metrics } from './observability.js';
 import { awsAlertDeps, type AlertDeps } from './dispatch-alerts.js';
 
-export const ESCALATE_SCHEDULE = 'rate(1 minute)';
-
 export function createEscalateAlertsHandler(deps: () => Promise<AlertDeps>) {
   return async (): Promise<{ escalated: number; sent: number; failed: number }> => {
     const d = await deps();

@@ -28,6 +28,7 @@ export function createEvaluateChangesHandler(services: () => Promise<HubServices
       const ref = changedPosition(record);
       if (!ref) return;
       const report = await evaluatePositions([ref], deps.evaluation);
+      await deps.bus.putEvents(report.events);
       metrics.addMetric('PositionsEvaluated', 'Count', report.evaluated.length);
       for (const e of report.evaluated) for (const f of e.decision.alerts) logger.debug('finding', { sku: e.position.sku, location: e.position.locationId, type: f.type, severity: f.severity });
     }, processor);

@@ -18,6 +18,7 @@ export function createEvaluateSweepHandler(services: () => Promise<HubServices>)
     let page: { sku: string; locationId: string }[] = [];
     const flush = async () => {
       const out = await evaluatePositions(page, deps.evaluation);
+      await deps.bus.putEvents(out.events);
       report.evaluated += out.evaluated.length;
       report.skipped += out.skipped.length;
       report.findings += out.evaluated.reduce((n, e) => n + e.decision.alerts.length, 0);

@@ -1,7 +1,11 @@
 // hub.config: one validated description of a deployment, read by the CDK app, the Lambdas and the local runtime.
 import { z } from 'zod';
 import { alertType, locationKind, severity } from './model.js';
+import { alertingConfig, alertingIssues } from './alerts/config.js';
+import { ConfigError, credentialRef, formatPath } from './config-primitives.js';
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
+
+export { ConfigError, credentialRef, formatPath, type CredentialRef } from './config-primitives.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes');
 
@@ -10,16 +14,6 @@ export const scheduleExpression = z
   .string()
   .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
     'expected rate(N minutes|hours|days) or cron(min hour day month weekday year)');
-
-/**
- * Where a credential comes from. Locally from an environment variable; on AWS from Secrets Manager.
- * The value itself never appears in the config.
- */
-export const credentialRef = z.union([
-  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name') }),
-  z.object({ secretName: z.string().min(1), field: z.string().optional() }),
-]);
-export type CredentialRef = z.infer<typeof credentialRef>;
 
 export const connectorConfig = z.object({
   name: id,
@@ -124,6 +118,8 @@ export const hubConfig = z.object({
   replenishment: replenishmentConfig.default(replenishmentConfig.parse({})),
   receivers: z.array(receiver).default([]),
   routes: z.array(route).default([]),
+  /** Routing tree, grouping, time windows, escalation, inhibition, silences, ack links (docs/alerts.md). */
+  alerting: alertingConfig.optional(),
   evaluation: z.object({
     /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
     sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
@@ -140,6 +136,11 @@ export const hubConfig = z.object({
     if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['connectors', i, 'name'], message: `duplicate connector name "${c.name}"` });
     seen.add(c.name);
   });
+  if (cfg.alerting) {
+    for (const issue of alertingIssues(cfg.alerting, cfg.receivers)) {
+      ctx.addIssue({ code: 'custom', path: issue.path.split(/\.|\[|\]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: issue.message });
+    }
+  }
   const suppliers = new Set(cfg.suppliers.map((s) => s.id));
   cfg.suppliers.forEach((s, i) => {
     if (s.backupSupplierId && !suppliers.has(s.backupSupplierId)) {
@@ -152,18 +153,6 @@ export type HubConfigInput = z.input<typeof hubConfig>;
 
 /** Typed helper for hub.config.ts files. */
 export const defineConfig = (config: HubConfigInput): HubConfigInput => config;
-
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly issues: { path: string; message: string }[], source: string) {
-    super(`Invalid configuration in ${source}:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Formats a zod path the way a user would write it: connectors[0].schedule. */
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
 
 export function parseHubConfig(input: unknown, source = 'hub.config'): HubConfig {
   const result = hubConfig.safeParse(input);

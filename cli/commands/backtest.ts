@@ -1,10 +1,10 @@
 // `stocksentry backtest`: replays a generated scenario or a CSV history through the engine and two baselines.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatBacktestReport, generateScenario, runBacktest, scenarioFromCsv } from '../../shared/engine/backtest/index.js';
+import { formatBacktestReport, generateScenario, matchRollingBaseline, runBacktest, scenarioFromCsv } from '../../shared/engine/backtest/index.js';
 import { loadHubConfig } from '../config.js';
 
-interface BacktestOptions { csv?: string; seed: string; positions: string; days: string; config?: string; json?: boolean }
+interface BacktestOptions { csv?: string; seed: string; positions: string; days: string; config?: string; json?: boolean; matched?: boolean }
 
 const positiveInt = (name: string, raw: string): number => {
   const v = Number(raw);
@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .option('--positions <n>', 'generated positions per demand pattern', '12')
     .option('--days <n>', 'simulated days (the rest of the history warms up)', '365')
     .option('-c, --config <file>', 'hub.config whose rule defaults the engine and baselines use')
+    .option('--matched', 'also raise the rolling baseline\'s safety stock until it matches the engine\'s fill rate, and compare inventory at equal service')
     .option('--json', 'print the full report as JSON')
     .action(async (opts: BacktestOptions) => {
       const config = await loadHubConfig(opts.config);
@@ -30,6 +31,7 @@ export function register(program: Command): void {
         ? scenarioFromCsv(readFileSync(opts.csv, 'utf8'), days, seed)
         : generateScenario({ seed, positionsPerPattern: positiveInt('positions', opts.positions), simDays: days });
       const report = runBacktest(scenario, config.rules);
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatBacktestReport(report)}\n`);
+      const matched = opts.matched ? matchRollingBaseline(scenario, config.rules, report.overall.engine.fillRate) : undefined;
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...report, matched }, null, 2)}\n` : `${formatBacktestReport(report, matched)}\n`);
     });
 }

@@ -18,7 +18,7 @@ export function connectorTemplate(name: string): string {
   return `// ${name}: <what system this reads>. A form: the options, how to fetch a page, how to map a record.
 import { z } from 'zod';
 import { baseOptions, checkpoint, defineConnector, mapRecord, parseCursor, type ConnectorContext, type ReadMessage } from '../sdk/contract.js';
-import { TokenBucketLimiter } from '../sdk/http.js';
+import { JITTER_MARGIN, TokenBucketLimiter } from '../sdk/http.js';
 import { keysetPages } from '../sdk/paging.js';
 
 /** What hub.config's options must hold for this connector (exported as JSON Schema for users). */
@@ -58,7 +58,7 @@ export const ${id} = defineConnector<${pascal(name)}Options>({
   spec: ${id}Options,
   http: (ctx) => ({
     headers: (ctx.credential === undefined ? {} : { authorization: \`Bearer \${ctx.credential}\` }) as Record<string, string>,
-    rateLimiter: ctx.options.requestsPerSecond ? new TokenBucketLimiter(ctx.options.requestsPerSecond) : undefined,
+    rateLimiter: ctx.options.requestsPerSecond ? new TokenBucketLimiter(ctx.options.requestsPerSecond * (1 - JITTER_MARGIN)) : undefined,
   }),
   async check(ctx) {
     const response = await ctx.http.get(\`\${ctx.endpoint}/stock?limit=1\`);

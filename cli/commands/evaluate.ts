@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { formatPath, type RuleDefaults } from '../../shared/config.js';
-import { evaluatePosition, positionSnapshot, type EngineDecision } from '../../shared/engine/index.js';
+import { evaluatePosition, fastSnapshot, positionSnapshot, type EngineDecision, type PositionSnapshot } from '../../shared/engine/index.js';
 import { loadHubConfig } from '../config.js';
 
 export interface EvaluateStreamOptions {
@@ -25,13 +25,18 @@ export function evaluateLine(text: string, lineNumber: number, rules: RuleDefaul
   } catch (err) {
     return JSON.stringify({ error: `not valid JSON: ${(err as Error).message}`, line: lineNumber });
   }
-  const parsed = positionSnapshot.safeParse(raw);
-  if (!parsed.success) {
-    const what = parsed.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`).join('; ');
-    return JSON.stringify({ error: `snapshot does not match the schema: ${what}`, line: lineNumber });
+  // The common valid line skips zod (most of the parsing cost); anything else gets zod's verdict and field paths.
+  let snapshot: PositionSnapshot | undefined = fastSnapshot(raw);
+  if (snapshot === undefined) {
+    const parsed = positionSnapshot.safeParse(raw);
+    if (!parsed.success) {
+      const what = parsed.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`).join('; ');
+      return JSON.stringify({ error: `snapshot does not match the schema: ${what}`, line: lineNumber });
+    }
+    snapshot = parsed.data;
   }
   try {
-    const decision: Partial<EngineDecision> = evaluatePosition(parsed.data, rules, { projection: options.explain === true });
+    const decision: Partial<EngineDecision> = evaluatePosition(snapshot, rules, { projection: options.explain === true });
     if (!options.explain) delete decision.explain;
     return JSON.stringify(decision);
   } catch (err) {

@@ -1,7 +1,7 @@
 // rest-json: any REST/JSON API, described by options: a URL path per stream, a field mapping and a paging style.
 import { z } from 'zod';
 import { baseOptions, checkpoint, defineConnector, mapRecord, parseCursor, record, streamName, type ConnectorContext, type ReadMessage, type StreamName } from '../sdk/contract.js';
-import { TokenBucketLimiter } from '../sdk/http.js';
+import { JITTER_MARGIN, TokenBucketLimiter } from '../sdk/http.js';
 import { groupInbound, pick, utcInstant, type InboundSourceLine } from '../sdk/mapping.js';
 import { keysetPages, linkHeaderPages, numberedPages, offsetPages, type Page } from '../sdk/paging.js';
 
@@ -162,7 +162,7 @@ export const restJson = defineConnector<RestJsonOptions>({
   spec: restJsonOptions,
   http: (ctx) => ({
     headers: ctx.credential === undefined ? {} : { [ctx.options.auth.header]: ctx.options.auth.scheme ? `${ctx.options.auth.scheme} ${ctx.credential}` : ctx.credential },
-    rateLimiter: ctx.options.rateLimit ? new TokenBucketLimiter(ctx.options.rateLimit.perSecond, ctx.options.rateLimit.burst) : undefined,
+    rateLimiter: ctx.options.rateLimit ? new TokenBucketLimiter(ctx.options.rateLimit.perSecond * (1 - JITTER_MARGIN), ctx.options.rateLimit.burst) : undefined,
   }),
   async check(ctx) {
     const first = Object.values(ctx.options.paths)[0];

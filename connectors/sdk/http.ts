@@ -177,6 +177,9 @@ export class HttpClient {
   }
 }
 
+/** Share of a published fixed rate left unused, so network jitter between our clock and the server's never trips its limit. */
+export const JITTER_MARGIN = 0.03;
+
 /** A token bucket: `capacity` requests at once, refilled at `perSecond`. Used when a source publishes a fixed rate. */
 export class TokenBucketLimiter implements RateLimiter {
   private tokens: number;
@@ -263,7 +266,8 @@ export class CostBudgetLimiter implements RateLimiter {
   }
 
   async acquire(cost?: number): Promise<void> {
-    const need = cost ?? this.lastCost;
+    // A query dearer than the whole bucket can never be budgeted: send it and let the server's answer decide.
+    const need = Math.min(cost ?? this.lastCost, this.maximum);
     for (;;) {
       const t = this.now();
       const available = this.current(t);
@@ -290,5 +294,26 @@ export class CostBudgetLimiter implements RateLimiter {
   /** How long to wait before retrying a THROTTLED query of this requested cost. */
   delayFor(requested: number): number {
     return Math.max(0, ((requested - this.current(this.now())) / this.restoreRate) * 1000);
+  }
+}
+
+/**
+ * Fixed-window budgets announced in headers (Frappe/ERPNext: X-RateLimit-Remaining and X-RateLimit-Reset in
+ * seconds): when the window is spent, wait for its reset instead of collecting a 429.
+ */
+export class WindowLimiter implements RateLimiter {
+  private resumeAt = 0;
+
+  constructor(private readonly now: () => number = Date.now, private readonly sleep: Sleep = realSleep) {}
+
+  async acquire(): Promise<void> {
+    const wait = this.resumeAt - this.now();
+    if (wait > 0) await this.sleep(wait);
+  }
+
+  observe(response: HttpResponse): void {
+    const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+    const reset = Number.parseFloat(response.headers.get('x-ratelimit-reset') ?? '');
+    if (remaining <= 0 && Number.isFinite(reset)) this.resumeAt = this.now() + reset * 1000;
   }
 }

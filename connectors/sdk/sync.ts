@@ -140,6 +140,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     .filter((s) => wanted.has(s.name))
     .sort((a, b) => STREAM_ORDER.indexOf(a.name) - STREAM_ORDER.indexOf(b.name));
   const batchSize = opts.batchSize ?? 500;
+  const SALES_BATCH = 50_000;
   const log = opts.log ?? (() => {});
 
   const reports: StreamReport[] = [];
@@ -176,6 +177,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       report.conflicts += counted.conflicts;
     };
 
+    // Sales land in position-month items: small batches would rewrite each month once per batch.
+    const streamBatch = stream.name === 'sales' ? Math.max(batchSize, SALES_BATCH) : batchSize;
     const streamCtx = { ...ctx, full: ctx.full || fromStart };
     let lastCursor = stored;
     let readSinceCheckpoint = 0;
@@ -193,7 +196,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     for await (const message of connector.read(stream.name, stored, streamCtx)) {
       if (message.type === 'checkpoint') {
         if (message.cursor === lastCursor) pending = undefined;
-        else if (readSinceCheckpoint === 0) pending = message.cursor;
+        // Checkpoints are stored once a batch's worth of records is read, so a checkpoint never forces a small write.
+        else if (readSinceCheckpoint < streamBatch) pending = message.cursor;
         else await save(message.cursor);
         continue;
       }
@@ -213,7 +217,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       // A later record for the same key in one batch supersedes the earlier one (overlapping pages).
       batch.delete(key);
       batch.set(key, result.record);
-      if (batch.size >= batchSize || rejects.length >= batchSize) await flush();
+      if (batch.size >= streamBatch || rejects.length >= batchSize) await flush();
     }
     if (pending !== undefined) await save(pending);
     await flush();

@@ -2,11 +2,11 @@
 // to the same handlers the stack's rules target. A handler that keeps failing dead-letters the event.
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
+import type { BusEntry, EventPublisher } from '../../shared/alerts/ports.js';
 
-export interface BusEntry { source: string; detailType: string; detail: unknown }
 type Target = (event: EventBridgeEvent<string, unknown>) => Promise<unknown>;
 
-export class LocalEventBus {
+export class LocalEventBus implements EventPublisher {
   private readonly targets: { detailTypes: Set<string>; target: Target }[] = [];
   private readonly queue: EventBridgeEvent<string, unknown>[] = [];
   readonly published: BusEntry[] = [];
@@ -18,12 +18,13 @@ export class LocalEventBus {
     this.targets.push({ detailTypes: new Set(detailTypes), target });
   }
 
-  async publish(entries: BusEntry[]): Promise<void> {
+  async putEvents(entries: readonly BusEntry[]): Promise<void> {
     for (const e of entries) {
       this.published.push(e);
+      // Through JSON, as EventBridge does: a handler never sees the producer's objects.
       this.queue.push({
         version: '0', id: randomUUID(), 'detail-type': e.detailType, source: e.source, account: '000000000000',
-        time: new Date().toISOString(), region: 'local', resources: [], detail: e.detail,
+        time: (e.time ?? new Date()).toISOString(), region: 'local', resources: [], detail: JSON.parse(JSON.stringify(e.detail)) as unknown,
       });
     }
   }

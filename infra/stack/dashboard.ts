@@ -41,9 +41,14 @@ export class HubDashboard extends Construct {
           graph('Overstock value', [metric('OverstockValue', cloudwatch.Stats.MAXIMUM)]),
         ],
         [new cloudwatch.TextWidget({ markdown: '## Alert flow', width: 24, height: 1 })],
-        [graph('Alerts opened / acknowledged / escalated', [
-          metric('AlertsOpened', cloudwatch.Stats.SUM), metric('AlertsAcked', cloudwatch.Stats.SUM), metric('AlertsEscalated', cloudwatch.Stats.SUM),
-        ], 24)],
+        [
+          // dispatch-alerts records TimeToAck once per acknowledgement, so its sample count is the number acknowledged.
+          graph('Alerts opened / acknowledged / escalated', [
+            metric('AlertsOpened', cloudwatch.Stats.SUM), metric('TimeToAck', cloudwatch.Stats.SAMPLE_COUNT, {}, 'AlertsAcked'), metric('AlertsEscalated', cloudwatch.Stats.SUM),
+          ], 12),
+          graph('Time to acknowledge (seconds)', [metric('TimeToAck', cloudwatch.Stats.p(50), {}, 'p50'), metric('TimeToAck', cloudwatch.Stats.p(90), {}, 'p90')], 6),
+          graph('Notifications sent / failed', [metric('NotificationsSent', cloudwatch.Stats.SUM), metric('NotificationsFailed', cloudwatch.Stats.SUM)], 6),
+        ],
         [new cloudwatch.TextWidget({ markdown: '## Connector health', width: 24, height: 1 })],
         props.connectors.length > 0
           ? [

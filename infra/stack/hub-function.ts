@@ -16,7 +16,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** The Lambda entry files under functions/, each exporting `handler`. */
 export type HubFunctionEntry =
-  | 'sync-connector' | 'evaluate-changes' | 'evaluate-sweep' | 'dispatch-alerts'
+  | 'sync-connector' | 'evaluate-changes' | 'evaluate-sweep' | 'dispatch-alerts' | 'escalate-alerts'
   | 'alerts-api' | 'send-replenishment' | 'supplier-ack';
 
 /**

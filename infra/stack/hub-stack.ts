@@ -20,6 +20,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { CredentialRef, HubConfig, Receiver } from '../../shared/config.js';
+import { ALERTS_SOURCE } from '../../events/alerts.js';
+import { EVENT_CATALOG } from '../../events/catalog.js';
+import { REPLENISHMENT_SOURCE } from '../../events/replenishment.js';
+import { alertsSettings } from '../../shared/alerts/config.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
 import { AlarmRouter } from './alarms.js';
 import { acknowledge } from './checks.js';
@@ -29,10 +33,8 @@ import { HubFunction, type HubFunctionEntry } from './hub-function.js';
 import { HubKey } from './hub-key.js';
 import type { StageSettings } from './stage.js';
 
-/** The `source` of every event the hub puts on its bus. */
-export const HUB_EVENT_SOURCE = 'stocksentry';
-export const ALERT_DETAIL_TYPES = ['AlertRaised', 'AlertResolved', 'AlertEscalated'] as const;
-export const REPLENISHMENT_DETAIL_TYPES = ['ReplenishmentRequested'] as const;
+/** escalate-alerts runs every minute: ack deadlines are minutes, not hours (docs/alerts.md). */
+export const ESCALATION_SCHEDULE = 'rate(1 minute)';
 /** SNS message attributes the subscriptions filter on. */
 export const RECEIVER_ATTRIBUTE = 'receiver';
 export const SUPPLIER_ATTRIBUTE = 'supplier';
@@ -100,6 +102,7 @@ export class HubStack extends Stack {
     const evaluateChanges = this.evaluateChanges();
     this.evaluateSweep();
     this.dispatchAlerts();
+    this.escalateAlerts();
     this.sendReplenishment();
     const alertsApi = this.alertsApi();
     const supplierAck = this.supplierAckApi();
@@ -207,6 +210,8 @@ export class HubStack extends Stack {
       deadLetterQueue: options.deadLetterQueue,
       environment: {
         TABLE_NAME: this.table.tableName,
+        // Every handler's services name the bus (functions/services.ts); only emitters get events:PutEvents.
+        EVENT_BUS_NAME: this.bus.eventBusName,
         POWERTOOLS_SERVICE_NAME: this.prefix,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...options.environment,
@@ -249,7 +254,6 @@ export class HubStack extends Stack {
 
   private grantPutEvents(f: HubFunction): void {
     this.bus.grantPutEventsTo(f.role);
-    f.fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
   }
 
   private suppressNoFunctionDlq(f: HubFunction, why: string): void {
@@ -338,13 +342,25 @@ export class HubStack extends Stack {
     this.schedule('EvaluateSweep-Schedule', this.config.evaluation.sweepSchedule, f, failures, 'Evaluation sweep', { sweep: 'scheduled' });
   }
 
-  private busRule(id: string, detailTypes: readonly string[], f: HubFunction, failures: sqs.IQueue): events.Rule {
+  /** A rule for every detail-type the event catalog lists under `source`. */
+  private busRule(id: string, source: string, f: HubFunction, failures: sqs.IQueue): events.Rule {
+    const detailTypes = Object.entries(EVENT_CATALOG).filter(([, e]) => e.source === source).map(([type]) => type);
     return new events.Rule(this, id, {
       eventBus: this.bus,
-      description: `${this.prefix}: ${detailTypes.join(', ')} → ${f.node.id}`,
-      eventPattern: { source: [HUB_EVENT_SOURCE], detailType: [...detailTypes] },
+      description: `${this.prefix}: ${source} ${detailTypes.join(', ')} → ${f.node.id}`,
+      eventPattern: { source: [source], detailType: detailTypes },
       targets: [new eventsTargets.LambdaFunction(f.fn, { deadLetterQueue: failures, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
+  }
+
+  /** What every alert function (dispatch, escalate, API) is handed: topic, bus, and the ack-link signing secrets. */
+  private wireAlertFunction(f: HubFunction, publishes: boolean): void {
+    f.fn.addEnvironment('ALERTS_TOPIC_ARN', this.alertsTopic.topicArn);
+    if (publishes) this.alertsTopic.grantPublish(f.role);
+    this.grantPutEvents(f);
+    const ackLinks = alertsSettings(this.config).ackLinks;
+    this.grantSecretRead(f, ackLinks?.secret);
+    this.grantSecretRead(f, ackLinks?.previousSecret);
   }
 
   private dispatchAlerts(): void {
@@ -353,12 +369,22 @@ export class HubStack extends Stack {
       description: 'Route alert events to receivers and publish them to the alerts topic',
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment: { ALERTS_TOPIC_ARN: this.alertsTopic.topicArn },
       deadLetterQueue: failures,
     });
-    this.alertsTopic.grantPublish(f.role);
-    for (const receiver of this.config.receivers) for (const webhook of receiver.webhooks) this.grantSecretRead(f, webhook.secret);
-    this.busRule('AlertEventsRule', ALERT_DETAIL_TYPES, f, failures);
+    this.wireAlertFunction(f, true);
+    this.busRule('AlertEventsRule', ALERTS_SOURCE, f, failures);
+  }
+
+  private escalateAlerts(): void {
+    const failures = this.deadLetterQueue('EscalateAlerts-Dlq', 'alert escalation');
+    const f = this.hubFunction('EscalateAlerts', 'escalate-alerts', {
+      description: 'Escalate unacknowledged alerts and flush due notification groups',
+      memorySize: 512,
+      timeout: Duration.seconds(50),
+      deadLetterQueue: failures,
+    });
+    this.wireAlertFunction(f, true);
+    this.schedule('EscalateAlerts-Schedule', ESCALATION_SCHEDULE, f, failures, 'Alert escalation', { escalate: 'scheduled' });
   }
 
   private sendReplenishment(): void {
@@ -371,9 +397,8 @@ export class HubStack extends Stack {
       deadLetterQueue: failures,
     });
     this.supplierTopic.grantPublish(f.role);
-    this.grantPutEvents(f);
     for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
-    this.busRule('ReplenishmentEventsRule', REPLENISHMENT_DETAIL_TYPES, f, failures);
+    this.busRule('ReplenishmentEventsRule', REPLENISHMENT_SOURCE, f, failures);
   }
 
   private httpStage(id: string, api: apigwv2.HttpApi, throttle: { rateLimit: number; burstLimit: number }): apigwv2.HttpStage {
@@ -401,15 +426,26 @@ export class HubStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
     });
-    this.grantPutEvents(f);
+    this.wireAlertFunction(f, false);
     this.suppressNoFunctionDlq(f, 'Invoked synchronously by API Gateway; the caller receives the error.');
+    const integration = new HttpLambdaIntegration('AlertsApiIntegration', f.fn);
     const api = new apigwv2.HttpApi(this, 'AlertsApi', {
       apiName: `${this.prefix}-alerts`,
-      description: 'StockSentry alerts API (IAM auth)',
+      description: 'StockSentry alerts API (IAM auth; one-click links under /a/ carry their own signed token)',
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('AlertsApiIntegration', f.fn),
+      defaultIntegration: integration,
       defaultAuthorizer: new HttpIamAuthorizer(),
     });
+    // One-click ack links from e-mail/SMS: recipients have no AWS identity; the handler verifies the signed, expiring token.
+    const linkRoutes = api.addRoutes({
+      path: '/a/{token+}',
+      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST],
+      integration,
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    for (const route of linkRoutes) {
+      acknowledge(route, 'AwsSolutions-APIG4', 'One-click ack links are opened by alert recipients without AWS identities; alerts-api verifies the HMAC-signed, single-purpose, expiring token and acts only on POST; the stage is throttled.');
+    }
     this.httpStage('AlertsApi', api, this.stage.alertsApiThrottle);
     return api;
   }
@@ -421,8 +457,9 @@ export class HubStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(10),
     });
-    this.grantPutEvents(f);
     for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
+    // Goods receipts posted to the same API are signed with the posting connector's credential.
+    for (const connector of this.config.connectors) this.grantSecretRead(f, connector.credentials);
     this.suppressNoFunctionDlq(f, 'Invoked synchronously by API Gateway; the supplier receives the error and retries.');
     const api = new apigwv2.HttpApi(this, 'SupplierAckApi', {
       apiName: `${this.prefix}-supplier-ack`,

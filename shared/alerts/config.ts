@@ -1,6 +1,7 @@
 // The `alerting` section of hub.config: routing tree, time windows, escalation, inhibition, silences, ack links, API auth.
 import { z } from 'zod';
-import { ConfigError, credentialRef, type CredentialRef, type HubConfig, type Receiver, type Route } from '../config.js';
+import type { HubConfig, Receiver, Route } from '../config.js';
+import { ConfigError, credentialRef, type CredentialRef } from '../config-primitives.js';
 import type { LinkSettings } from './render.js';
 import { severity, type Severity } from '../model.js';
 

@@ -51,9 +51,7 @@ export async function dispatch(events: readonly AlertEvent[], deps: DispatchDeps
   const escalationFailures: DispatchReport['failed'] = [];
   for (const event of events) {
     if (event.type === 'AlertEscalated') {
-      const before = report.failed.length;
-      await sendEscalation(event, deps, silences, report);
-      escalationFailures.push(...report.failed.slice(before));
+      escalationFailures.push(...(await sendEscalation(event, deps, silences, report)));
       continue;
     }
     if (event.type === 'AlertAcknowledged') continue;
@@ -64,29 +62,32 @@ export async function dispatch(events: readonly AlertEvent[], deps: DispatchDeps
       await scheduleGroup(route, route.receiver, event.alert, event.type === 'AlertRaised', deps);
     }
   }
-  const flushed = await flushDueGroups(deps, silences);
-  const merged = { ...flushed, unrouted: report.unrouted, sent: flushed.sent + report.sent, silenced: flushed.silenced + report.silenced, failed: [...report.failed, ...flushed.failed] };
+  await flushInto(report, deps, silences);
+  report.failed.push(...escalationFailures);
   if (escalationFailures.length > 0) throw new AlertDeliveryError(escalationFailures);
-  return merged;
+  return report;
 }
 
-async function sendEscalation(event: Extract<AlertEvent, { type: 'AlertEscalated' }>, deps: DispatchDeps, silences: Silence[], report: DispatchReport): Promise<void> {
+/** Sends an escalation straight to the step's receivers (not grouped); returns what could not be delivered. */
+async function sendEscalation(event: Extract<AlertEvent, { type: 'AlertEscalated' }>, deps: DispatchDeps, silences: Silence[], report: DispatchReport): Promise<DispatchReport['failed']> {
   const alert = event.alert;
-  if (isSnoozed(alert, deps.now) || activeSilence(silences, alert.labels, deps.now)) { report.silenced++; return; }
+  if (isSnoozed(alert, deps.now) || activeSilence(silences, alert.labels, deps.now)) { report.silenced++; return []; }
+  const failed: DispatchReport['failed'] = [];
   for (const name of event.receivers) {
+    const groupKey = `escalation/${alert.fingerprint}`;
     const receiver = deps.settings.receivers.find((r) => r.name === name);
-    if (!receiver) { report.failed.push({ groupKey: `escalation/${alert.fingerprint}`, error: `no receiver named "${name}"` }); continue; }
-    const notification = buildNotification({
-      id: `${event.id}:${name}`, kind: 'escalation', receiver, groupKey: `escalation/${alert.fingerprint}`,
-      groupLabels: { location: alert.locationId }, firing: [alert], resolved: [], now: deps.now, links: deps.links,
-    });
+    if (!receiver) { failed.push({ groupKey, error: `no receiver named "${name}"` }); continue; }
     try {
-      await deps.publisher.publish(notification);
+      await deps.publisher.publish(buildNotification({
+        id: `${event.id}:${name}`, kind: 'escalation', receiver, groupKey, groupLabels: { location: alert.locationId },
+        firing: [alert], resolved: [], now: deps.now, links: deps.links,
+      }));
       report.sent++;
     } catch (error) {
-      report.failed.push({ groupKey: notification.groupKey, error: (error as Error).message });
+      failed.push({ groupKey, error: (error as Error).message });
     }
   }
+  return failed;
 }
 
 /** Adds the alert to its group and decides when the group is looked at next. Conditional, retried on a race. */
@@ -117,10 +118,12 @@ async function scheduleGroup(route: EffectiveRoute, receiver: string, alert: Ale
 }
 
 /** Sends what is due in every group whose time has come. Run it every minute (the escalation schedule does). */
-export async function flushDueGroups(deps: DispatchDeps, silences?: Silence[]): Promise<DispatchReport> {
-  const report = emptyReport();
-  const active = silences ?? (await silencesAt(deps));
-  for (const group of await deps.store.listDueGroups(deps.now)) await flushGroup(group, deps, active, report);
+export async function flushDueGroups(deps: DispatchDeps): Promise<DispatchReport> {
+  return flushInto(emptyReport(), deps, await silencesAt(deps));
+}
+
+async function flushInto(report: DispatchReport, deps: DispatchDeps, silences: Silence[]): Promise<DispatchReport> {
+  for (const group of await deps.store.listDueGroups(deps.now)) await flushGroup(group, deps, silences, report);
   return report;
 }
 
@@ -153,8 +156,19 @@ async function flushGroup(group: AlertGroup, deps: DispatchDeps, silences: Silen
   const repeatDue = firing.length > 0 && group.lastNotifiedAt !== undefined && now.getTime() - Date.parse(group.lastNotifiedAt) >= route.repeatInterval;
   const kind: NotificationKind | undefined = changed ? 'firing' : repeatDue ? 'repeat' : resolved.length > 0 ? 'resolved' : undefined;
 
+  let current = group;
   let sent = false;
   if (kind) {
+    // Claim the send first: a concurrent flusher loses the race instead of sending twice; if this process dies
+    // before recording the send, the lease (group_interval) makes the group due again, so nothing is lost.
+    const claimed: AlertGroup = { ...group, nextFlushAt: plus(now, route.groupInterval), version: group.version + 1 };
+    try {
+      await deps.store.saveGroup(claimed, group.version);
+    } catch (error) {
+      if (error instanceof GroupConflictError) return;
+      throw error;
+    }
+    current = claimed;
     const id = createHash('sha256').update([group.key, kind, group.lastNotifiedAt ?? '', ...entries, ...resolved.map(entry)].join('\n')).digest('hex').slice(0, 24);
     try {
       await deps.publisher.publish(buildNotification({ id, kind, receiver, groupKey: group.key, groupLabels: group.groupLabels, firing, resolved, now, links: deps.links }));
@@ -166,6 +180,7 @@ async function flushGroup(group: AlertGroup, deps: DispatchDeps, silences: Silen
   }
 
   const lastNotifiedAt = sent ? now.toISOString() : group.lastNotifiedAt;
+  const notified = sent ? entries : group.notified;
   const members = live.map((a) => a.fingerprint);
   // Look again when something could change: a failed send, a mute window ending, a repeat, a snooze or silence ending.
   const wakeUps = [
@@ -174,10 +189,16 @@ async function flushGroup(group: AlertGroup, deps: DispatchDeps, silences: Silen
     firing.length > 0 && lastNotifiedAt ? plus(lastNotifiedAt, route.repeatInterval) : undefined,
     ...quiet.map((a) => earliest(isSnoozed(a, now) ? a.snoozedUntil : undefined, activeSilence(silences, a.labels, now)?.endsAt)),
   ];
-  await saveQuietly(deps.store, {
-    ...group, members, notified: sent ? entries : group.notified, lastNotifiedAt,
-    nextFlushAt: members.length > 0 ? earliest(...wakeUps) : undefined, version: group.version + 1,
-  }, group.version);
+  try {
+    await deps.store.saveGroup({
+      ...current, members, notified, lastNotifiedAt, nextFlushAt: members.length > 0 ? earliest(...wakeUps) : undefined, version: current.version + 1,
+    }, current.version);
+  } catch (error) {
+    if (!(error instanceof GroupConflictError)) throw error;
+    // A new alert joined meanwhile: keep its schedule, but remember what was sent so it is not sent again.
+    const latest = sent ? await deps.store.getGroup(group.key) : undefined;
+    if (latest) await saveQuietly(deps.store, { ...latest, notified, lastNotifiedAt, version: latest.version + 1 }, latest.version);
+  }
 }
 
 /** A lost race means another dispatcher flushed the same group: its result stands. */

@@ -33,6 +33,8 @@ export interface DemandEstimate {
   censoredDays: number;
   /** Days since the last day with any demand, or null if there was none in the history. */
   daysSinceLastDemand: number | null;
+  /** Days of history up to asOf (all of it, not only the forecast window). */
+  historyDaysAvailable: number;
   /** Days in the forecast window lifted by planned events. */
   eventDays: number;
   /** Mean daily demand over the shape window (valid days): a steadier yardstick than a decaying intermittent forecast. */
@@ -42,6 +44,7 @@ export interface DemandEstimate {
 // Scratch buffers reused across calls: evaluatePosition runs ~10^5 times a second and must not allocate per day.
 let mask = new Uint8Array(1024);
 let prefix = new Float64Array(1024);
+let validCount = new Float64Array(1024);
 const dowSum = new Float64Array(7);
 const dowCount = new Float64Array(7);
 const factors = new Float64Array(7);
@@ -64,15 +67,17 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
 
   let censored = 0;
   const oos = s.demand.outOfStock;
-  if (oos) for (const i of oos) if (i >= w0 && i < end && mask[i] === 0) { mask[i] = EXCLUDED_OUT_OF_STOCK; censored++; }
+  // Masked back to a year plus the level window (the yearly model looks that far); counted only inside the history window.
+  const m0 = Math.max(0, Math.min(w0, end - 365 - YEARLY_LEVEL_DAYS));
+  if (oos) for (const i of oos) if (i >= m0 && i < end && mask[i] === 0) { mask[i] = EXCLUDED_OUT_OF_STOCK; if (i >= w0) censored++; }
 
   // Planned events: past event days are left out of the estimate, future ones lift the forecast.
   const events = s.plannedEvents;
   if (events) {
     for (const e of events) {
-      const a = Math.max(w0, dayOf(e.start) - startDay);
+      const a = Math.max(m0, dayOf(e.start) - startDay);
       const b = Math.min(end - 1, dayOf(e.end) - startDay);
-      for (let i = a; i <= b; i++) if (mask[i] === 0) { mask[i] = EXCLUDED_EVENT; censored++; }
+      for (let i = a; i <= b; i++) if (mask[i] === 0) { mask[i] = EXCLUDED_EVENT; if (i >= w0) censored++; }
     }
   }
 
@@ -91,7 +96,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   const est: DemandEstimate = {
     model: 'smooth', level: 0, trendPerDay: 0, weeklyFactors: null, sdDaily: 0,
     demandProbability: 0, demandSize: 0, demandSizeSq: 0,
-    historyDaysUsed: end - w0, censoredDays: censored, daysSinceLastDemand, eventDays: 0, longRunDaily: valid > 0 ? sum / valid : 0,
+    historyDaysUsed: end - w0, historyDaysAvailable: end, censoredDays: censored, daysSinceLastDemand, eventDays: 0, longRunDaily: valid > 0 ? sum / valid : 0,
   };
 
   const prior = s.demandPrior;
@@ -108,7 +113,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     est.model = valid === 0 && !prior ? 'no-history' : 'new-item';
     est.level = level;
     est.sdDaily = Math.sqrt(NEW_ITEM_VARIANCE_INFLATION * Math.max(variance, level, sdPrior * sdPrior));
-    fillForecast(est, s, asOfDay, forecast, days, end, daily);
+    fillForecast(est, s, asOfDay, forecast, days, end);
     return est;
   }
 
@@ -169,7 +174,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     est.demandSizeSq = shapeN - zeros > 0 ? Math.max(sizeSqSum / (shapeN - zeros), size * size) : size * size;
     est.level = p * size;
     est.sdDaily = Math.sqrt(Math.max(0, p * est.demandSizeSq - est.level * est.level));
-    fillForecast(est, s, asOfDay, forecast, days, end, daily);
+    fillForecast(est, s, asOfDay, forecast, days, end);
     return est;
   }
 
@@ -219,7 +224,8 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     && Math.abs(recentMean - levelBeforeRecent) > REGIME_SHIFT_MIN_CHANGE * Math.max(levelBeforeRecent, 1e-9);
 
   // A year of history with a seasonal profile explains local slopes and jumps better than a trend or a new regime.
-  const yearly = end >= YEARLY_MIN_DAYS && yearlySeasonal(daily, end);
+    let yearly = false;
+  if (end >= YEARLY_MIN_DAYS) { fillValidPrefix(daily, end); yearly = yearlySeasonal(end); }
   let useTrend = trending && !yearly;
   if (trending && shifted) {
     // Both fit: a step keeps the old level until the recent window, a line moves all along; keep the closer fit.
@@ -250,11 +256,12 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
 
   if (yearly) {
     est.model = 'yearly';
-    let recent = 0;
-    for (let i = end - YEARLY_LEVEL_DAYS; i < end; i++) recent += daily[i] as number;
-    est.level = recent / YEARLY_LEVEL_DAYS;
+    // Valid days only: out-of-stock and event days are not normal demand (the prefix sums skip them).
+    const recentN = (validCount[end] as number) - (validCount[end - YEARLY_LEVEL_DAYS] as number);
+    const recent = (prefix[end] as number) - (prefix[end - YEARLY_LEVEL_DAYS] as number);
+    est.level = recentN > 0 ? recent / recentN : level;
   }
-  fillForecast(est, s, asOfDay, forecast, days, end, daily);
+  fillForecast(est, s, asOfDay, forecast, days, end);
   return est;
 }
 
@@ -265,15 +272,34 @@ function avgFactor(weekly: boolean): number {
   return a / 7;
 }
 
-/** 13 four-week blocks of the last year, linear drift removed: do they differ more than noise would? */
-function yearlySeasonal(daily: readonly number[], end: number): boolean {
+/** Prefix sums of demand and of the count of valid days (mask 0), so window means leave out-of-stock and event days out. */
+function fillValidPrefix(daily: readonly number[], end: number): void {
+  if (prefix.length < end + 1) { prefix = new Float64Array((end + 1) * 2); validCount = new Float64Array((end + 1) * 2); }
+  prefix[0] = 0; validCount[0] = 0;
+  for (let i = 0; i < end; i++) {
+    const ok = mask[i] === 0;
+    prefix[i + 1] = (prefix[i] as number) + (ok ? (daily[i] as number) : 0);
+    validCount[i + 1] = (validCount[i] as number) + (ok ? 1 : 0);
+  }
+}
+
+/** Mean demand over valid days of [a, b] (clamped to the history), or -1 when none is valid. */
+function validMean(a: number, b: number, end: number): number {
+  const lo = Math.max(0, a);
+  const hi = Math.min(end - 1, b);
+  if (hi < lo) return -1;
+  const n = (validCount[hi + 1] as number) - (validCount[lo] as number);
+  return n > 0 ? ((prefix[hi + 1] as number) - (prefix[lo] as number)) / n : -1;
+}
+
+/** 13 four-week blocks of the last year (valid days only), linear drift removed: do they differ more than noise would? */
+function yearlySeasonal(end: number): boolean {
   const blocks = 13;
   let s1 = 0, s2 = 0, st = 0, stt = 0, stx = 0;
   for (let k = 0; k < blocks; k++) {
-    let v = 0;
     const from = end - 364 + k * 28;
-    for (let i = from; i < from + 28; i++) v += daily[i] as number;
-    v /= 28;
+    const v = validMean(from, from + 27, end);
+    if (v < 0) return false;
     s1 += v; s2 += v * v; st += k; stt += k * k; stx += k * v;
   }
   const mean = s1 / blocks;
@@ -284,7 +310,7 @@ function yearlySeasonal(daily: readonly number[], end: number): boolean {
   return Math.sqrt(residual / (blocks - 2)) / mean >= YEARLY_MIN_BLOCK_CV;
 }
 
-function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number, forecast: Float64Array, days: number, end: number, daily: readonly number[]): void {
+function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number, forecast: Float64Array, days: number, end: number): void {
   const weekly = est.weeklyFactors !== null;
   const trend = est.trendPerDay;
   const a0 = weekdayOf(asOfDay);
@@ -299,7 +325,7 @@ function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number,
     forecast[k] = f;
   }
   forecast[0] = 0;
-  if (est.model === 'yearly') applyYearly(forecast, days, end, daily);
+  if (est.model === 'yearly') applyYearly(forecast, days, end);
   const events = s.plannedEvents;
   if (events) {
     for (const e of events) {
@@ -310,24 +336,16 @@ function fillForecast(est: DemandEstimate, s: PositionSnapshot, asOfDay: number,
   }
 }
 
-/** Scales the forecast by last year's demand around each future day relative to last year's demand in the level window. */
-function applyYearly(forecast: Float64Array, days: number, end: number, daily: readonly number[]): void {
-  if (prefix.length < end + 1) prefix = new Float64Array((end + 1) * 2);
-  prefix[0] = 0;
-  for (let i = 0; i < end; i++) prefix[i + 1] = (prefix[i] as number) + (daily[i] as number);
-  const mean = (a: number, b: number): number => {
-    const lo = Math.max(0, a);
-    const hi = Math.min(end - 1, b);
-    return hi >= lo ? ((prefix[hi + 1] as number) - (prefix[lo] as number)) / (hi - lo + 1) : 0;
-  };
+/** Scales the forecast by last year's demand around each future day relative to last year's demand in the level window (valid days). */
+function applyYearly(forecast: Float64Array, days: number, end: number): void {
   const yearAgo = end - 1 - 365;
-  const base = mean(yearAgo - YEARLY_LEVEL_DAYS + 1, yearAgo);
+  const base = validMean(yearAgo - YEARLY_LEVEL_DAYS + 1, yearAgo, end);
   if (base <= 0) return;
   const half = YEARLY_LEVEL_DAYS / 2;
   let last = 1;
   for (let k = 1; k <= days; k++) {
     const c = yearAgo + k;
-    if (c + half - 1 < end) last = mean(c - half, c + half - 1) / base;
+    if (c + half - 1 < end) { const m = validMean(c - half, c + half - 1, end); if (m >= 0) last = m / base; }
     forecast[k] = (forecast[k] as number) * last;
   }
 }

@@ -294,16 +294,16 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
     });
   }
 
-  const deadStock = s.onHand > 0 && est.historyDaysUsed >= rules.deadStockDays
-    && (est.daysSinceLastDemand === null || est.daysSinceLastDemand >= rules.deadStockDays);
+  const daysWithoutDemand = est.daysSinceLastDemand ?? est.historyDaysAvailable;
+  const deadStock = s.onHand > 0 && est.historyDaysAvailable >= rules.deadStockDays && daysWithoutDemand >= rules.deadStockDays;
   if (deadStock) {
     const value = s.onHand * unitCost;
     alerts.push({
       type: 'DEAD_STOCK',
       severity: value >= HIGH_VALUE_AT_RISK ? 'warning' : 'info',
-      message: `${fmt(s.onHand)} on hand and no demand for ${est.daysSinceLastDemand ?? est.historyDaysUsed} days (${fmt(value)} tied up)`,
+      message: `${fmt(s.onHand)} on hand and no demand for ${daysWithoutDemand} days (${fmt(value)} tied up)`,
       suggestedAction: 'return to supplier, transfer to a location that sells it, or mark down',
-      facts: { onHand: s.onHand, daysWithoutDemand: est.daysSinceLastDemand ?? est.historyDaysUsed, capitalTiedUp: round2(value) },
+      facts: { onHand: s.onHand, daysWithoutDemand, capitalTiedUp: round2(value) },
     });
   } else if (forecastDaily > 0) {
     // One order can't be smaller than a pack or the MOQ, so that much above target is expected, not excess.

@@ -31,4 +31,4 @@ export const keys = {
 
 /** Entity names stored in the `entity` attribute (stream consumers dispatch on it). */
 export type Entity = 'position' | 'demand' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
-  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard';
+  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup';

@@ -114,16 +114,26 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
     }
     if (/\borders\(/.test(query)) {
       const since = sinceFilter(variables.query, 'created_at');
-      const orders = current.sales
-        .map((s, i) => {
-          const loc = locations.find((l) => l.hub.id === s.locationId);
+      // One order per location and day with up to 50 lines, as a shop's day of orders would be batched here.
+      const byDay = new Map<string, typeof current.sales>();
+      for (const sale of current.sales) {
+        const key = `${sale.locationId}#${sale.day}`;
+        const group = byDay.get(key) ?? [];
+        group.push(sale);
+        byDay.set(key, group);
+      }
+      const orders = [...byDay.values()]
+        .flatMap((group) => Array.from({ length: Math.ceil(group.length / 50) }, (_, k) => group.slice(k * 50, k * 50 + 50)))
+        .map((lines, i) => {
+          const first = lines[0]!;
+          const loc = locations.find((l) => l.hub.id === first.locationId);
           return {
             id: `gid://shopify/Order/${i + 1}`,
-            createdAt: `${s.day}T12:00:00Z`,
+            createdAt: `${first.day}T12:00:00Z`,
             cancelledAt: null,
             // Online orders carry no retail location.
             retailLocation: loc && loc.hub.kind !== 'channel' ? { id: loc.id, name: loc.name } : null,
-            lineItems: { nodes: [{ sku: s.sku, quantity: s.qty, currentQuantity: s.qty }] },
+            lineItems: { nodes: lines.map((s) => ({ sku: s.sku, quantity: s.qty, currentQuantity: s.qty })) },
           };
         })
         .filter((o) => !since || Date.parse(o.createdAt) >= since.at)

@@ -51,10 +51,12 @@ describe('table', () => {
 describe('functions', () => {
   it('bundle for nodejs22.x on arm64 with tracing, JSON logs and a log group with retention', () => {
     const functions = Object.values(resources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(8); // 2 connectors + 6 hub functions
+    expect(functions).toHaveLength(9); // 2 connectors + 7 hub functions
     for (const f of functions) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
-      expect(f.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), POWERTOOLS_SERVICE_NAME: 'stocksentry-dev', POWERTOOLS_METRICS_NAMESPACE: 'StockSentry' });
+      expect(f.Properties.Environment.Variables).toMatchObject({
+        TABLE_NAME: expect.anything(), EVENT_BUS_NAME: expect.anything(), POWERTOOLS_SERVICE_NAME: 'stocksentry-dev', POWERTOOLS_METRICS_NAMESPACE: 'StockSentry',
+      });
       expect(JSON.stringify(f.Properties.Environment.Variables)).not.toContain('HUB_CONFIG');
     }
     for (const g of Object.values(resources('AWS::Logs::LogGroup'))) expect(g.Properties.RetentionInDays).toBe(14);
@@ -64,11 +66,10 @@ describe('functions', () => {
     const env = (id: string) => template.toJSON().Resources[logicalIdOf(stack.functions.find((f) => f.node.id === id)!.fn)].Properties.Environment.Variables;
     expect(env('Sync-erp').CONNECTOR_NAME).toBe('erp');
     expect(env('Sync-shop').CONNECTOR_NAME).toBe('shop');
-    expect(env('DispatchAlerts')).toHaveProperty('ALERTS_TOPIC_ARN');
-    expect(env('DispatchAlerts')).not.toHaveProperty('EVENT_BUS_NAME');
+    for (const id of ['DispatchAlerts', 'EscalateAlerts', 'AlertsApiHandler']) expect(env(id)).toHaveProperty('ALERTS_TOPIC_ARN');
+    expect(env('SupplierAckHandler')).not.toHaveProperty('ALERTS_TOPIC_ARN');
     expect(env('SendReplenishment')).toHaveProperty('SUPPLIER_TOPIC_ARN');
-    expect(env('EvaluateChanges')).toHaveProperty('EVENT_BUS_NAME');
-    expect(env('Sync-erp')).not.toHaveProperty('EVENT_BUS_NAME');
+    expect(env('Sync-erp')).not.toHaveProperty('ALERTS_TOPIC_ARN');
   });
 });
 
@@ -87,9 +88,9 @@ describe('stream → evaluate-changes', () => {
 });
 
 describe('schedules', () => {
-  it('runs one schedule per connector with its expression, a retry policy and a DLQ, plus the evaluation sweep', () => {
+  it('runs one schedule per connector with its expression, a retry policy and a DLQ, plus the sweep and alert escalation', () => {
     const schedules = Object.values(resources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
-    expect(schedules.map((s) => s.ScheduleExpression).sort()).toEqual(['cron(0 4 * * ? *)', 'cron(0/30 * * * ? *)', 'rate(15 minutes)']);
+    expect(schedules.map((s) => s.ScheduleExpression).sort()).toEqual(['cron(0 4 * * ? *)', 'cron(0/30 * * * ? *)', 'rate(1 minute)', 'rate(15 minutes)']);
     for (const s of schedules) {
       expect(s.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
       expect(s.Target.DeadLetterConfig.Arn).toBeDefined();
@@ -100,12 +101,14 @@ describe('schedules', () => {
 });
 
 describe('event bus', () => {
-  it('is named per stage and routes alert and replenishment events to their functions with retries and DLQs', () => {
+  it('is named per stage and routes the catalog\'s alert and replenishment events to their functions with retries and DLQs', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'stocksentry-dev' });
     const rules = Object.values(resources('AWS::Events::Rule')).map((r) => r.Properties);
-    expect(rules.map((r) => r.EventPattern['detail-type']).sort()).toEqual([['AlertRaised', 'AlertResolved', 'AlertEscalated'], ['ReplenishmentRequested']]);
+    const byTarget = Object.fromEntries(rules.map((r) => [JSON.stringify(r.Targets[0].Arn), r.EventPattern]));
+    const target = (id: string) => JSON.stringify(ref(logicalIdOf(stack.functions.find((f) => f.node.id === id)!.fn)));
+    expect(byTarget[target('DispatchAlerts')]).toEqual({ source: ['stocksentry.alerts'], 'detail-type': ['AlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved'] });
+    expect(byTarget[target('SendReplenishment')]).toEqual({ source: ['stocksentry.replenishment'], 'detail-type': ['ReplenishmentRequested'] });
     for (const r of rules) {
-      expect(r.EventPattern.source).toEqual(['stocksentry']);
       expect(r.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
       expect(r.Targets[0].DeadLetterConfig.Arn).toBeDefined();
     }
@@ -157,7 +160,7 @@ describe('encryption and transport', () => {
 describe('least privilege', () => {
   it('grants sns:Publish only on the one topic a function publishes to', () => {
     const publishers = stack.functions.filter((f) => actionsOfFunction(f.node.id).includes('sns:Publish')).map((f) => f.node.id);
-    expect(publishers.sort()).toEqual(['DispatchAlerts', 'SendReplenishment']);
+    expect(publishers.sort()).toEqual(['DispatchAlerts', 'EscalateAlerts', 'SendReplenishment']);
     const publishOn = (id: string) => roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('sns:Publish')).map((s) => s.Resource);
     expect(publishOn('DispatchAlerts')).toEqual([{ Ref: logicalIdOf(stack.alertsTopic) }]);
     expect(publishOn('SendReplenishment')).toEqual([{ Ref: logicalIdOf(stack.supplierTopic) }]);
@@ -165,7 +168,7 @@ describe('least privilege', () => {
 
   it('grants events:PutEvents only on the hub bus, and only to functions that emit events', () => {
     const emitters = stack.functions.filter((f) => actionsOfFunction(f.node.id).includes('events:PutEvents')).map((f) => f.node.id);
-    expect(emitters.sort()).toEqual(['AlertsApiHandler', 'EvaluateChanges', 'EvaluateSweep', 'SendReplenishment', 'SupplierAckHandler']);
+    expect(emitters.sort()).toEqual(['AlertsApiHandler', 'DispatchAlerts', 'EscalateAlerts', 'EvaluateChanges', 'EvaluateSweep']);
     for (const id of emitters) {
       const on = roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('events:PutEvents')).map((s) => s.Resource);
       expect(on).toEqual([ref(logicalIdOf(stack.bus))]);
@@ -176,7 +179,10 @@ describe('least privilege', () => {
     const secretActions = (id: string) => roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secretActions('Sync-erp').map((s) => s.Resource))).toContain('secret:stocksentry/erp-??????');
     expect(secretActions('Sync-shop')).toEqual([]);
-    expect(JSON.stringify(secretActions('DispatchAlerts').map((s) => s.Resource))).toContain('stocksentry/planning-hook');
+    expect(JSON.stringify(secretActions('SupplierAckHandler').map((s) => s.Resource))).toMatch(/stocksentry\/acme-\?{6}.*stocksentry\/erp-\?{6}/);
+    // On AWS webhooks are SNS HTTPS subscriptions (signed by SNS), so no function reads a receiver's webhook secret.
+    expect(JSON.stringify(template.toJSON())).not.toContain('stocksentry/planning-hook');
+    expect(JSON.stringify(secretActions('SendReplenishment').map((s) => s.Resource))).toContain('secret:stocksentry/acme-??????');
     const tableStatements = roleStatements('Sync-erp').filter((s) => ([] as string[]).concat(s.Action).includes('dynamodb:PutItem'));
     expect(JSON.stringify(tableStatements)).not.toContain('index/*');
     expect(JSON.stringify(tableStatements)).toContain('/index/gsi1');
@@ -208,8 +214,8 @@ describe('alarms and dashboard', () => {
     const queueCount = Object.keys(resources('AWS::SQS::Queue')).length;
     expect(stack.deadLetterQueues).toHaveLength(queueCount);
     expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(queueCount);
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(8);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(9);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(9);
     expect(alarms.filter((a) => a.MetricName === 'NumberOfNotificationsFailed')).toHaveLength(2);
     expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: logicalIdOf(stack.operatorTopic) }]);
@@ -217,7 +223,8 @@ describe('alarms and dashboard', () => {
 
   it('charts stock health, alert flow, per-connector health and supplier responsiveness from the StockSentry namespace', () => {
     const body = JSON.stringify(Object.values(resources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
-    for (const metric of ['PositionsAtRisk', 'Stockouts', 'OverstockValue', 'AlertsOpened', 'AlertsAcked', 'AlertsEscalated', 'RequestsSent', 'RequestsAcknowledged']) {
+    expect(body).toContain('\\"StockSentry\\",\\"TimeToAck\\",\\"service\\",\\"stocksentry-dev\\",{\\"label\\":\\"AlertsAcked\\",\\"stat\\":\\"SampleCount\\"}');
+    for (const metric of ['PositionsAtRisk', 'Stockouts', 'OverstockValue', 'AlertsOpened', 'AlertsEscalated', 'NotificationsFailed', 'RequestsSent', 'RequestsAcknowledged']) {
       expect(body).toContain(`\\"StockSentry\\",\\"${metric}\\",\\"service\\",\\"stocksentry-dev\\"`);
     }
     for (const connector of ['erp', 'shop']) for (const metric of ['RecordsSynced', 'RecordsQuarantined', 'SyncLagSeconds']) {
@@ -227,9 +234,11 @@ describe('alarms and dashboard', () => {
 });
 
 describe('HTTP APIs', () => {
-  it('puts the alerts API behind IAM auth and leaves supplier-ack public but throttled, both with JSON access logs', () => {
-    const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.AuthorizationType).sort();
-    expect(routes).toEqual(['AWS_IAM', 'NONE']);
+  it('puts the alerts API behind IAM auth except its signed one-click links, leaves supplier-ack public, throttles both and logs JSON', () => {
+    const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => `${JSON.stringify(r.Properties.ApiId)} ${r.Properties.RouteKey} ${r.Properties.AuthorizationType}`);
+    const alertsApi = JSON.stringify({ Ref: stack.getLogicalId(stack.node.findChild('AlertsApi').node.defaultChild as Parameters<HubStack['getLogicalId']>[0]) });
+    expect(routes.filter((r) => r.startsWith(alertsApi)).sort()).toEqual([`${alertsApi} $default AWS_IAM`, `${alertsApi} GET /a/{token+} NONE`, `${alertsApi} POST /a/{token+} NONE`]);
+    expect(routes.filter((r) => !r.startsWith(alertsApi))).toEqual([expect.stringMatching(/ \$default NONE$/)]);
     const stages = Object.values(resources('AWS::ApiGatewayV2::Stage')).map((s) => s.Properties);
     expect(stages.map((s) => s.DefaultRouteSettings).sort((a, b) => a.ThrottlingRateLimit - b.ThrottlingRateLimit)).toEqual([
       { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }, { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },

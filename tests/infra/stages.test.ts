@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveStage } from '../../infra/stack/stage.js';
+import { alertingConfig } from '../../shared/alerts/config.js';
 import { ConfigError, parseHubConfig } from '../../shared/config.js';
 import { SYNTH_TIMEOUT_MS, synthHub, type SynthesizedHub } from './support.js';
 
@@ -16,7 +17,11 @@ describe('stages', () => {
   let dev: SynthesizedHub;
   let prod: SynthesizedHub;
   beforeAll(async () => {
-    dev = await synthHub({}, EMPTY_CONFIG);
+    // `alerting` is added the way shared/alerts reads it until the hub.config schema holds it.
+    const withAckLinks = { ...parseHubConfig({}), alerting: alertingConfig.parse({
+      ackLinks: { baseUrl: 'https://alerts.example.com', secret: { secretName: 'stocksentry/ack-links' }, previousSecret: { secretName: 'stocksentry/ack-links-old' } },
+    }) };
+    dev = await synthHub({}, withAckLinks);
     prod = await synthHub({ stage: 'prod' }, EMPTY_CONFIG);
   }, SYNTH_TIMEOUT_MS);
 
@@ -35,6 +40,14 @@ describe('stages', () => {
       for (const r of Object.values(prod.template.findResources(kind))) expect(r.DeletionPolicy).toBe('Retain');
     }
     for (const g of Object.values(prod.template.findResources('AWS::Logs::LogGroup'))) expect(g.Properties.RetentionInDays).toBe(365);
+  });
+
+  it('lets exactly the alert functions read the ack-link signing secrets, current and previous', () => {
+    const readers = (secret: string) => Object.values(dev.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`secret:${secret}-??????`))
+      .map((p) => (p.Properties.Roles as { Ref: string }[])[0]!.Ref.replace(/Role[0-9A-F]{8}$/, '')).sort();
+    expect(readers('stocksentry/ack-links')).toEqual(['AlertsApiHandler', 'DispatchAlerts', 'EscalateAlerts']);
+    expect(readers('stocksentry/ack-links-old')).toEqual(['AlertsApiHandler', 'DispatchAlerts', 'EscalateAlerts']);
   });
 
   it('applies per-stage overrides from -c stages and validates them', () => {

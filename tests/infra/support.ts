@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadHubConfig } from '../../cli/config.js';
+import type { HubConfig } from '../../shared/config.js';
 import { createHubStack } from '../../infra/stack/hub-app.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';
 
@@ -11,9 +12,10 @@ export const SYNTH_TIMEOUT_MS = 180_000;
 
 export interface SynthesizedHub { app: App; stack: HubStack; template: Template }
 
-export async function synthHub(context: Record<string, unknown> = {}, configFile = FIXTURE_CONFIG): Promise<SynthesizedHub> {
+/** `config` is a config file path, or an already validated config (for sections the hub.config schema does not hold yet). */
+export async function synthHub(context: Record<string, unknown> = {}, config: string | HubConfig = FIXTURE_CONFIG): Promise<SynthesizedHub> {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = createHubStack(app, await loadHubConfig(configFile));
+  const stack = createHubStack(app, typeof config === 'string' ? await loadHubConfig(config) : config);
   return { app, stack, template: Template.fromStack(stack) };
 }
 

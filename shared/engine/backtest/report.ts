@@ -1,6 +1,6 @@
 // The backtest report as a Markdown table plus the issue's targets, checked against the same run's baselines.
 import type { BacktestMetrics } from './metrics.js';
-import { POLICIES, type BacktestReport, type PolicyName } from './simulate.js';
+import { POLICIES, type BacktestReport, type MatchedBaseline, type PolicyName } from './simulate.js';
 
 export interface TargetCheck { target: string; value: string; met: boolean }
 
@@ -23,9 +23,9 @@ export function checkTargets(report: BacktestReport): TargetCheck[] {
   ];
 }
 
-const row = (group: string, policy: PolicyName, m: BacktestMetrics): string => `| ${group} | ${policy} | ${m.positions} | ${(m.fillRate * 100).toFixed(2)}% | ${m.stockoutDaysPerPosition.toFixed(1)} | ${Math.round(m.avgInventoryValue).toLocaleString('en-US')} | ${m.daysOfCover.toFixed(1)} | ${m.ordersPerPosition.toFixed(1)} | ${m.alertEpisodesPerPositionMonth.toFixed(2)} | ${(m.warnedStockoutShare * 100).toFixed(0)}% (${m.stockoutEpisodes}) | ${m.meanWarningDaysAhead.toFixed(1)} | ${(m.warningPrecision * 100).toFixed(0)}% (${m.shortageWarningEpisodes}) |`;
+const row = (group: string, policy: string, m: BacktestMetrics): string => `| ${group} | ${policy} | ${m.positions} | ${(m.fillRate * 100).toFixed(2)}% | ${m.stockoutDaysPerPosition.toFixed(1)} | ${Math.round(m.avgInventoryValue).toLocaleString('en-US')} | ${m.daysOfCover.toFixed(1)} | ${m.ordersPerPosition.toFixed(1)} | ${m.alertEpisodesPerPositionMonth.toFixed(2)} | ${(m.warnedStockoutShare * 100).toFixed(0)}% (${m.stockoutEpisodes}) | ${m.meanWarningDaysAhead.toFixed(1)} | ${(m.warningPrecision * 100).toFixed(0)}% (${m.shortageWarningEpisodes}) |`;
 
-export function formatBacktestReport(report: BacktestReport): string {
+export function formatBacktestReport(report: BacktestReport, matched?: MatchedBaseline): string {
   const out = [
     `Backtest: ${report.positions} positions × ${report.simDays} days, seed ${report.seed}`,
     '',
@@ -34,7 +34,14 @@ export function formatBacktestReport(report: BacktestReport): string {
   ];
   for (const p of report.byPattern) for (const policy of POLICIES) out.push(row(p.pattern, policy, p.metrics[policy]));
   for (const policy of POLICIES) out.push(row('**overall**', policy, report.overall[policy]));
+  if (matched) out.push(row('**overall**', `rolling-rop, z × ${matched.safetyFactor.toFixed(2)}${matched.reached ? ' (same fill rate as engine)' : ' (could not reach engine fill rate)'}`, matched.metrics));
+  out.push('', 'By supplier profile (same runs):', '', '| supplier profile | policy | positions | fill rate | stockout days/pos | avg inventory value | days of cover | orders/pos | alert episodes/pos-month | stockouts warned (episodes) | warning days ahead | warnings → real shortage (episodes) |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const p of report.bySupplierProfile) for (const policy of POLICIES) out.push(row(p.profile, policy, p.metrics[policy]));
   out.push('', '| target | engine | met |', '|---|---|---|');
   for (const t of checkTargets(report)) out.push(`| ${t.target} | ${t.value} | ${t.met ? 'yes' : 'no'} |`);
+  if (matched) {
+    const ratio = report.overall.engine.avgInventoryValue / Math.max(1e-9, matched.metrics.avgInventoryValue);
+    out.push(`| (diagnostic) avg inventory value vs rolling baseline at equal fill rate | ${(ratio * 100).toFixed(1)}% | ${matched.reached ? (ratio <= 0.7 ? 'yes' : 'no') : 'baseline never got there'} |`);
+  }
   return out.join('\n');
 }

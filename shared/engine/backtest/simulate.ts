@@ -6,7 +6,7 @@ import type { PositionSnapshot } from '../snapshot.js';
 import { normalQuantile } from '../stats.js';
 import { computeMetrics, type BacktestMetrics, type DayRecord, type PositionTrace } from './metrics.js';
 import { createRng, type Rng } from './rng.js';
-import { DEMAND_PATTERNS, sampleLeadTime, type BacktestSeries, type Scenario } from './scenario.js';
+import { DEMAND_PATTERNS, SUPPLIER_PROFILES, sampleLeadTime, type BacktestSeries, type Scenario } from './scenario.js';
 
 export const POLICIES = ['engine', 'rolling-rop', 'static-minmax'] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -102,8 +102,8 @@ function minMaxLevels(mean: number, sd: number, leadTime: number, z: number, rev
 }
 
 /** Rolling reorder point: recomputed daily from the last 90 days of sales, z-score safety stock on demand variance only, quoted lead time. */
-export function rollingPolicy(rules: RuleDefaults): Policy {
-  const z = normalQuantile(rules.serviceLevel);
+export function rollingPolicy(rules: RuleDefaults, safetyFactor = 1): Policy {
+  const z = normalQuantile(rules.serviceLevel) * safetyFactor;
   return (v) => {
     const { mean, sd } = recentStats(v.sales, v.t);
     const { reorderPoint, max } = minMaxLevels(mean, sd, v.series.supplier.quotedLeadTimeDays, z, rules.reviewPeriodDays);
@@ -187,6 +187,8 @@ export interface BacktestReport {
   positions: number;
   simDays: number;
   byPattern: { pattern: string; metrics: Record<PolicyName, BacktestMetrics> }[];
+  /** The same figures by supplier profile: where lead times run long or vary, quoted-lead-time baselines run short. */
+  bySupplierProfile: { profile: string; metrics: Record<PolicyName, BacktestMetrics> }[];
   overall: Record<PolicyName, BacktestMetrics>;
 }
 
@@ -194,8 +196,13 @@ export interface BacktestReport {
 export function runBacktest(scenario: Scenario, rules: RuleDefaults): BacktestReport {
   const policies: Record<PolicyName, Policy> = { engine: enginePolicy(rules), 'rolling-rop': rollingPolicy(rules), 'static-minmax': staticPolicy(rules) };
   const traces: Record<PolicyName, PositionTrace[]> = { engine: [], 'rolling-rop': [], 'static-minmax': [] };
+  const profileOf = new Map<PositionTrace, string>();
   scenario.series.forEach((series, i) => {
-    for (const name of POLICIES) traces[name].push(simulateSeries(series, policies[name], createRng(scenario.seed * 7919 + i), scenario.simDays));
+    for (const name of POLICIES) {
+      const trace = simulateSeries(series, policies[name], createRng(scenario.seed * 7919 + i), scenario.simDays);
+      profileOf.set(trace, series.supplier.profile);
+      traces[name].push(trace);
+    }
   });
   const seen = new Set(scenario.series.map((s) => s.pattern));
   const patterns = [...DEMAND_PATTERNS.filter((p) => seen.has(p)), ...[...seen].filter((p) => !(DEMAND_PATTERNS as readonly string[]).includes(p))];
@@ -209,6 +216,36 @@ export function runBacktest(scenario: Scenario, rules: RuleDefaults): BacktestRe
     positions: scenario.series.length,
     simDays: scenario.simDays,
     byPattern: patterns.map((pattern) => ({ pattern, metrics: metricsOf((t) => t.pattern === pattern) })),
+    bySupplierProfile: SUPPLIER_PROFILES.filter((p) => scenario.series.some((s) => s.supplier.profile === p))
+      .map((profile) => ({ profile, metrics: metricsOf((t) => profileOf.get(t) === profile) })),
     overall: metricsOf(() => true),
   };
+}
+
+export interface MatchedBaseline {
+  /** Multiplier on the rolling baseline's z that reaches the engine's overall fill rate (or the largest tried). */
+  safetyFactor: number;
+  reached: boolean;
+  metrics: BacktestMetrics;
+}
+
+const MATCH_MAX_FACTOR = 16;
+const MATCH_STEPS = 7;
+
+/**
+ * Equal-service comparison: raises the rolling baseline's safety stock (bisection on a z multiplier) until its overall
+ * fill rate reaches `targetFillRate`, and reports what inventory that takes.
+ */
+export function matchRollingBaseline(scenario: Scenario, rules: RuleDefaults, targetFillRate: number): MatchedBaseline {
+  const run = (factor: number): BacktestMetrics => computeMetrics(scenario.series.map((series, i) =>
+    simulateSeries(series, rollingPolicy(rules, factor), createRng(scenario.seed * 7919 + i), scenario.simDays)));
+  let high = run(MATCH_MAX_FACTOR);
+  if (high.fillRate < targetFillRate) return { safetyFactor: MATCH_MAX_FACTOR, reached: false, metrics: high };
+  let lo = 1, hi = MATCH_MAX_FACTOR;
+  for (let step = 0; step < MATCH_STEPS; step++) {
+    const mid = (lo + hi) / 2;
+    const m = run(mid);
+    if (m.fillRate >= targetFillRate) { hi = mid; high = m; } else lo = mid;
+  }
+  return { safetyFactor: hi, reached: true, metrics: high };
 }

@@ -14,9 +14,9 @@ import { describeConnectorConformance, expectRoundTrip, fixedClock } from './con
 describeConnectorConformance({
   name: 'csv',
   connector: csv,
-  dataset: generateDataset({ items: 20, locations: 3, seed: 5, salesDays: 2 }),
+  dataset: generateDataset({ items: 8, locations: 3, seed: 5, salesDays: 1 }),
   startFake: (d) => startFakeCsv(d),
-  config: (fake) => ({ name: 'files', type: 'csv', endpoint: fake.url, options: { checkpointEvery: 25 } }),
+  config: (fake) => ({ name: 'files', type: 'csv', endpoint: fake.url, options: { checkpointEvery: 20 } }),
   badConfig: (fake) => ({ name: 'files', type: 'csv', endpoint: path.join(fake.url, 'missing'), options: {} }),
   noRateLimit: 'files on disk have no rate limit',
 });

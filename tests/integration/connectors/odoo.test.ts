@@ -8,7 +8,7 @@ import { odooLocationMap, startFakeOdoo } from '../../fakes/odoo.js';
 import { createTestTable } from '../../support/dynamo.js';
 import { describeConnectorConformance, expectRoundTrip, fixedClock } from './conformance.js';
 
-const dataset = generateDataset({ items: 12, locations: 3, seed: 31 });
+const dataset = generateDataset({ items: 8, locations: 3, seed: 31 });
 const configFor = (url: string, d: Dataset) => ({
   name: 'erp', type: 'odoo', endpoint: url, credentials: { env: 'ODOO_API_KEY' },
   options: { db: 'shop', login: 'api@example.com', locations: odooLocationMap(d), pageSize: 10 },

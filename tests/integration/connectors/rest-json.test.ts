@@ -8,7 +8,7 @@ import { restJsonOptionsFor, startFakeRestJson } from '../../fakes/rest-json.js'
 import { createTestTable } from '../../support/dynamo.js';
 import { describeConnectorConformance, expectRoundTrip, fixedClock } from './conformance.js';
 
-const dataset = generateDataset({ items: 20, locations: 3, seed: 11, salesDays: 2 });
+const dataset = generateDataset({ items: 8, locations: 3, seed: 11, salesDays: 1 });
 
 describeConnectorConformance({
   name: 'rest-json',

@@ -8,7 +8,7 @@ import { shopifyLocationMap, startFakeShopify } from '../../fakes/shopify.js';
 import { createTestTable } from '../../support/dynamo.js';
 import { describeConnectorConformance, expectRoundTrip, fixedClock } from './conformance.js';
 
-const dataset = generateDataset({ items: 12, locations: 3, seed: 21, salesDays: 2 });
+const dataset = generateDataset({ items: 8, locations: 3, seed: 21, salesDays: 2 });
 const configFor = (url: string, d: Dataset, extra: Record<string, unknown> = {}) => ({
   name: 'shop', type: 'shopify', endpoint: url, credentials: { env: 'SHOPIFY_TOKEN' },
   options: { locations: shopifyLocationMap(d), pageSize: 10, ...extra },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAlertsApiHandler, type AlertsApiRequest } from '../../../functions/alerts-api.js';
 import { createDispatchAlertsHandler } from '../../../functions/dispatch-alerts.js';
+import { createEscalateAlertsHandler } from '../../../functions/escalate-alerts.js';
 import { toBusEntry } from '../../../events/alerts.js';
 import {
   actionLink, MemoryAlertStore, reconcilePosition, type AlertSecrets, type BusEntry, type EventPublisher,
@@ -93,11 +94,38 @@ describe('dispatch-alerts handler', () => {
     const publisher = new RecordingPublisher();
     const handler = createDispatchAlertsHandler(async () => ({ store, settings, secrets, publisher, bus, clock }));
     const [raised] = await reconcilePosition({ sku: 'SKU-2', locationId: 'store-north', findings: [finding('LOW_STOCK')], now: clock.now() }, { store, settings });
-    const entry = toBusEntry(raised!);
-    const event = { version: '0', id: '1', 'detail-type': entry.detailType, source: entry.source, account: '1', time: clock.now().toISOString(), region: 'eu-west-1', resources: [], detail: JSON.parse(JSON.stringify(entry.detail)) };
+    const event = busEvent(raised!);
     const report = await handler(event);
     expect(report.sent).toBe(1);
     expect(publisher.sent[0]!.firing.map((a) => a.sku)).toEqual(['SKU-2']);
     await expect(handler({ ...event, detail: { ...event.detail, alert: { ...event.detail.alert, severity: 'urgent' } } })).rejects.toThrow(/alert\.severity/);
   });
 });
+
+describe('escalate-alerts handler', () => {
+  it('puts due escalations on the bus and flushes due groups', async () => {
+    const store = new MemoryAlertStore();
+    const settings = settingsFor({
+      route: { receiver: 'store-team', groupWait: '30s', escalation: 'p' },
+      escalationPolicies: [{ name: 'p', ackDeadline: { critical: '10m' }, steps: [{ receivers: ['regional'] }] }],
+    });
+    const clock = new FakeClock(Date.parse('2026-05-04T08:00:00Z'));
+    const published: BusEntry[] = [];
+    const publisher = new RecordingPublisher();
+    const bus: EventPublisher = { putEvents: async (e) => { published.push(...e); } };
+    const secrets: AlertSecrets = { linkSecrets: [] };
+    const deps = { store, settings, secrets, publisher, bus, clock };
+    await createDispatchAlertsHandler(async () => deps)(busEvent((await reconcilePosition({ sku: 'SKU-1', locationId: 'store-north', findings: [finding('STOCKOUT', 'critical')], now: clock.now() }, { store, settings }))[0]!));
+    const tick = createEscalateAlertsHandler(async () => deps);
+    clock.advance(60_000);
+    expect(await tick()).toEqual({ escalated: 0, sent: 1, failed: 0 });
+    clock.advance(9 * 60_000);
+    expect(await tick()).toEqual({ escalated: 1, sent: 0, failed: 0 });
+    expect(published.map((e) => [e.detailType, (e.detail as { step: number }).step])).toEqual([['AlertEscalated', 1]]);
+  });
+});
+
+function busEvent(event: Parameters<typeof toBusEntry>[0]) {
+  const entry = toBusEntry(event);
+  return { version: '0', id: '1', 'detail-type': entry.detailType, source: entry.source, account: '1', time: event.at, region: 'eu-west-1', resources: [], detail: JSON.parse(JSON.stringify(entry.detail)) };
+}

@@ -179,6 +179,15 @@ describe('escalation and failures', () => {
     await expect(send(await escalateDue({ store, settings }, clock.advance(MIN)))).rejects.toBeInstanceOf(AlertDeliveryError);
   });
 
+  it('sends a group once when two flushers run at the same time', async () => {
+    const { evaluate, send, flush, publisher, clock } = setup(STORE_ROUTE);
+    await send(await evaluate('SKU-1', 'store-north', [finding('LOW_STOCK')]));
+    clock.advance(30_000);
+    const reports = await Promise.all([flush(), flush(), flush()]);
+    expect(reports.map((r) => r.sent).sort()).toEqual([0, 0, 1]);
+    expect(publisher.sent).toHaveLength(1);
+  });
+
   it('reports alerts no route sends anywhere', async () => {
     const { evaluate, send } = setup({ route: { routes: [{ receiver: 'buyers', match: { type: ['OVERSTOCK'] } }] } });
     const events = await evaluate('SKU-1', 'store-north', [finding('LOW_STOCK')]);

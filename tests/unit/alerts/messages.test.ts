@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   AckTokenInvalidError, createAckToken, renderSms, verifyAckToken, wrapText, computeAlertStats, type Alert,
@@ -62,6 +63,12 @@ describe('event catalog', () => {
     expect(() => parseEventDetail('ReplenishmentRequested', { idempotencyKey: 'k', supplierId: 's', locationId: 'l', lines: [{ sku: 'a', qty: 0, needBy: '2026-05-09' }], requestedAt: now.toISOString() }))
       .toThrow(/lines\.0\.qty/);
     expect(parseEventDetail('ReplenishmentRequested', { idempotencyKey: 'k', supplierId: 's', locationId: 'l', lines: [{ sku: 'a', qty: 12, needBy: '2026-05-09', unitCost: 1.5 }], requestedAt: now.toISOString() }).lines[0]!.qty).toBe(12);
+  });
+
+  it('keeps the committed events/schemas/*.json in step with the catalog (regenerate: npx tsx events/export-json-schema.ts)', () => {
+    for (const [detailType, schema] of Object.entries(catalogJsonSchemas())) {
+      expect(JSON.parse(readFileSync(new URL(`../../../events/schemas/${detailType}.json`, import.meta.url), 'utf8'))).toEqual(schema);
+    }
   });
 
   it('exports a JSON Schema envelope per detail-type', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CostBudgetLimiter, HttpClient, HttpError, LeakyBucketLimiter, redactUrl, retryAfterMs, TokenBucketLimiter, type HttpResponse } from '../../../connectors/sdk/http.js';
+import { CostBudgetLimiter, HttpClient, HttpError, LeakyBucketLimiter, redactUrl, retryAfterMs, TokenBucketLimiter, WindowLimiter, type HttpResponse } from '../../../connectors/sdk/http.js';
 import { startServer, json, type FakeServer } from '../../fakes/server.js';
 
 /** A clock that only moves when someone sleeps, so limiter tests are exact and instant. */
@@ -105,5 +105,28 @@ describe('helpers', () => {
 
   it('redacts credentials in URLs', () => {
     expect(redactUrl('https://u:p@x.test/a?consumer_secret=cs_1&page=2')).toBe('https://u:***@x.test/a?consumer_secret=***&page=2');
+  });
+});
+
+describe('cost budget edge', () => {
+  it('does not wait forever for a query dearer than the whole bucket', async () => {
+    const t = virtualTime();
+    const limiter = new CostBudgetLimiter(t.now, t.sleep);
+    limiter.observe(response({}, { extensions: { cost: { requestedQueryCost: 10, throttleStatus: { maximumAvailable: 100, currentlyAvailable: 100, restoreRate: 50 } } } }));
+    await limiter.acquire(500);
+    expect(t.now()).toBe(0);
+  });
+});
+
+describe('window limiter', () => {
+  it('waits for X-RateLimit-Reset once X-RateLimit-Remaining reaches 0', async () => {
+    const t = virtualTime();
+    const limiter = new WindowLimiter(t.now, t.sleep);
+    limiter.observe(response({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '0.8' }));
+    await limiter.acquire();
+    expect(t.sleeps).toEqual([]);
+    limiter.observe(response({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0.8' }));
+    await limiter.acquire();
+    expect(t.sleeps).toEqual([800]);
   });
 });

@@ -56,6 +56,8 @@ describe('backtest runs', () => {
   it('replays every pattern through the engine and both baselines', () => {
     const report = runBacktest(generateScenario({ seed: 3, positionsPerPattern: 1, simDays: 60, patterns: ['smooth', 'intermittent'] }), defaultRules);
     expect(report.byPattern.map((p) => p.pattern)).toEqual(['smooth', 'intermittent']);
+    // Two positions, profiles assigned round-robin: one reliable, one standard supplier.
+    expect(report.bySupplierProfile.map((p) => [p.profile, p.metrics.engine.positions])).toEqual([['reliable', 1], ['standard', 1]]);
     for (const policy of ['engine', 'rolling-rop', 'static-minmax'] as const) {
       expect(report.overall[policy].positions).toBe(2);
       expect(report.overall[policy].fillRate).toBeGreaterThan(0.5);

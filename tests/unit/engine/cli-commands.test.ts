@@ -31,6 +31,6 @@ describe('stocksentry explain and backtest (child process)', () => {
   it('backtest prints the per-pattern table against both baselines', async () => {
     const { code, stdout } = await run(['backtest', '--positions', '1', '--days', '30', '--seed', '7']);
     expect(code).toBe(0);
-    for (const needle of ['| smooth | engine |', '| new-item | static-minmax |', '| **overall** | rolling-rop |', 'fill rate overall']) expect(stdout).toContain(needle);
+    for (const needle of ['| smooth | engine |', '| new-item | static-minmax |', '| **overall** | rolling-rop |', '| erratic | engine |', 'fill rate overall']) expect(stdout).toContain(needle);
   });
 });

@@ -66,6 +66,35 @@ describe('demand model chosen by history shape', () => {
     expect(e.reviewPeriodDemand / 30).toBeGreaterThan(e.level * 1.1);
   });
 
+  it('past promotions over a year of history are not mistaken for yearly seasonality (event days left out)', () => {
+    // Flat demand of 20 with a 7-day ×3 promotion every ~70 days, the last one 40 days ago.
+    const n = 500;
+    const promoAt = (i: number): boolean => (n - 1 - i - 40) % 70 >= 0 && (n - 1 - i - 40) % 70 < 7 && n - 1 - i >= 40;
+    const daily = poissonSeries(n, (i) => (promoAt(i) ? 60 : 20), 3);
+    const start = startFor(n);
+    const events: { start: string; end: string; uplift: number }[] = [];
+    for (let i = 0; i < n; i++) if (promoAt(i) && !promoAt(i - 1)) events.push({ start: isoDay(dayNumber(start) + i), end: isoDay(dayNumber(start) + i + 6), uplift: 3 });
+    const d = evaluatePosition(withDaily(daily, { plannedEvents: events }), defaultRules);
+    expect(d.demandModel).not.toBe('yearly');
+    expect(d.forecastDaily).toBeCloseTo(20, -0.5);
+    // Without the event calendar the spikes are unexplained, and the same history may well look seasonal.
+    const blind = evaluatePosition(withDaily(daily), defaultRules);
+    expect(blind.safetyStock).toBeGreaterThan(d.safetyStock);
+  });
+
+  it('yearly model: out-of-stock days a year ago do not drag the seasonal profile down', () => {
+    const n = 500;
+    const daily = poissonSeries(n, (i) => 20 * (1 + 0.6 * Math.sin((2 * Math.PI * (i - n + 1 - 60 + 91)) / 365)), 5);
+    const clean = evaluatePosition(withDaily(daily), defaultRules);
+    // Last year, the weeks matching the coming lead time sold nothing: out of stock, not low demand.
+    const yearAgo = n - 1 - 365;
+    const outOfStock = Array.from({ length: 20 }, (_, k) => yearAgo - 5 + k);
+    const censored = daily.map((q, i) => (outOfStock.includes(i) ? 0 : q));
+    const d = evaluatePosition(withDaily(censored, { demand: { start: startFor(n), daily: censored, outOfStock } }), defaultRules);
+    expect(d.demandModel).toBe('yearly');
+    expect(d.explain.leadTimeDemand).toBeGreaterThan(clean.explain.leadTimeDemand * 0.9);
+  });
+
   it('new item: conservative, variance-inflated, and blended with a category prior', () => {
     const own = evaluatePosition(withDaily([4, 6, 5, 5, 5, 4, 6, 5, 5, 5]), defaultRules);
     expect(own.demandModel).toBe('new-item');

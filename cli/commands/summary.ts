@@ -1,0 +1,43 @@
+// The account `stocksentry start` prints after a run: what was synced, found, told and ordered, and where it went.
+import path from 'node:path';
+import type { LocalHub, RunReport } from '../../infra/local/runtime.js';
+import { severityRank, type Alert } from '../../shared/alerts/index.js';
+
+const TOP = 5;
+
+export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'demo'>): string {
+  const lines: string[] = ['', 'StockSentry — local run', ''];
+  lines.push('Synced');
+  for (const s of report.syncs) {
+    const streams = s.streams.map((st) => `${st.name} ${st.written}/${st.read}${st.quarantined ? ` (${st.quarantined} quarantined)` : ''}`).join(', ');
+    lines.push(`  ${s.connector} (${s.type}): ${streams}  [written/read, ${s.requests} requests, ${s.durationMs} ms]`);
+  }
+  lines.push(`  ${report.streamRecords} change records read from the table's stream and evaluated`, '');
+
+  const open = [...report.openAlerts].sort(bySeverityThenType);
+  lines.push(`Alerts open: ${open.length}`);
+  const counts = new Map<string, number>();
+  for (const a of open) counts.set(`${a.type} ${a.severity}`, (counts.get(`${a.type} ${a.severity}`) ?? 0) + 1);
+  for (const [key, n] of [...counts].sort()) lines.push(`  ${key.padEnd(28)} ${n}`);
+  if (open.length) lines.push('  Most urgent:');
+  for (const a of open.slice(0, TOP)) {
+    lines.push(`  - [${a.severity}] ${a.type} ${a.sku} @ ${a.locationId}: ${a.message}`);
+    if (a.suggestedAction) lines.push(`      → ${a.suggestedAction}`);
+  }
+  lines.push('');
+
+  const n = report.notifications;
+  const outbox = path.relative(process.cwd(), hub.outboxDir) || hub.outboxDir;
+  lines.push(`Notified: ${n.notifications} grouped notifications — ${n.emails} emails (${outbox}/*.eml), ${n.sms} SMS (${outbox}/sms.txt), ${n.webhooks} webhooks POSTed${hub.demo ? ` to ${hub.demo.partner.url}/alerts` : ''}${n.failed ? `; ${n.failed} failed (see ${outbox}/dead-letter/)` : ''}`);
+
+  const bySupplier = new Map<string, number>();
+  for (const r of report.requests) bySupplier.set(r.supplierId, (bySupplier.get(r.supplierId) ?? 0) + 1);
+  const sent = report.requests.filter((r) => r.sentRevision !== undefined);
+  const acked = report.requests.filter((r) => r.ackedAt);
+  const lineCount = report.requests.reduce((k, r) => k + r.lines.length, 0);
+  lines.push(`Ordered: ${report.requests.length} replenishment requests (${lineCount} lines) — ${[...bySupplier].map(([s, k]) => `${s} ${k}`).join(', ') || 'none'}; ${sent.length} sent${hub.demo ? ` to ${hub.demo.partner.url}/orders` : ''}, ${acked.length} acknowledged with a promised date`);
+  lines.push(`Alerts API: ${hub.apiUrl}/alerts (the ack links in the messages point here while the hub runs)`, '');
+  return lines.join('\n');
+}
+
+const bySeverityThenType = (a: Alert, b: Alert) => severityRank(b.severity) - severityRank(a.severity) || a.type.localeCompare(b.type) || a.sku.localeCompare(b.sku);

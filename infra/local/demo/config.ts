@@ -1,0 +1,61 @@
+// The hub.config of the demo: the fake Shopify and Odoo as sources, a local supplier desk, and receivers
+// for store managers, the web team (a signed webhook) and the buyers.
+import type { HubConfigInput } from '../../../shared/config.js';
+import { DEMO_LOCATIONS, DEMO_SUPPLIERS } from './retailer.js';
+
+/** Demo-only credentials, set in the process environment by the runtime (never real secrets). */
+export const DEMO_ENV = {
+  SHOPIFY_TOKEN: 'shpat_demo_local_only',
+  ODOO_API_KEY: 'odoo-demo-local-only',
+  DEMO_WEBHOOK_SECRET: 'demo-webhook-secret',
+  DEMO_ACK_LINK_SECRET: 'demo-ack-link-secret',
+  DEMO_SUPPLIER_SECRET: 'demo-supplier-secret',
+} as const;
+
+export interface DemoEndpoints {
+  shopifyUrl: string;
+  shopifyLocations: Record<string, { id: string; kind: 'warehouse' | 'store' | 'channel' }>;
+  odooUrl: string;
+  odooLocations: Record<string, { id: string; kind: 'warehouse' | 'store' | 'channel' }>;
+  partnerUrl: string;
+  apiUrl: string;
+}
+
+export function demoConfig(endpoints: DemoEndpoints): HubConfigInput {
+  const stores = DEMO_LOCATIONS.filter((l) => l.kind === 'store');
+  return {
+    name: 'stocksentry',
+    stage: 'local',
+    locations: DEMO_LOCATIONS,
+    connectors: [
+      {
+        name: 'shop', type: 'shopify', schedule: 'rate(15 minutes)', endpoint: endpoints.shopifyUrl,
+        credentials: { env: 'SHOPIFY_TOKEN' },
+        options: { locations: endpoints.shopifyLocations, salesHistoryDays: 180, streams: ['positions', 'sales'] },
+      },
+      {
+        name: 'erp', type: 'odoo', schedule: 'rate(1 hour)', endpoint: endpoints.odooUrl,
+        credentials: { env: 'ODOO_API_KEY' },
+        options: { db: 'shop', login: 'api@example.com', locations: endpoints.odooLocations, streams: ['items', 'suppliers', 'purchaseOrders'] },
+      },
+    ],
+    suppliers: DEMO_SUPPLIERS.map((s) => ({
+      id: s.id, name: s.name, leadTimeDays: s.leadTimeDays, format: 'json' as const,
+      endpoint: `${endpoints.partnerUrl}/orders/${s.id}`, secret: { env: 'DEMO_SUPPLIER_SECRET' },
+    })),
+    replenishment: { currency: 'EUR', approval: { autoApproveBelow: 5000 } },
+    receivers: [
+      ...stores.map((s) => ({ name: `${s.id}-manager`, emails: [`${s.id}@retailer.example`], phones: [`+4930555${String(stores.indexOf(s)).padStart(4, '0')}`] })),
+      { name: 'web-team', emails: ['web@retailer.example'], webhooks: [{ url: `${endpoints.partnerUrl}/alerts`, secret: { env: 'DEMO_WEBHOOK_SECRET' } }] },
+      { name: 'buyers', emails: ['buying@retailer.example'] },
+    ],
+    routes: [
+      ...stores.map((s) => ({ receiver: `${s.id}-manager`, match: { location: [s.id] }, continue: true })),
+      { receiver: 'web-team', match: { location: ['web'] }, continue: true },
+      { receiver: 'buyers', match: { severity: ['critical' as const] } },
+    ],
+    alerting: {
+      ackLinks: { baseUrl: endpoints.apiUrl, secret: { env: 'DEMO_ACK_LINK_SECRET' } },
+    },
+  } as HubConfigInput;
+}
