@@ -23,6 +23,7 @@ export function changedPosition(record: DynamoDBRecord): { sku: string; location
 export function createEvaluateChangesHandler(services: () => Promise<HubServices>) {
   return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const deps = await services();
+    metrics.addMetric('StreamRecords', 'Count', event.Records.length);
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     return processPartialResponse(event, async (record: DynamoDBRecord) => {
       const ref = changedPosition(record);

@@ -24,7 +24,9 @@ const settle = (request: ReplenishmentRequest, lines: RequestLine[]): Replenishm
  * the promised date falls back from line to header to the line's need-by date.
  */
 export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Date): ReplenishmentRequest {
-  if (request.sentRevision === undefined || !ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'acknowledged (it was not sent or is finished)');
+  // A supplier may answer before the sender has recorded the send; quoting the current revision proves it got it.
+  const inFlight = request.state === 'approved' && ack.revision === request.revision;
+  if ((request.sentRevision === undefined && !inFlight) || !ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'acknowledged (it was not sent or is finished)');
   const lines = request.lines.map((l) => ({ ...l }));
   const listed = new Map(ack.lines.map((l, i) => [lineByNo(request, lines, l.lineNo, `lines[${i}].lineNo`).lineNo, l]));
   for (const line of lines) {
