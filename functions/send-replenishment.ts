@@ -1,17 +1,15 @@
 // EventBridge ReplenishmentRequested → render the supplier's format → deliver with retries; a final failure throws for the DLQ.
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { parseHubConfig, type HubConfig } from '../shared/config.js';
-import { documentClient } from '../shared/adapters/dynamodb/client.js';
-import { DynamoRequestStore } from '../shared/adapters/dynamodb/request-store.js';
-import { replenishmentConfig, type ReplenishmentSupplier } from '../shared/replenishment/config.js';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { ReplenishmentSupplier } from '../shared/replenishment/config.js';
 import { RequestNotFoundError, SupplierUnknownError } from '../shared/replenishment/errors.js';
 import { markSent, type ReplenishmentDeps } from '../shared/replenishment/service.js';
-import { systemClock } from '../shared/ports.js';
 import { replenishmentRequested } from '../events/replenishment.js';
-import { credentialResolver, type CredentialResolver } from '../connectors/outbound/credentials.js';
 import { deliver, DeliveryError, type DeliveryTransports } from '../connectors/outbound/deliver.js';
 import { outboundFormat } from '../connectors/outbound/registry.js';
+import { logger } from './observability.js';
+import { awsServices } from './services.js';
 
 export interface SendDeps extends ReplenishmentDeps {
   transports: DeliveryTransports;
@@ -57,25 +55,22 @@ export function createSendReplenishmentHandler(deps: SendDeps) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<SendOutcome> => sendReplenishment(deps, event.detail);
 }
 
-/** Lambda wiring from the environment: TABLE_NAME, HUB_CONFIG_JSON (the validated hub.config as JSON), FROM_EMAIL. */
-export function replenishmentDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReplenishmentDeps & { hub: HubConfig; resolve: CredentialResolver } {
-  const tableName = env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set; the stack sets it to the hub table name.');
-  const hub = parseHubConfig(JSON.parse(env.HUB_CONFIG_JSON ?? '{}'), 'HUB_CONFIG_JSON');
-  const config = replenishmentConfig.parse((hub as { replenishment?: unknown }).replenishment ?? {});
-  return {
-    hub, config, clock: systemClock, resolve: credentialResolver(env),
-    requests: new DynamoRequestStore(documentClient(), tableName),
-    suppliers: new Map(hub.suppliers.map((s) => [s.id, s as ReplenishmentSupplier])),
-  };
+let lambdaDeps: Promise<SendDeps> | undefined;
+
+/** Lambda: the hub's services (HUB_CONFIG inlined by the stack, TABLE_NAME) and each supplier's secret from Secrets Manager. */
+export function awsSendDeps(): Promise<SendDeps> {
+  lambdaDeps ??= awsServices().then((hub) => ({
+    ...hub.replenishment,
+    transports: {},
+    secretFor: async (supplier) => {
+      const ref = hub.config.suppliers.find((s) => s.id === supplier.id)?.secret;
+      return ref ? hub.credentials(ref) : undefined;
+    },
+    ...(process.env.FROM_EMAIL ? { fromEmail: process.env.FROM_EMAIL } : {}),
+  }));
+  return lambdaDeps;
 }
 
-let lambdaDeps: SendDeps | undefined;
-export const handler = middy<EventBridgeEvent<string, unknown>, SendOutcome>().handler(async (event) => {
-  if (!lambdaDeps) {
-    const base = replenishmentDepsFromEnv();
-    const secrets = new Map(base.hub.suppliers.map((s) => [s.id, s.secret]));
-    lambdaDeps = { ...base, transports: {}, secretFor: (s) => base.resolve(secrets.get(s.id), `supplier ${s.id}`), ...(process.env.FROM_EMAIL ? { fromEmail: process.env.FROM_EMAIL } : {}) };
-  }
-  return createSendReplenishmentHandler(lambdaDeps)(event);
-});
+export const handler = middy<EventBridgeEvent<string, unknown>, SendOutcome>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => createSendReplenishmentHandler(await awsSendDeps())(event));

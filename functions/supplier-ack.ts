@@ -12,9 +12,9 @@ import { ReplenishmentError } from '../shared/replenishment/errors.js';
 import { receiveSupplierMessage, recordReceipt, type ReplenishmentDeps } from '../shared/replenishment/service.js';
 import { goodsReceipt, supplierMessage, type SupplierMessage } from '../shared/replenishment/wire.js';
 import { cxmlResponse, cxmlSender, cxmlToSupplierMessage, parseCxml } from '../connectors/outbound/cxml.js';
-import { replenishmentDepsFromEnv } from './send-replenishment.js';
-import { documentClient } from '../shared/adapters/dynamodb/client.js';
-import { DynamoInventoryStore } from '../shared/adapters/dynamodb/inventory-store.js';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logger } from './observability.js';
+import { awsServices } from './services.js';
 
 /** The parts of an API Gateway HTTP API (v2) event this handler reads; node:http adapters can build it in a few lines. */
 export interface AckApiEvent {
@@ -160,23 +160,18 @@ export function nodeHttpListener(handler: (event: AckApiEvent) => Promise<AckApi
   };
 }
 
-let lambdaHandler: ReturnType<typeof createSupplierAckHandler> | undefined;
+let lambdaHandler: Promise<ReturnType<typeof createSupplierAckHandler>> | undefined;
 
-/** Lambda entry (API Gateway HTTP API, payload v2); env as send-replenishment's plus the same table for positions. */
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event) => {
-  if (!lambdaHandler) {
-    const base = replenishmentDepsFromEnv();
-    const supplierSecrets = new Map(base.hub.suppliers.map((s) => [s.id, s.secret]));
-    // Goods receipts are posted by a connector (e.g. the ERP's) and signed with that connector's credential.
-    const connectorSecrets = new Map(base.hub.connectors.map((c) => [c.name, c.credentials]));
-    lambdaHandler = createSupplierAckHandler({
-      ...base, inventory: new DynamoInventoryStore(documentClient(), process.env.TABLE_NAME ?? ''),
-      secretsFor: async (id, kind) => {
-        const ref = kind === 'supplier' ? supplierSecrets.get(id) : connectorSecrets.get(id);
-        const value = await base.resolve(ref, `${kind} ${id}`);
-        return value ? [value] : [];
+/** Lambda entry (API Gateway HTTP API, payload v2): suppliers sign with their secret, connectors posting receipts with theirs. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    lambdaHandler ??= awsServices().then((hub) => createSupplierAckHandler({
+      ...hub.replenishment, inventory: hub.store,
+      secretsFor: async (senderId) => {
+        const ref = hub.config.suppliers.find((s) => s.id === senderId)?.secret ?? hub.config.connectors.find((c) => c.name === senderId)?.credentials;
+        return ref ? [await hub.credentials(ref)] : [];
       },
-    }, (entry) => console.log(JSON.stringify(entry)));
-  }
-  return lambdaHandler(event as AckApiEvent);
-});
+    }, (entry) => logger.info('supplier message', entry)));
+    return (await lambdaHandler)(event as AckApiEvent);
+  });

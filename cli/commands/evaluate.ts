@@ -1,5 +1,6 @@
 // `stocksentry evaluate`: snapshots in on stdin as JSON lines, decisions out, one line per line (see docs/engine.md).
-import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { formatPath, type RuleDefaults } from '../../shared/config.js';
@@ -44,20 +45,44 @@ export function evaluateLine(text: string, lineNumber: number, rules: RuleDefaul
   }
 }
 
+/** Line breaks as readline sees them with crlfDelay: Infinity: \r\n, \n, or a lone \r. */
+const LINE_BREAK = /\r\n|\n|\r(?!\n)/;
+
 /**
- * Reads JSON lines from `input` and writes one answer line per non-blank input line to `output`, each as soon as
- * its line is read, in order. Resolves at end of input.
+ * Reads JSON lines from `input` and writes one answer line per non-blank input line to `output`, in order. Every chunk
+ * read is answered (one write for its lines) before the next is read, so a line is answered as soon as it arrives.
+ * Resolves at end of input.
  */
 export async function evaluateStream(input: Readable, output: Writable, rules: RuleDefaults, options: EvaluateStreamOptions = {}): Promise<EvaluateStreamResult> {
   const result: EvaluateStreamResult = { lines: 0, decisions: 0, errors: 0 };
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const text of lines) {
+  const decoder = new StringDecoder('utf8');
+  let answers = '';
+  const answer = (text: string): void => {
     result.lines++;
-    if (text.trim() === '') continue;
-    const answer = evaluateLine(text, result.lines, rules, options);
-    if (answer.startsWith('{"error"')) result.errors++; else result.decisions++;
-    if (!output.write(`${answer}\n`)) await new Promise<void>((resolve) => output.once('drain', resolve));
+    if (text.trim() === '') return;
+    const line = evaluateLine(text, result.lines, rules, options);
+    if (line.startsWith('{"error"')) result.errors++; else result.decisions++;
+    answers += `${line}\n`;
+  };
+  const flush = async (): Promise<void> => {
+    if (answers === '') return;
+    const text = answers;
+    answers = '';
+    if (!output.write(text)) await once(output, 'drain');
+  };
+  let carry = '';
+  for await (const chunk of input) {
+    let text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    // A trailing \r may be the first half of \r\n: keep it until the next chunk says.
+    const held = text.endsWith('\r') ? 1 : 0;
+    const lines = text.slice(0, text.length - held).split(LINE_BREAK);
+    carry = (lines.pop() as string) + (held ? '\r' : '');
+    for (const line of lines) answer(line);
+    await flush();
   }
+  const rest = carry + decoder.end();
+  if (rest !== '') for (const line of rest.split(LINE_BREAK).filter((l, i, all) => i < all.length - 1 || l !== '')) answer(line);
+  await flush();
   return result;
 }
 

@@ -46,6 +46,34 @@ describe('evaluateStream', () => {
   });
 });
 
+describe('evaluateStream line splitting', () => {
+  it('splits like readline: CRLF, lone CR, lines and multi-byte characters cut across chunks, no final newline', async () => {
+    const a = JSON.stringify(snapshot({ sku: 'A' }));
+    const b = JSON.stringify(snapshot({ sku: 'B-ü€' }));
+    const c = JSON.stringify(snapshot({ sku: 'C' }));
+    const bytes = Buffer.from(`${a}\r\n\r\n${b}\r${c}`);
+    const cutInsideEuro = bytes.indexOf(Buffer.from('€')) + 1;
+    const cutInsideCrlf = bytes.indexOf(Buffer.from('\r\n')) + 1;
+    const src = new PassThrough();
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    const done = evaluateStream(src, out, defaultRules);
+    src.write(bytes.subarray(0, cutInsideCrlf));
+    src.write(bytes.subarray(cutInsideCrlf, cutInsideEuro));
+    src.end(bytes.subarray(cutInsideEuro));
+    const result = await done;
+    const answers = chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as { sku: string });
+    expect(answers.map((x) => x.sku)).toEqual(['A', 'B-ü€', 'C']);
+    expect(result).toEqual({ lines: 4, decisions: 3, errors: 0 });
+  });
+
+  it('numbers error lines counting blank lines, as before', async () => {
+    const answers = await run(`\n\n{oops\r\n`);
+    expect(answers).toEqual([expect.objectContaining({ line: 3 })]);
+  });
+});
+
 describe('stocksentry evaluate (child process)', () => {
   it('answers each line while stdin stays open, then exits 0 at EOF', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry, 'evaluate'], { stdio: ['pipe', 'pipe', 'pipe'] });
