@@ -28,6 +28,8 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
       config, store: deps.store, clock: deps.clock, credentials: deps.credentials, full: request.full,
       log: (entry) => logger.info('sync', entry),
     });
+    metrics.addDimension('connector', name);
+    metrics.addMetric('SyncDuration', 'Milliseconds', report.durationMs);
     for (const s of report.streams) {
       const perStream = metrics.singleMetric();
       perStream.addDimensions({ connector: name, stream: s.name });

@@ -37,6 +37,8 @@ export const YEARLY_LEVEL_DAYS = 28;
 
 /** Observed lead times needed before they replace the quoted one. */
 export const MIN_LEAD_TIME_OBSERVATIONS = 3;
+/** LEAD_TIME_RISK needs the mean receipt to be this many standard errors slower than quoted (a one-sided t-test). */
+export const LATENESS_MIN_T = 3;
 
 /**
  * STOCKOUT_RISK is raised when projected stock falls below WARNING_Z standard deviations of cumulative demand

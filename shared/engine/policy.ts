@@ -68,7 +68,7 @@ export interface EngineDecision extends Decision {
 
 // Module-local copies: the hot path must not go through live import bindings (slow under some loaders).
 const { dayNumber, isoDay } = calendar;
-const { CRITICAL_DAYS, EXPIRY_CRITICAL_DAYS, EXPIRY_WARNING_DAYS, HIGH_VALUE_AT_RISK, MIN_LEAD_TIME_OBSERVATIONS, WARNING_Z } = tuning;
+const { CRITICAL_DAYS, EXPIRY_CRITICAL_DAYS, EXPIRY_WARNING_DAYS, HIGH_VALUE_AT_RISK, LATENESS_MIN_T, MIN_LEAD_TIME_OBSERVATIONS, WARNING_Z } = tuning;
 
 // Scratch buffers: one position is evaluated at a time and nothing here escapes the call.
 let forecast = new Float64Array(512);
@@ -327,7 +327,9 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   if (s.lots && s.lots.length > 0) lotFindings(s, rules, asOf, est.level, days, alerts);
 
   // On the mean of the receipts (steadier than the median) and most receipts late: one slow delivery is no pattern.
-  if (observed.length >= MIN_LEAD_TIME_OBSERVATIONS && leadTime > quoted * rules.leadTimeRiskRatio && lateCount * 2 >= observed.length) {
+  // …and the lateness must stand out from the receipts' own spread: a long-tailed supplier's mean is not a pattern.
+  const latenessT = leadTimeSd > 0 ? (leadTime - quoted) / (leadTimeSd / Math.sqrt(observed.length)) : Infinity;
+  if (observed.length >= MIN_LEAD_TIME_OBSERVATIONS && leadTime > quoted * rules.leadTimeRiskRatio && lateCount * 2 >= observed.length && latenessT >= LATENESS_MIN_T) {
     alerts.push({
       type: 'LEAD_TIME_RISK',
       severity: 'warning',

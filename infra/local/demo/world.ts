@@ -12,6 +12,8 @@ import { demoRetailer, type DemoRetailer } from './retailer.js';
 
 export interface DemoWorld {
   retailer: DemoRetailer;
+  /** What the fake Shopify serves; change it and call `shopify.update` to simulate the shop moving. */
+  shopData: Dataset;
   config: HubConfig;
   shopify: FakeShopify;
   odoo: FakeOdoo;
@@ -39,7 +41,7 @@ export async function startDemo(options: { apiUrl: string; clock: Clock; skus?: 
     partnerUrl: partner.url, apiUrl: options.apiUrl,
   }), 'demo config');
   return {
-    retailer, config, shopify, odoo, partner,
+    retailer, shopData, config, shopify, odoo, partner,
     stop: async () => { await Promise.all([shopify.stop(), odoo.stop(), partner.stop()]); },
   };
 }

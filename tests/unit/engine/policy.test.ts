@@ -165,4 +165,15 @@ describe('evaluatePosition: findings', () => {
     const ok = evaluatePosition(snapshot({ supplier: { id: 'sup-1', leadTimeDays: 5, observedLeadTimes: [5, 6, 9, 5] } }), defaultRules);
     expect(types(ok)).not.toContain('LEAD_TIME_RISK');
   });
+
+  it('no LEAD_TIME_RISK from a long-tailed supplier whose mean lateness is within its own spread', () => {
+    // Mean 13.8 days against 10 quoted (> 1.3×) and 6 of 10 receipts late, but the spread (sd ≈ 6.8) explains it.
+    const observedLeadTimes = [6, 7, 8, 14, 15, 16, 17, 9, 30, 16];
+    const erratic = evaluatePosition(snapshot({ supplier: { id: 'sup-1', leadTimeDays: 10, observedLeadTimes } }), defaultRules);
+    expect(erratic.explain.leadTimeDays).toBeGreaterThan(13);
+    expect(types(erratic)).not.toContain('LEAD_TIME_RISK');
+    // The same lateness with a steady supplier is a pattern.
+    const steady = evaluatePosition(snapshot({ supplier: { id: 'sup-1', leadTimeDays: 10, observedLeadTimes: [13, 14, 14, 13, 15, 14, 13, 14, 15, 13] } }), defaultRules);
+    expect(types(steady)).toContain('LEAD_TIME_RISK');
+  });
 });
