@@ -64,7 +64,7 @@ describe('a signed webhook request, acknowledged back', () => {
       received.push(order);
       res.writeHead(202).end();
       // Like a real supplier system: acknowledge later, on its own connection.
-      const ack = JSON.stringify({ type: 'ack', messageId: `ack-${order.poNumber}-${order.revision}`, poNumber: order.poNumber, status: 'accepted', promisedDate: '2026-05-08' });
+      const ack = JSON.stringify({ type: 'ack', messageId: `ack-${order.poNumber}-${order.revision}`, poNumber: order.poNumber, revision: order.revision, status: 'accepted', promisedDate: '2026-05-08' });
       acks.push(fetch(`${ackApi}/suppliers/sup-web/acks`, { method: 'POST', body: ack, headers: { 'content-type': 'application/json', 'stocksentry-signature': signed(ack) } }));
     });
     suppliers.set('sup-web', { id: 'sup-web', leadTimeDays: 4, format: 'json', endpoint: `${supplierUrl}/orders` });
