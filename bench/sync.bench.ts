@@ -8,7 +8,7 @@ import { restJson } from '../connectors/rest-json/index.js';
 import { shopify } from '../connectors/shopify/index.js';
 import { connectorContext, runSync } from '../connectors/sdk/sync.js';
 import { validateRecord } from '../connectors/sdk/records.js';
-import type { Connector } from '../connectors/sdk/contract.js';
+import type { AnyConnector } from '../connectors/sdk/contract.js';
 import type { ConnectorConfig } from '../shared/config.js';
 import { generateDataset, mutate } from '../tests/fakes/dataset.js';
 import { restJsonOptionsFor, startFakeRestJson } from '../tests/fakes/rest-json.js';
@@ -21,7 +21,7 @@ const POSITIONS = Number(process.env.BENCH_SYNC_POSITIONS ?? 10_000);
 const clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 
 /** Drains one stream through the connector and the SDK's validation, without a store; returns records and seconds. */
-async function drain(connector: Connector<any>, config: ConnectorConfig, credential: string): Promise<{ records: number; seconds: number }> {
+async function drain(connector: AnyConnector, config: ConnectorConfig, credential: string): Promise<{ records: number; seconds: number }> {
   const ctx = await connectorContext(connector, { config, clock, credentials: async () => credential }, true);
   const t0 = performance.now();
   let records = 0;

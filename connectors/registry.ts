@@ -1,5 +1,5 @@
 // The built-in connectors by type. Adding one: create connectors/<type>/index.ts and list it here.
-import type { Connector } from './sdk/contract.js';
+import type { AnyConnector } from './sdk/contract.js';
 import { ConnectorError } from './sdk/contract.js';
 import { csv } from './csv/index.js';
 import { restJson } from './rest-json/index.js';
@@ -9,7 +9,7 @@ import { sapS4 } from './sap-s4/index.js';
 import { woocommerce } from './woocommerce/index.js';
 import { shopify } from './shopify/index.js';
 
-const CONNECTORS: Connector<any>[] = [restJson, csv, shopify, odoo, sapS4, woocommerce, erpnext];
+const CONNECTORS: AnyConnector[] = [restJson, csv, shopify, odoo, sapS4, woocommerce, erpnext];
 
 export const CONNECTOR_TYPES: readonly string[] = CONNECTORS.map((c) => c.type);
 
@@ -20,7 +20,7 @@ export class ConnectorUnknownError extends ConnectorError {
   }
 }
 
-export function connectorFor(type: string): Connector<any> {
+export function connectorFor(type: string): AnyConnector {
   const connector = CONNECTORS.find((c) => c.type === type);
   if (!connector) throw new ConnectorUnknownError(type);
   return connector;

@@ -16,7 +16,6 @@ export const odooOptions = baseOptions.extend({
 });
 export type OdooOptions = z.infer<typeof odooOptions>;
 type Ctx = ConnectorContext<OdooOptions>;
-type M2o = [number, string] | false;
 type Row = Record<string, unknown> & { id: number };
 type Domain = unknown[];
 

@@ -52,6 +52,7 @@ export interface StreamInfo {
 export interface Connector<O extends BaseOptions = BaseOptions> {
   type: string;
   /** What the connector needs in config.options; exportable as JSON Schema. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the spec's input type is whatever the config holds.
   spec: z.ZodType<O, any>;
   /** Reaches the source and proves the credentials work. Never throws for an unreachable source: it says why. */
   check(ctx: ConnectorContext<O>): Promise<CheckResult>;
@@ -93,6 +94,10 @@ export class ConnectorError extends Error {
     this.name = 'ConnectorError';
   }
 }
+
+/** A connector whatever its options (the registry, runSync and the conformance kit hold many kinds). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- options differ per connector; each checks its own with its spec.
+export type AnyConnector = Connector<any>;
 
 /** Defines a connector with its types inferred from the spec. */
 export const defineConnector = <O extends BaseOptions>(connector: Connector<O>): Connector<O> => connector;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatPath, type ConnectorConfig } from '../../shared/config.js';
 import { positionKey, type PositionRecord } from '../../shared/model.js';
 import type { Clock, InventoryStore, QuarantineEntry } from '../../shared/ports.js';
-import { baseOptions, parseCursor, type Connector, type ConnectorContext, type StreamName } from './contract.js';
+import { baseOptions, parseCursor, type ConnectorContext, type StreamName, type AnyConnector } from './contract.js';
 import type { CredentialResolver } from './credentials.js';
 import { HttpClient, type HttpClientOptions } from './http.js';
 import { validateRecord, type StreamRecord } from './records.js';
@@ -48,7 +48,7 @@ export interface RunSyncOptions {
   /** Force a full reconcile now. */
   full?: boolean;
   /** The connector implementation; defaults to the registry's for config.type. */
-  connector?: Connector<any>;
+  connector?: AnyConnector;
   /** Overrides for the HTTP client (tests inject `sleep`, `fetch`). */
   http?: Partial<HttpClientOptions>;
   /** Sync only these streams. */
@@ -88,7 +88,7 @@ const runsState = z.object({
 const STREAM_ORDER: StreamName[] = ['locations', 'items', 'suppliers', 'positions', 'purchaseOrders', 'sales'];
 
 /** Parses config.options with the connector's spec, or throws a ConnectorOptionsError naming each wrong field. */
-export function parseOptions<O>(connector: Connector<any>, config: ConnectorConfig): O {
+export function parseOptions<O>(connector: AnyConnector, config: ConnectorConfig): O {
   const parsed = connector.spec.safeParse(config.options);
   if (!parsed.success) {
     throw new ConnectorOptionsError(config.name, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
@@ -97,7 +97,7 @@ export function parseOptions<O>(connector: Connector<any>, config: ConnectorConf
 }
 
 /** Builds the context a connector runs in (used by runSync and `check`). */
-export async function connectorContext<O>(connector: Connector<any>, opts: Pick<RunSyncOptions, 'config' | 'clock' | 'credentials' | 'http'>, full = false): Promise<ConnectorContext<O>> {
+export async function connectorContext<O>(connector: AnyConnector, opts: Pick<RunSyncOptions, 'config' | 'clock' | 'credentials' | 'http'>, full = false): Promise<ConnectorContext<O>> {
   const options = parseOptions<O>(connector, opts.config);
   let credential: string | undefined;
   if (opts.config.credentials) {
@@ -109,7 +109,7 @@ export async function connectorContext<O>(connector: Connector<any>, opts: Pick<
   return { ...base, http };
 }
 
-async function resolveConnector(opts: RunSyncOptions): Promise<Connector<any>> {
+async function resolveConnector(opts: RunSyncOptions): Promise<AnyConnector> {
   if (opts.connector) return opts.connector;
   const { connectorFor } = await import('../registry.js');
   return connectorFor(opts.config.type);

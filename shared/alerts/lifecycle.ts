@@ -75,7 +75,7 @@ const sameFinding = (a: Alert, f: Finding, labels: Alert['labels']): boolean =>
  * superseded by inhibit rules. Safe to run concurrently: a lost race re-reads and converges, never opening twice.
  */
 export async function reconcilePosition(input: PositionFindings, deps: LifecycleDeps): Promise<AlertEvent[]> {
-  const { sku, locationId, now } = input;
+  const { sku, locationId } = input;
   const labelsOf = (f: Finding): Alert['labels'] => ({ ...input.labels, type: f.type, severity: f.severity, sku, location: locationId });
   const findings = strongestByType(input.findings);
   const superseded = supersededTypes(deps.settings, findings, labelsOf);

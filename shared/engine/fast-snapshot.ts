@@ -41,7 +41,8 @@ const isInbound = (v: unknown): boolean => isObj(v) && isNonNeg(v.qty) && isDate
 const isOpenOrder = (v: unknown): boolean => isObj(v) && isNonNeg(v.qty) && isDate(v.due);
 const isEvent = (v: unknown): boolean => isObj(v) && isDate(v.start) && isDate(v.end) && isPositive(v.uplift);
 const isLot = (v: unknown): boolean => isObj(v) && isNonNeg(v.qty) && isDate(v.receivedAt) && opt(v.expiresAt, isDate);
-const isDayIndex = (v: unknown): boolean => isNonNeg(v) && Number.isInteger(v);
+// zod's .int() means a safe integer.
+const isDayIndex = (v: unknown): boolean => isNonNeg(v) && Number.isSafeInteger(v);
 const isProbability = (v: unknown): boolean => isNum(v) && v > 0 && v < 1;
 const isAbc = (v: unknown): boolean => v === 'A' || v === 'B' || v === 'C';
 

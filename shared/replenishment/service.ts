@@ -172,14 +172,12 @@ export async function receiveSupplierMessage(deps: ReplenishmentDeps & { invento
 /** Goods received against a request: closes its lines, takes the delivered quantity off inbound, learns the lead time. */
 export async function recordReceipt(deps: ReplenishmentDeps & { inventory: InboundWriter }, source: string, receipt: GoodsReceipt, rawBody: string): Promise<ReplenishmentRequest> {
   const at = deps.clock.now();
-  let observations: ReturnType<typeof applyReceipt>['observations'] = [];
   const message: InboundMessage = { senderId: source, messageId: receipt.receiptId, kind: 'receipt', requestKey: receipt.poNumber, receivedAt: at.toISOString(), body: rawBody };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await deps.requests.get(receipt.poNumber);
     if (!current) throw new RequestNotFoundError(receipt.poNumber);
     const applied = applyReceipt(current, receipt, at);
-    observations = applied.observations;
-    const saved = await deps.requests.save(applied.request, { message, observations });
+    const saved = await deps.requests.save(applied.request, { message, observations: applied.observations });
     if (saved.status === 'replayed') throw new AckReplayedError(source, receipt.receiptId);
     if (saved.status === 'saved') {
       await writeInbound(deps.inventory, saved.request, at);

@@ -5,7 +5,7 @@ import { connectorConfig, type ConnectorConfig } from '../../../shared/config.js
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import { positionKey, type Item, type Location, type Position, type Supplier } from '../../../shared/model.js';
 import type { Clock, InventoryStore } from '../../../shared/ports.js';
-import type { Connector } from '../../../connectors/sdk/contract.js';
+import type { AnyConnector } from '../../../connectors/sdk/contract.js';
 import { checkConnector, runSync, type RunSyncOptions, type SyncReport } from '../../../connectors/sdk/sync.js';
 import { createTestTable } from '../../support/dynamo.js';
 import { mutate, type Dataset } from '../../fakes/dataset.js';
@@ -22,7 +22,7 @@ export interface ConformanceFake {
 
 export interface ConformanceSuite {
   name: string;
-  connector: Connector<any>;
+  connector: AnyConnector;
   dataset: Dataset;
   /** Starts the fake; `rateLimited` asks for a tight server-side limit. */
   startFake(dataset: Dataset, opts: { rateLimited: boolean }): Promise<ConformanceFake>;

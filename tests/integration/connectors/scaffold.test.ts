@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { register, scaffoldConnector } from '../../../cli/commands/connector.js';
 import { connectorConfig } from '../../../shared/config.js';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
-import type { Connector } from '../../../connectors/sdk/contract.js';
+import type { AnyConnector } from '../../../connectors/sdk/contract.js';
 import { runSync } from '../../../connectors/sdk/sync.js';
 import { generateDataset, type Dataset } from '../../fakes/dataset.js';
 import { createTestTable } from '../../support/dynamo.js';
@@ -20,9 +20,9 @@ describe('stocksentry connector new', () => {
     const files = scaffoldConnector(name, root);
     try {
       expect(files.map((f) => path.relative(root, f))).toEqual([`connectors/${name}/index.ts`, `tests/fakes/${name}.ts`, `tests/integration/connectors/${name}.test.ts`]);
-      const mod = (await import(pathToFileURL(files[0]!).href)) as Record<string, Connector<any>>;
+      const mod = (await import(pathToFileURL(files[0]!).href)) as Record<string, AnyConnector>;
       const fakeMod = (await import(pathToFileURL(files[1]!).href)) as Record<string, (d: Dataset) => Promise<{ url: string; stop(): Promise<void> }>>;
-      const connector = Object.values(mod).find((v) => (v as Connector<any>)?.type === name)!;
+      const connector = Object.values(mod).find((v) => (v as AnyConnector)?.type === name)!;
       const startFake = Object.values(fakeMod)[0]!;
       const dataset = generateDataset({ items: 5, locations: 2, seed: 3 });
       const fake = await startFake(dataset);
