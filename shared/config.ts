@@ -1,6 +1,6 @@
 // hub.config: one validated description of a deployment, read by the CDK app, the Lambdas and the local runtime.
 import { z } from 'zod';
-import { alertType, locationKind, severity } from './model.js';
+import { alertType, location, severity } from './model.js';
 import { alertingConfig, alertingIssues } from './alerts/config.js';
 import { ConfigError, credentialRef, formatPath } from './config-primitives.js';
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
@@ -104,14 +104,7 @@ export type SupplierConfig = z.infer<typeof supplierConfig>;
 export const hubConfig = z.object({
   name: id.default('stocksentry'),
   stage: id.default('dev'),
-  locations: z.array(z.object({
-    id: z.string().min(1),
-    name: z.string().optional(),
-    kind: locationKind,
-    parent: z.string().optional(),
-    group: z.string().optional(),
-    timeZone: z.string().optional(),
-  })).default([]),
+  locations: z.array(location).default([]),
   connectors: z.array(connectorConfig).default([]),
   suppliers: z.array(supplierConfig).default([]),
   rules: ruleDefaults.default(ruleDefaults.parse({})),

@@ -1,5 +1,7 @@
 // The canonical dataset every fake server serves, and seeded generators of large ones.
 import type { Item, Location, PositionState, SalesRecord, Supplier } from '../../shared/model.js';
+import { seededRandom } from '../../shared/random.js';
+import { addDays } from '../../shared/time.js';
 
 export interface PurchaseOrderLine {
   sku: string;
@@ -22,19 +24,6 @@ export interface Dataset {
   purchaseOrders: PurchaseOrderLine[];
 }
 
-/** mulberry32: small, fast, good enough for reproducible test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export interface GenerateOptions {
   items: number;
@@ -51,7 +40,7 @@ export interface GenerateOptions {
 
 /** A seeded dataset: items × locations positions, suppliers, open purchase orders and recent sales. */
 export function generateDataset(options: GenerateOptions): Dataset {
-  const random = seededRandom(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1).next;
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const asOf = options.asOf ?? '2026-05-01';
   const locationCount = options.locations ?? 3;
@@ -104,7 +93,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
  * value); everything else is shared, so a resync should write exactly those.
  */
 export function mutate(dataset: Dataset, fraction: number, seed: number): Dataset {
-  const random = seededRandom(seed);
+  const random = seededRandom(seed).next;
   const count = Math.round(fraction * dataset.positions.length);
   const chosen = new Set<number>();
   while (chosen.size < Math.min(count, dataset.positions.length)) chosen.add(Math.floor(random() * dataset.positions.length));
