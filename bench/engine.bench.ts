@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ruleDefaults } from '../shared/config.js';
-import { createRng } from '../shared/engine/backtest/rng.js';
+import { seededRandom } from '../shared/random.js';
 import { evaluatePosition, fastSnapshot, isoDay, positionSnapshot, type PositionSnapshot, type PositionSnapshotInput } from '../shared/engine/index.js';
 
 const SEED = 20260501;
@@ -18,7 +18,7 @@ const SWEEP_POSITIONS = 1_000_000;
 
 /** A mix of smooth, weekly, intermittent and trending positions with inbound, open orders, lots and supplier history. */
 function makeSnapshots(count: number): PositionSnapshotInput[] {
-  const rng = createRng(SEED);
+  const rng = seededRandom(SEED);
   const asOfDay = 20574; // 2026-05-01
   const out: PositionSnapshotInput[] = [];
   for (let p = 0; p < count; p++) {

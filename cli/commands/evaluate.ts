@@ -72,7 +72,7 @@ export async function evaluateStream(input: Readable, output: Writable, rules: R
   };
   let carry = '';
   for await (const chunk of input) {
-    let text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
     // A trailing \r may be the first half of \r\n: keep it until the next chunk says.
     const held = text.endsWith('\r') ? 1 : 0;
     const lines = text.slice(0, text.length - held).split(LINE_BREAK);

@@ -4,4 +4,3 @@ export { runBacktest, matchRollingBaseline, simulateSeries, enginePolicy, rollin
 export { computeMetrics, WARNING_LOOKBACK_DAYS, type BacktestMetrics, type DayRecord, type PositionTrace } from './metrics.js';
 export { scenarioFromCsv, BacktestCsvError } from './csv.js';
 export { formatBacktestReport, checkTargets, type TargetCheck } from './report.js';
-export { createRng, type Rng } from './rng.js';

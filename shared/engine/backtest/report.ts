@@ -1,6 +1,6 @@
 // The backtest report as a Markdown table plus the targets, checked against the same run's baselines.
 import type { BacktestMetrics } from './metrics.js';
-import { POLICIES, type BacktestReport, type MatchedBaseline, type PolicyName } from './simulate.js';
+import { POLICIES, type BacktestReport, type MatchedBaseline } from './simulate.js';
 
 export interface TargetCheck { target: string; value: string; met: boolean }
 

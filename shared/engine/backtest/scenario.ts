@@ -1,5 +1,5 @@
 // Seeded scenario generator: demand patterns × supplier profiles, with a warm-up history and a simulated period.
-import { createRng, type Rng } from './rng.js';
+import { seededRandom, type Random } from '../../random.js';
 
 export const DEMAND_PATTERNS = ['smooth', 'weekly', 'seasonal', 'promotion', 'intermittent', 'trend', 'regime-shift', 'new-item'] as const;
 export type DemandPattern = (typeof DEMAND_PATTERNS)[number];
@@ -61,7 +61,7 @@ const NEW_ITEM_HISTORY_DAYS = 14;
 const WEEKLY_PROFILE = [0.8, 0.8, 0.9, 1.0, 1.3, 1.6, 0.6];
 
 /** Draws the actual lead time of one order from a supplier profile. */
-export function sampleLeadTime(rng: Rng, supplier: SupplierSpec): number {
+export function sampleLeadTime(rng: Random, supplier: SupplierSpec): number {
   const q = supplier.quotedLeadTimeDays;
   switch (supplier.profile) {
     case 'reliable': return q + (rng.next() < 0.1 ? 1 : 0);
@@ -86,7 +86,7 @@ function meanDemand(pattern: DemandPattern, base: number, i: number, simStart: n
 }
 
 export function generateScenario(options: ScenarioOptions): Scenario {
-  const rng = createRng(options.seed);
+  const rng = seededRandom(options.seed);
   const simDays = options.simDays ?? 365;
   const warmup = options.warmupDays ?? 400;
   const simStartDay = options.simStartDay ?? 20454; // 2026-01-01

@@ -5,7 +5,7 @@ import { evaluatePosition } from '../policy.js';
 import type { PositionSnapshot } from '../snapshot.js';
 import { normalQuantile } from '../stats.js';
 import { computeMetrics, type BacktestMetrics, type DayRecord, type PositionTrace } from './metrics.js';
-import { createRng, type Rng } from './rng.js';
+import { seededRandom, type Random } from '../../random.js';
 import { DEMAND_PATTERNS, SUPPLIER_PROFILES, sampleLeadTime, type BacktestSeries, type Scenario } from './scenario.js';
 
 export const POLICIES = ['engine', 'rolling-rop', 'static-minmax'] as const;
@@ -127,7 +127,7 @@ export function staticPolicy(rules: RuleDefaults): Policy {
 }
 
 /** Replays one series through a policy and returns its day-by-day trace over the simulated period. */
-export function simulateSeries(series: BacktestSeries, policy: Policy, rng: Rng, simDays: number): PositionTrace {
+export function simulateSeries(series: BacktestSeries, policy: Policy, rng: Random, simDays: number): PositionTrace {
   const total = series.simStart + simDays;
   const sales = new Array<number>(total).fill(0);
   for (let i = 0; i < series.simStart; i++) sales[i] = series.demand[i] as number;
@@ -199,7 +199,7 @@ export function runBacktest(scenario: Scenario, rules: RuleDefaults): BacktestRe
   const profileOf = new Map<PositionTrace, string>();
   scenario.series.forEach((series, i) => {
     for (const name of POLICIES) {
-      const trace = simulateSeries(series, policies[name], createRng(scenario.seed * 7919 + i), scenario.simDays);
+      const trace = simulateSeries(series, policies[name], seededRandom(scenario.seed * 7919 + i), scenario.simDays);
       profileOf.set(trace, series.supplier.profile);
       traces[name].push(trace);
     }
@@ -238,7 +238,7 @@ const MATCH_STEPS = 7;
  */
 export function matchRollingBaseline(scenario: Scenario, rules: RuleDefaults, targetFillRate: number): MatchedBaseline {
   const run = (factor: number): BacktestMetrics => computeMetrics(scenario.series.map((series, i) =>
-    simulateSeries(series, rollingPolicy(rules, factor), createRng(scenario.seed * 7919 + i), scenario.simDays)));
+    simulateSeries(series, rollingPolicy(rules, factor), seededRandom(scenario.seed * 7919 + i), scenario.simDays)));
   let high = run(MATCH_MAX_FACTOR);
   if (high.fillRate < targetFillRate) return { safetyFactor: MATCH_MAX_FACTOR, reached: false, metrics: high };
   let lo = 1, hi = MATCH_MAX_FACTOR;

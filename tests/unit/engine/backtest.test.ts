@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, createRng, generateScenario, runBacktest, scenarioFromCsv, BacktestCsvError, type DayRecord } from '../../../shared/engine/backtest/index.js';
+import { computeMetrics, generateScenario, runBacktest, scenarioFromCsv, BacktestCsvError, type DayRecord } from '../../../shared/engine/backtest/index.js';
+import { seededRandom } from '../../../shared/random.js';
 import { defaultRules } from './fixtures.js';
 
 const day = (demand: number, sales: number, onHand: number, extra: Partial<DayRecord> = {}): DayRecord => ({
@@ -50,7 +51,7 @@ describe('backtest runs', () => {
     const b = generateScenario({ seed: 5, positionsPerPattern: 1, simDays: 30 });
     expect(a).toEqual(b);
     expect(a.series.map((s) => s.pattern)).toEqual(['smooth', 'weekly', 'seasonal', 'promotion', 'intermittent', 'trend', 'regime-shift', 'new-item']);
-    expect(createRng(1).next()).toBe(createRng(1).next());
+    expect(seededRandom(1).next()).toBe(seededRandom(1).next());
   });
 
   it('replays every pattern through the engine and both baselines', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { categoryPriors, dayNumber, evaluatePosition, isoDay } from '../../../shared/engine/index.js';
-import { createRng } from '../../../shared/engine/backtest/rng.js';
+import { seededRandom } from '../../../shared/random.js';
 import { at, defaultRules, snapshot } from './fixtures.js';
 
 const asOf = '2026-05-01';
 const startFor = (days: number): string => isoDay(dayNumber(asOf) - days + 1);
 const withDaily = (daily: number[], extra = {}) => snapshot({ demand: { start: startFor(daily.length), daily }, ...extra });
 const poissonSeries = (days: number, mean: (i: number) => number, seed = 1): number[] => {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   return Array.from({ length: days }, (_, i) => rng.poisson(mean(i)));
 };
 
@@ -31,7 +31,7 @@ describe('demand model chosen by history shape', () => {
   });
 
   it('intermittent demand: TSB and a count-distribution safety stock', () => {
-    const rng = createRng(9);
+    const rng = seededRandom(9);
     const daily = Array.from({ length: 200 }, () => (rng.next() < 0.15 ? 3 : 0));
     const d = evaluatePosition(withDaily(daily), defaultRules);
     expect(d.demandModel).toBe('intermittent');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateLine } from '../../../cli/commands/evaluate.js';
 import { evaluatePosition, fastSnapshot, positionSnapshot, type PositionSnapshot } from '../../../shared/engine/index.js';
-import { createRng } from '../../../shared/engine/backtest/rng.js';
+import { seededRandom } from '../../../shared/random.js';
 import { defaultRules, snapshot } from './fixtures.js';
 
 /** A snapshot using every optional field, so mutations reach every branch of the check. */
@@ -69,7 +69,7 @@ describe('fastSnapshot', () => {
   });
 
   it('accepts what zod accepts for random valid snapshots', () => {
-    const rng = createRng(7);
+    const rng = seededRandom(7);
     for (let n = 0; n < 50; n++) {
       const s = snapshot({ onHand: rng.int(-5, 50), inbound: rng.next() < 0.5 ? [{ qty: rng.int(0, 40), eta: '2026-05-09' }] : [] });
       const raw = JSON.parse(JSON.stringify(s)) as unknown;
