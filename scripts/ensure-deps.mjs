@@ -6,8 +6,10 @@ import { existsSync, statSync } from 'node:fs';
 const installed = 'node_modules/.package-lock.json';
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lock.json').mtimeMs;
 if (stale) {
-  console.error('Installing dependencies (npm ci)…');
+  console.error('Installing dependencies (npm install, versions from package-lock.json)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-fund', '--no-audit'], { stdio: 'inherit' });
+  // `npm install` rather than `npm ci`: some npm 11 releases write locks without other platforms'
+  // optional packages (rollup's), which `npm ci` then refuses; install keeps the locked versions.
+  const result = spawnSync(npm, ['install', '--no-fund', '--no-audit'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
