@@ -1,5 +1,5 @@
 // The StockSentry stack: table, bus, topics, one Lambda per job, their triggers, DLQs, alarms and dashboard.
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -144,8 +144,35 @@ export class HubStack extends Stack {
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }
 
+  private deliveryStatusRole?: iam.Role;
+
+  /** Topics log every failed HTTPS delivery (and a sample of successful ones) to CloudWatch Logs. */
   private topic(id: string, displayName: string): sns.Topic {
-    return new sns.Topic(this, id, { displayName, masterKey: this.key, enforceSSL: true });
+    this.deliveryStatusRole ??= this.snsDeliveryStatusRole();
+    return new sns.Topic(this, id, {
+      displayName, masterKey: this.key, enforceSSL: true,
+      loggingConfigs: [{
+        protocol: sns.LoggingProtocol.HTTP, failureFeedbackRole: this.deliveryStatusRole,
+        successFeedbackRole: this.deliveryStatusRole, successFeedbackSampleRate: 10,
+      }],
+    });
+  }
+
+  private snsDeliveryStatusRole(): iam.Role {
+    const role = new iam.Role(this, 'SnsDeliveryStatusRole', {
+      assumedBy: new iam.ServicePrincipal('sns.amazonaws.com'),
+      description: 'Lets SNS write delivery-status logs of the hub topics',
+      inlinePolicies: {
+        deliveryStatus: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
+            resources: [this.formatArn({ service: 'logs', resource: 'log-group', resourceName: 'sns/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+          })],
+        }),
+      },
+    });
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/*]', 'SNS names its delivery-status log groups itself (sns/<region>/<account>/<topic>[/Failure]); the role is scoped to that sns/ prefix.');
+    return role;
   }
 
   private deadLetterQueue(id: string, purpose: string): sqs.Queue {

@@ -149,6 +149,17 @@ describe('encryption and transport', () => {
     expect(tlsDeny('AWS::SNS::TopicPolicy')).toHaveLength(Object.keys(resources('AWS::SNS::Topic')).length);
   });
 
+  it('logs HTTPS delivery status of every topic through a role SNS assumes, limited to its sns/ log groups', () => {
+    for (const t of Object.values(resources('AWS::SNS::Topic'))) {
+      expect(t.Properties.DeliveryStatusLogging).toEqual([expect.objectContaining({ Protocol: 'http/s', SuccessFeedbackSampleRate: '10' })]);
+    }
+    const roles = Object.values(resources('AWS::IAM::Role')).filter((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('sns.amazonaws.com'));
+    expect(roles).toHaveLength(1);
+    const statements = roles[0]!.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement);
+    expect(JSON.stringify(statements)).toContain('log-group:sns/*');
+    expect(statements.flatMap((st: { Action: string[] }) => st.Action).every((a: string) => a.startsWith('logs:') && !a.includes('*'))).toBe(true);
+  });
+
   it('lets SNS, EventBridge and CloudWatch deliver into encrypted queues and topics through the key policy', () => {
     const keyStatements = Object.values(resources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy.Statement as { Principal: { Service?: string[] | string }; Action: string[] }[];
     const services = keyStatements.flatMap((s) => ([] as string[]).concat(s.Principal.Service ?? []));
