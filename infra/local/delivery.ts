@@ -3,6 +3,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type { EmailTransport } from '../../connectors/outbound/deliver.js';
 import type { CredentialRef } from '../../shared/config.js';
 import type { AlertPublisher, Notification } from '../../shared/alerts/ports.js';
 import { SIGNATURE_HEADER, sign } from '../../shared/signing.js';
@@ -96,4 +97,15 @@ export class LocalDeliveryPublisher implements AlertPublisher {
       url: hook.url, notificationId: n.id, receiver: n.receiver.name, failedAt: this.clock.now().toISOString(), failures, body: n.json,
     }, null, 2)}\n`);
   }
+}
+
+/** Supplier emails (orders with their CSV) as .eml files in outbox/suppliers/, the local stand-in for SES. */
+export function outboxEmailTransport(outboxDir: string): EmailTransport {
+  return {
+    async send(message) {
+      const dir = path.join(outboxDir, 'suppliers');
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${fileSafe(message.to.join('_'))}.eml`), message.raw);
+    },
+  };
 }

@@ -23,7 +23,7 @@ import type { HubConfig } from '../../shared/config.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
 import type { ReplenishmentRequest } from '../../shared/replenishment/request.js';
 import { LocalEventBus } from './bus.js';
-import { LocalDeliveryPublisher } from './delivery.js';
+import { LocalDeliveryPublisher, outboxEmailTransport } from './delivery.js';
 import { LOCAL_AWS, startLocalDynamo, type LocalDynamo } from './dynamodb.js';
 import { startDemo, type DemoWorld } from './demo/world.js';
 import { StreamPoller } from './stream-poller.js';
@@ -130,7 +130,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     const dispatchAlerts = createDispatchAlertsHandler(async () => alerts);
     const sendReplenishment = createSendReplenishmentHandler({
       ...services.replenishment,
-      transports: {},
+      transports: { email: outboxEmailTransport(options.outboxDir) },
       secretFor: async (supplier) => {
         const ref = config.suppliers.find((s) => s.id === supplier.id)?.secret;
         return ref ? services.credentials(ref) : undefined;
