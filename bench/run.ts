@@ -1,3 +1,4 @@
+import '../cli/env.js';
 // npm run bench: runs every bench/*.bench.ts (or those named on the command line) in turn; each prints its figures.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
