@@ -34,8 +34,9 @@ export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir'
   for (const r of report.requests) bySupplier.set(r.supplierId, (bySupplier.get(r.supplierId) ?? 0) + 1);
   const sent = report.requests.filter((r) => r.sentRevision !== undefined);
   const acked = report.requests.filter((r) => r.ackedAt);
+  const waiting = report.requests.filter((r) => r.state === 'pending_approval');
   const lineCount = report.requests.reduce((k, r) => k + r.lines.length, 0);
-  lines.push(`Ordered: ${report.requests.length} replenishment requests (${lineCount} lines) — ${[...bySupplier].map(([s, k]) => `${s} ${k}`).join(', ') || 'none'}; ${sent.length} sent${hub.demo ? ` to ${hub.demo.partner.url}/orders` : ''}, ${acked.length} acknowledged with a promised date`);
+  lines.push(`Ordered: ${report.requests.length} replenishment requests (${lineCount} lines) — ${[...bySupplier].map(([s, k]) => `${s} ${k}`).join(', ') || 'none'}; ${sent.length} sent${hub.demo ? ` to ${hub.demo.partner.url}/orders` : ''}, ${acked.length} acknowledged with a promised date${waiting.length ? `, ${waiting.length} above the auto-approve limit waiting for a buyer` : ''}`);
   lines.push(`Alerts API: ${hub.apiUrl}/alerts (the ack links in the messages point here while the hub runs)`, '');
   return lines.join('\n');
 }
