@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { register as registerAlerts } from './commands/alerts.js';
 import { register as registerBacktest } from './commands/backtest.js';
 import { register as registerConnector } from './commands/connector.js';
+import { register as registerDlq } from './commands/dlq.js';
 import { register as registerEvaluate } from './commands/evaluate.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerStart } from './commands/start.js';
@@ -21,6 +22,7 @@ registerBacktest(program);
 registerAlerts(program);
 registerSuppliers(program);
 registerConnector(program);
+registerDlq(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -8,16 +8,25 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { quantitiesChanged } from '../shared/evaluation/changes.js';
 import { evaluatePositions } from '../shared/evaluation/pipeline.js';
+import type { BusEntry } from '../shared/alerts/ports.js';
 import type { Position } from '../shared/model.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
 
 /** The position a stream record is about, when its quantities changed; undefined for anything else. */
-export function changedPosition(record: DynamoDBRecord): { sku: string; locationId: string } | undefined {
+export function changedPosition(record: DynamoDBRecord): { sku: string; locationId: string; correlationId?: string } | undefined {
   const image = (i: unknown) => (i ? (unmarshall(i as Record<string, AttributeValue>) as Partial<Position> & { entity?: string }) : undefined);
   const next = image(record.dynamodb?.NewImage);
   if (next?.entity !== 'position' || !next.sku || !next.locationId) return undefined;
-  return quantitiesChanged(image(record.dynamodb?.OldImage), next) ? { sku: next.sku, locationId: next.locationId } : undefined;
+  if (!quantitiesChanged(image(record.dynamodb?.OldImage), next)) return undefined;
+  return { sku: next.sku, locationId: next.locationId, ...(next.lastSyncId ? { correlationId: next.lastSyncId } : {}) };
+}
+
+/** What a log line needs to find an event downstream: its type and the alert fingerprint or request key it is about. */
+export function describeEvent(entry: BusEntry): string {
+  const alert = entry.detail.alert as { fingerprint?: unknown } | undefined;
+  const ref = alert?.fingerprint ?? entry.detail.idempotencyKey;
+  return typeof ref === 'string' ? `${entry.detailType} ${ref}` : entry.detailType;
 }
 
 export function createEvaluateChangesHandler(services: () => Promise<HubServices>) {
@@ -28,12 +37,17 @@ export function createEvaluateChangesHandler(services: () => Promise<HubServices
     return processPartialResponse(event, async (record: DynamoDBRecord) => {
       const ref = changedPosition(record);
       if (!ref) return;
-      const report = await evaluatePositions([ref], deps.evaluation);
+      // Every line about this record carries the id of the sync that changed it; the next record sets its own.
+      logger.removeKeys(['correlationId']);
+      if (ref.correlationId) logger.appendKeys({ correlationId: ref.correlationId });
+      const report = await evaluatePositions([{ sku: ref.sku, locationId: ref.locationId }], deps.evaluation);
       await deps.bus.putEvents(report.events);
+      // The event schemas have no correlation field yet, so the link to the events is this log line.
+      if (report.events.length) logger.info('events published', { sku: ref.sku, location: ref.locationId, events: report.events.map(describeEvent) });
       metrics.addMetric('PositionsEvaluated', 'Count', report.evaluated.length);
       for (const e of report.evaluated) for (const f of e.decision.alerts) logger.debug('finding', { sku: e.position.sku, location: e.position.locationId, type: f.type, severity: f.severity });
     }, processor);
-  }).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  }).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
 }
 
 export const handler = createEvaluateChangesHandler(awsServices);

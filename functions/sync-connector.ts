@@ -1,9 +1,11 @@
 // Scheduled: sync one connector (named by the schedule's payload or CONNECTOR_NAME) into the table.
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { z } from 'zod';
 import { runSync, type SyncReport } from '../connectors/sdk/sync.js';
+import type { InventoryStore } from '../shared/ports.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
 
@@ -24,8 +26,10 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
     const name = request.connector ?? process.env.CONNECTOR_NAME;
     const config = deps.config.connectors.find((c) => c.name === name);
     if (!name || !config) throw new UnknownConnectorError(String(name), deps.config.connectors.map((c) => c.name));
+    const correlationId = `sync-${name}-${randomUUID()}`;
+    logger.appendKeys({ correlationId });
     const report = await runSync({
-      config, store: deps.store, clock: deps.clock, credentials: deps.credentials, full: request.full,
+      config, store: stampedWith(deps.store, correlationId), clock: deps.clock, credentials: deps.credentials, full: request.full,
       log: (entry) => logger.info('sync', entry),
     });
     metrics.addDimension('connector', name);
@@ -38,7 +42,20 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
     }
     logger.info('sync finished', { report });
     return report;
-  }).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  }).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+}
+
+/** The store as the sync sees it: every position record carries the run's id, so the stream and evaluation can log it. */
+export function stampedWith(store: InventoryStore, correlationId: string): InventoryStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'upsertPositions') {
+        return ((source, records, at) => target.upsertPositions(source, records.map((r) => ({ ...r, correlationId })), at)) satisfies InventoryStore['upsertPositions'];
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export const handler = createSyncConnectorHandler(awsServices);

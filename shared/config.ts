@@ -101,6 +101,25 @@ export const supplierConfig = z.object({
 });
 export type SupplierConfig = z.infer<typeof supplierConfig>;
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const throttle = z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() });
+
+/** What one stage may override, as `stages: { <stage>: {...} }` in hub.config or `-c stages=...` at synth. */
+export const stageOverrides = z.object({
+  /** Keep the table, key, queues and logs when the stack is deleted. */
+  retainData: z.boolean().optional(),
+  logRetentionDays: z.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d),
+    `expected a CloudWatch Logs retention in days (${LOG_RETENTION_DAYS.join(', ')})`).optional(),
+  /** The receiver that gets operator alarms (DLQ depth, errors, delivery failures). */
+  operatorReceiver: z.string().optional(),
+  alertsApiThrottle: throttle.optional(),
+  supplierAckThrottle: throttle.optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+}).strict();
+export type StageOverrides = z.infer<typeof stageOverrides>;
+
 export const hubConfig = z.object({
   name: id.default('stocksentry'),
   stage: id.default('dev'),
@@ -117,8 +136,15 @@ export const hubConfig = z.object({
     /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
     sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
   }).default({ sweepSchedule: 'cron(0 5 * * ? *)' }),
+  /** Per-stage settings keyed by stage name (docs/deploy.md); `-c stages=...` overrides them at synth. */
+  stages: z.record(z.string(), stageOverrides).default({}),
 }).superRefine((cfg, ctx) => {
   const receivers = new Set(cfg.receivers.map((r) => r.name));
+  for (const [stage, overrides] of Object.entries(cfg.stages)) {
+    if (overrides.operatorReceiver !== undefined && !receivers.has(overrides.operatorReceiver)) {
+      ctx.addIssue({ code: 'custom', path: ['stages', stage, 'operatorReceiver'], message: `no receiver named "${overrides.operatorReceiver}" (known: ${[...receivers].join(', ') || 'none'})` });
+    }
+  }
   cfg.routes.forEach((r, i) => {
     if (!receivers.has(r.receiver)) {
       ctx.addIssue({ code: 'custom', path: ['routes', i, 'receiver'], message: `no receiver named "${r.receiver}" (known: ${[...receivers].join(', ') || 'none'})` });

@@ -88,6 +88,8 @@ export const positionRecord = z.object({
    */
   inboundScope: z.string().min(1).optional(),
   sourceUpdatedAt: isoDateTime.optional(),
+  /** The run that wrote the record (a sync's id), stored as the position's lastSyncId when the record changes it. */
+  correlationId: z.string().min(1).optional(),
 });
 export type PositionRecord = z.infer<typeof positionRecord>;
 
@@ -111,6 +113,8 @@ export interface Position extends PositionState {
   updatedAt: string;
   /** Set by a full reconcile when the source no longer reports this position. */
   vanishedAt?: string;
+  /** The correlation id of the run whose write last changed this position (traces sync → stream → evaluation). */
+  lastSyncId?: string;
 }
 
 /** Sales or consumption of one SKU at one location on one day. */

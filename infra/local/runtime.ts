@@ -38,6 +38,8 @@ export interface LocalHubOptions {
   clock?: Clock;
   /** Demo size (SKUs). */
   demoSkus?: number;
+  /** The hub table's name; omitted, `<config.name>-<config.stage>` (tests sharing one DynamoDB Local pass their own). */
+  tableName?: string;
   log?: (line: string) => void;
 }
 
@@ -106,7 +108,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       log(`Demo sources: fake Shopify ${demo.shopify.url}, fake Odoo ${demo.odoo.url}, supplier desk ${demo.partner.url}`);
     }
 
-    const tableName = `${config.name}-${config.stage}`;
+    const tableName = options.tableName ?? `${config.name}-${config.stage}`;
     const streamArn = await createHubTable(client, tableName);
     if (!streamArn) throw new Error(`Table ${tableName} already exists on ${endpoint}; use a fresh DynamoDB Local or another stage name.`);
     const services = hubServices({ config, doc, tableName, bus, clock });
@@ -137,7 +139,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       },
       retry: { attempts: 3, baseDelayMs: 200 },
     });
-    bus.subscribe(['AlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved'], (e) => dispatchAlerts(e));
+    bus.subscribe(['AlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved', 'SupplierFinding', 'ReplenishmentApprovalRequested'], (e) => dispatchAlerts(e));
     bus.subscribe(['ReplenishmentRequested'], (e) => sendReplenishment(e));
 
     const supplierAck = createSupplierAckHandler({

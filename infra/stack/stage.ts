@@ -1,27 +1,9 @@
 // Per-stage settings: what differs between dev and prod (data retention, log retention, API throttles, tags).
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { ConfigError, formatPath, type HubConfig } from '../../shared/config.js';
+import { ConfigError, formatPath, stageOverrides, type HubConfig, type StageOverrides } from '../../shared/config.js';
 
 const stageName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes');
-
-const retentionDays = z.number().int().refine((d) => Object.values(RetentionDays).includes(d),
-  'expected a CloudWatch Logs retention in days (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)');
-
-const throttle = z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() });
-
-/** What one stage may override (proposed as `stages: { <stage>: {...} }` in hub.config; read from `-c stages=...` until then). */
-export const stageOverrides = z.object({
-  /** Keep the table, key, queues and logs when the stack is deleted. */
-  retainData: z.boolean().optional(),
-  logRetentionDays: retentionDays.optional(),
-  /** The hub.config receiver that gets operator alarms (DLQ depth, errors, delivery failures). */
-  operatorReceiver: z.string().optional(),
-  alertsApiThrottle: throttle.optional(),
-  supplierAckThrottle: throttle.optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-}).strict();
-export type StageOverrides = z.infer<typeof stageOverrides>;
 
 export interface StageSettings {
   name: string;
@@ -52,7 +34,7 @@ function defaultsFor(name: string): StageSettings {
 export interface StageInputs {
   /** `-c stage=prod`; wins over config.stage. */
   stage?: unknown;
-  /** `-c stages='{"prod":{...}}'` (JSON string or object), keyed by stage name. */
+  /** `-c stages='{"prod":{...}}'` (JSON string or object), keyed by stage name; wins field by field over config.stages. */
   stages?: unknown;
 }
 
@@ -67,14 +49,22 @@ export function resolveStage(config: HubConfig, inputs: StageInputs = {}): Stage
   if (!all.success) {
     throw new ConfigError(all.error.issues.map((i) => ({ path: formatPath(['stages', ...i.path]), message: i.message })), 'context "stages" (-c stages=...)');
   }
-  const overrides = all.data[name.data] ?? {};
+  const fromConfig = config.stages[name.data] ?? {};
+  const fromContext = all.data[name.data] ?? {};
+  const receivers = config.receivers.map((r) => r.name);
+  if (fromContext.operatorReceiver !== undefined && !receivers.includes(fromContext.operatorReceiver)) {
+    throw new ConfigError([{ path: `stages.${name.data}.operatorReceiver`, message: `no receiver named "${fromContext.operatorReceiver}" in hub.config (known: ${receivers.join(', ') || 'none'})` }], 'context "stages" (-c stages=...)');
+  }
   const defaults = defaultsFor(name.data);
   return {
     ...defaults,
-    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
-    tags: { ...defaults.tags, ...overrides.tags },
+    ...defined(fromConfig),
+    ...defined(fromContext),
+    tags: { ...defaults.tags, ...fromConfig.tags, ...fromContext.tags },
   } as StageSettings;
 }
+
+const defined = (overrides: StageOverrides) => Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 
 function parseJson(text: string): unknown {
   try {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DLQ_PURPOSE_TAG, DLQ_REDRIVE_TAG } from '../../infra/stack/dlq-tags.js';
 import { resolveStage } from '../../infra/stack/stage.js';
 import { alertingConfig } from '../../shared/alerts/config.js';
 import { ConfigError, parseHubConfig } from '../../shared/config.js';
@@ -50,6 +51,18 @@ describe('stages', () => {
     expect(readers('stocksentry/ack-links-old')).toEqual(['AlertsApiHandler', 'DispatchAlerts', 'EscalateAlerts']);
   });
 
+  it('tags every dead-letter queue for `stocksentry dlq`, naming the function a redrive invokes where its messages are that input', () => {
+    const queues = Object.entries(prod.template.findResources('AWS::SQS::Queue'));
+    const tag = (q: (typeof queues)[number][1], key: string) => (q.Properties.Tags as { Key: string; Value: unknown }[]).find((t) => t.Key === key)?.Value;
+    expect(queues.length).toBeGreaterThan(0);
+    for (const [, q] of queues) expect(tag(q, DLQ_PURPOSE_TAG)).toEqual(expect.any(String));
+    const redrive = Object.fromEntries(queues.map(([id, q]) => [id.replace(/Queue[0-9A-F]{8}$/, ''), tag(q, DLQ_REDRIVE_TAG)]));
+    expect(redrive.EvaluateSweepDlq).toMatch(/^EvaluateSweepFunction[0-9A-F]{8}$/);
+    expect(Object.keys(prod.template.findResources('AWS::Lambda::Function'))).toContain(redrive.EvaluateSweepDlq);
+    expect(redrive.DispatchAlertsDlq).toMatch(/^DispatchAlertsFunction[0-9A-F]{8}$/);
+    expect(redrive.EvaluateChangesDlq).toBeUndefined();
+  });
+
   it('applies per-stage overrides from -c stages and validates them', () => {
     const config = parseHubConfig({});
     const settings = resolveStage(config, { stage: 'staging', stages: JSON.stringify({ staging: { retainData: false, logRetentionDays: 30, tags: { team: 'ops' } } }) });
@@ -58,6 +71,28 @@ describe('stages', () => {
     expect(() => resolveStage(config, { stages: { dev: { logRetentionDays: 10 } } })).toThrow(/stages\.dev\.logRetentionDays/);
     expect(() => resolveStage(config, { stages: { dev: { retainDta: true } } })).toThrow(ConfigError);
     expect(() => resolveStage(config, { stage: 'Prod!' })).toThrow(/stage: expected lower-case/);
+  });
+});
+
+describe('stages in hub.config', () => {
+  const withStages = (stages: unknown) => parseHubConfig({
+    receivers: [{ name: 'ops', emails: ['ops@example.com'] }, { name: 'night', emails: ['night@example.com'] }],
+    stages,
+  });
+
+  it('reads config.stages for the chosen stage, with -c stages winning field by field and tags merged', () => {
+    const config = withStages({ prod: { logRetentionDays: 90, operatorReceiver: 'ops', tags: { team: 'ops', cost: 'retail' } } });
+    expect(resolveStage(config, { stage: 'prod' })).toMatchObject({ retainData: true, logRetentionDays: RetentionDays.THREE_MONTHS, operatorReceiver: 'ops', tags: { team: 'ops', cost: 'retail' } });
+    const overridden = resolveStage(config, { stage: 'prod', stages: { prod: { operatorReceiver: 'night', tags: { team: 'sre' } } } });
+    expect(overridden).toMatchObject({ logRetentionDays: RetentionDays.THREE_MONTHS, operatorReceiver: 'night', tags: { team: 'sre', cost: 'retail' } });
+    expect(resolveStage(config, { stage: 'dev' })).toMatchObject({ operatorReceiver: 'operator', logRetentionDays: RetentionDays.TWO_WEEKS });
+  });
+
+  it('defaults to no stages and rejects an operatorReceiver that names no receiver, with its path', () => {
+    expect(parseHubConfig({}).stages).toEqual({});
+    expect(() => withStages({ prod: { operatorReceiver: 'opps' } })).toThrow(/stages\.prod\.operatorReceiver: no receiver named "opps" \(known: ops, night\)/);
+    expect(() => withStages({ prod: { logRetentionDays: 10 } })).toThrow(/stages\.prod\.logRetentionDays/);
+    expect(() => resolveStage(withStages({}), { stage: 'prod', stages: { prod: { operatorReceiver: 'nobody' } } })).toThrow(/stages\.prod\.operatorReceiver: no receiver named "nobody"/);
   });
 });
 

@@ -273,6 +273,8 @@ export function mergePosition(current: Position | undefined, source: string, rec
     ...next,
     sources,
     ...(record.sourceUpdatedAt ?? current?.sourceUpdatedAt ? { sourceUpdatedAt: record.sourceUpdatedAt ?? current?.sourceUpdatedAt } : {}),
+    // Decided after the no-change check: a new run id alone never rewrites a position.
+    ...(record.correlationId ? { lastSyncId: record.correlationId } : {}),
     version: (current?.version ?? 0) + 1,
     updatedAt: at.toISOString(),
   };

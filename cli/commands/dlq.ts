@@ -1,0 +1,204 @@
+// `stocksentry dlq list|redrive`: the deployed stack's dead-letter queues, their depth and a sample, and replaying one.
+import { CloudFormationClient, paginateListStackResources } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DeleteMessageBatchCommand, GetQueueAttributesCommand, ListQueueTagsCommand, ReceiveMessageCommand, SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Command } from 'commander';
+import { DLQ_PURPOSE_TAG, DLQ_REDRIVE_TAG } from '../../infra/stack/dlq-tags.js';
+import { loadHubConfig } from '../config.js';
+
+export interface DlqClients {
+  cloudFormation: CloudFormationClient;
+  sqs: SQSClient;
+  lambda: LambdaClient;
+}
+
+export interface DeadLetterQueueInfo {
+  logicalId: string;
+  url: string;
+  purpose: string;
+  /** The function a redrive invokes with each message; undefined when the messages are not that function's input. */
+  redriveFunction?: string;
+  depth: number;
+  inFlight: number;
+  sample?: string;
+}
+
+export class DlqNotFoundError extends Error {
+  readonly code = 'DLQ_NOT_FOUND';
+  constructor(readonly query: string, readonly stackName: string, known: string[]) {
+    super(`No dead-letter queue matching "${query}" in stack ${stackName} (known: ${known.join(', ') || 'none'}). Run \`stocksentry dlq list\` and pass a logical id or queue URL.`);
+    this.name = 'DlqNotFoundError';
+  }
+}
+
+export class DlqAmbiguousError extends Error {
+  readonly code = 'DLQ_AMBIGUOUS';
+  constructor(readonly query: string, matches: string[]) {
+    super(`"${query}" matches several dead-letter queues (${matches.join(', ')}); pass the full logical id.`);
+    this.name = 'DlqAmbiguousError';
+  }
+}
+
+export class DlqNotRedrivableError extends Error {
+  readonly code = 'DLQ_NOT_REDRIVABLE';
+  constructor(readonly queue: DeadLetterQueueInfo) {
+    super(`${queue.logicalId} (${queue.purpose}) holds no function input to replay: ${notRedrivableAdvice(queue)}`);
+    this.name = 'DlqNotRedrivableError';
+  }
+}
+
+function notRedrivableAdvice(queue: DeadLetterQueueInfo): string {
+  if (queue.logicalId.startsWith('EvaluateChanges')) {
+    return 'its messages point at stream batches, not records; fix the cause, rerun the sweep (aws lambda invoke --function-name <EvaluateSweep>), then purge the queue.';
+  }
+  return 'these are SNS deliveries to one endpoint; fix the endpoint, resend by hand if it matters (docs/deploy.md#dead-letter-queues), then purge the queue.';
+}
+
+const SAMPLE_CHARS = 200;
+const MAX_BATCH = 10;
+/** Long enough to invoke a batch before SQS hands the messages to anyone else. */
+const REDRIVE_VISIBILITY_SECONDS = 120;
+
+/** Every SQS queue in the stack tagged as a dead-letter queue, with depth and (optionally) a peeked message. */
+export async function listDeadLetterQueues(clients: DlqClients, stackName: string, options: { sample?: boolean } = {}): Promise<DeadLetterQueueInfo[]> {
+  const queues: { logicalId: string; url: string }[] = [];
+  const functions = new Map<string, string>();
+  for await (const page of paginateListStackResources({ client: clients.cloudFormation }, { StackName: stackName })) {
+    for (const r of page.StackResourceSummaries ?? []) {
+      if (!r.LogicalResourceId || !r.PhysicalResourceId) continue;
+      if (r.ResourceType === 'AWS::SQS::Queue') queues.push({ logicalId: r.LogicalResourceId, url: r.PhysicalResourceId });
+      if (r.ResourceType === 'AWS::Lambda::Function') functions.set(r.LogicalResourceId, r.PhysicalResourceId);
+    }
+  }
+  const found: DeadLetterQueueInfo[] = [];
+  for (const q of queues) {
+    const tags = (await clients.sqs.send(new ListQueueTagsCommand({ QueueUrl: q.url }))).Tags ?? {};
+    const purpose = tags[DLQ_PURPOSE_TAG];
+    if (purpose === undefined) continue;
+    const attributes = (await clients.sqs.send(new GetQueueAttributesCommand({
+      QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }))).Attributes ?? {};
+    const depth = Number(attributes.ApproximateNumberOfMessages ?? 0);
+    found.push({
+      ...q, purpose, redriveFunction: functions.get(tags[DLQ_REDRIVE_TAG] ?? ''), depth, inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      sample: options.sample && depth > 0 ? await peek(clients.sqs, q.url) : undefined,
+    });
+  }
+  return found.sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+}
+
+/** One message body, left visible for everyone else (visibility timeout 0). */
+async function peek(sqs: SQSClient, url: string): Promise<string | undefined> {
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
+  return Messages?.[0]?.Body;
+}
+
+/** The queue a user named: a logical id (or its unique prefix) or a queue URL. */
+export function pickQueue(queues: DeadLetterQueueInfo[], query: string, stackName: string): DeadLetterQueueInfo {
+  const exact = queues.find((q) => q.logicalId === query || q.url === query);
+  if (exact) return exact;
+  const matches = queues.filter((q) => q.logicalId.toLowerCase().startsWith(query.toLowerCase()));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) throw new DlqAmbiguousError(query, matches.map((q) => q.logicalId));
+  throw new DlqNotFoundError(query, stackName, queues.map((q) => q.logicalId));
+}
+
+export interface RedriveResult {
+  redriven: number;
+  failed: { messageId: string; reason: string }[];
+}
+
+/**
+ * Receive → invoke the source function asynchronously with the body → delete. None of the stack's DLQs has an SQS
+ * source, so SQS StartMessageMoveTask does not apply; a message whose invoke fails stays in the queue.
+ */
+export async function redriveQueue(clients: DlqClients, queue: DeadLetterQueueInfo, options: { max?: number } = {}): Promise<RedriveResult> {
+  if (!queue.redriveFunction) throw new DlqNotRedrivableError(queue);
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  const result: RedriveResult = { redriven: 0, failed: [] };
+  const seen = new Set<string>();
+  while (result.redriven + result.failed.length < max) {
+    const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: queue.url, MaxNumberOfMessages: Math.min(MAX_BATCH, max - result.redriven - result.failed.length),
+      VisibilityTimeout: REDRIVE_VISIBILITY_SECONDS, WaitTimeSeconds: 0,
+    }));
+    // A message that failed comes back after its visibility timeout; seeing it again means the queue holds nothing new.
+    const fresh = Messages.filter((m) => m.MessageId && m.ReceiptHandle && !seen.has(m.MessageId));
+    if (fresh.length === 0) break;
+    const done: { Id: string; ReceiptHandle: string }[] = [];
+    for (const m of fresh) {
+      seen.add(m.MessageId!);
+      const reason = await invoke(clients.lambda, queue.redriveFunction, m.Body ?? '{}');
+      if (reason) result.failed.push({ messageId: m.MessageId!, reason });
+      else done.push({ Id: String(done.length), ReceiptHandle: m.ReceiptHandle! });
+    }
+    if (done.length > 0) {
+      const deleted = await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: done }));
+      // Invoked but not deleted: it will be replayed again next time, which the idempotent handlers absorb.
+      for (const f of deleted.Failed ?? []) result.failed.push({ messageId: fresh[Number(f.Id)]?.MessageId ?? f.Id ?? '?', reason: `invoked but not deleted: ${f.Message ?? f.Code}` });
+      result.redriven += done.length - (deleted.Failed?.length ?? 0);
+    }
+  }
+  return result;
+}
+
+/** Invokes asynchronously, as the schedule, rule or async invocation did; returns why it failed, or undefined. */
+async function invoke(lambda: LambdaClient, functionName: string, body: string): Promise<string | undefined> {
+  try {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(body) }));
+    return out.StatusCode === 202 ? undefined : `Lambda answered ${out.StatusCode ?? 'no status'}${out.FunctionError ? ` (${out.FunctionError})` : ''}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export function formatDeadLetterQueues(queues: DeadLetterQueueInfo[]): string {
+  if (queues.length === 0) return 'No dead-letter queues found (is the stack deployed with this version?).';
+  return queues.map((q) => [
+    `${q.logicalId}  ${q.depth} waiting${q.inFlight ? `, ${q.inFlight} in flight` : ''}  — ${q.purpose}`,
+    `  ${q.url}`,
+    `  redrive: ${q.redriveFunction ? `invokes ${q.redriveFunction}` : 'not by this command (see docs/deploy.md#dead-letter-queues)'}`,
+    ...(q.sample !== undefined ? [`  sample: ${q.sample.length > SAMPLE_CHARS ? `${q.sample.slice(0, SAMPLE_CHARS)}…` : q.sample}`] : []),
+  ].join('\n')).join('\n\n');
+}
+
+const defaultClients = (): DlqClients => ({ cloudFormation: new CloudFormationClient({}), sqs: new SQSClient({}), lambda: new LambdaClient({}) });
+
+async function stackNameFor(options: { stack?: string; config?: string }): Promise<string> {
+  if (options.stack) return options.stack;
+  const hub = await loadHubConfig(options.config);
+  return `${hub.name}-${hub.stage}`;
+}
+
+export function register(program: Command, clients: () => DlqClients = defaultClients): void {
+  const dlq = program.command('dlq').description("Inspect and redrive the deployed stack's dead-letter queues");
+  dlq.command('list')
+    .description('List the dead-letter queues with their depth and a sample message')
+    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
+    .option('--config <file>', 'hub.config file')
+    .action(async (options: { stack?: string; config?: string }) => {
+      const stackName = await stackNameFor(options);
+      console.log(formatDeadLetterQueues(await listDeadLetterQueues(clients(), stackName, { sample: true })));
+    });
+  dlq.command('redrive')
+    .description("Replay one queue's messages to the function they failed in, deleting each one replayed")
+    .argument('<queue>', 'logical id (or a unique prefix of it) or queue URL, as `dlq list` prints')
+    .option('--max <n>', 'replay at most this many messages', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--max expects a positive whole number, got "${v}".`);
+      return n;
+    })
+    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
+    .option('--config <file>', 'hub.config file')
+    .action(async (query: string, options: { stack?: string; config?: string; max?: number }) => {
+      const stackName = await stackNameFor(options);
+      const c = clients();
+      const queue = pickQueue(await listDeadLetterQueues(c, stackName), query, stackName);
+      const result = await redriveQueue(c, queue, { max: options.max });
+      console.log(`${queue.logicalId}: ${result.redriven} messages replayed to ${queue.redriveFunction} and deleted${result.failed.length ? `; ${result.failed.length} left in the queue` : ''}.`);
+      for (const f of result.failed) console.log(`  ${f.messageId}: ${f.reason}`);
+      if (result.failed.length) process.exitCode = 1;
+    });
+}
