@@ -16,7 +16,7 @@ import { shopifyLocationMap, startFakeShopify } from '../tests/fakes/shopify.js'
 
 /** Positions read and validated without a store (the connector side of a sync). */
 const READ_POSITIONS = Number(process.env.BENCH_READ_POSITIONS ?? 100_000);
-/** Positions synced into DynamoDB Local (it serialises writes, ~100-200/s here, so 100k would take 10+ minutes). */
+/** Positions synced into DynamoDB Local (it serialises writes, ~570/s here: BENCH_SYNC_POSITIONS=100000 takes ~3.5 minutes). */
 const POSITIONS = Number(process.env.BENCH_SYNC_POSITIONS ?? 10_000);
 const clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 

@@ -8,8 +8,9 @@ import { odoo } from './odoo/index.js';
 import { sapS4 } from './sap-s4/index.js';
 import { woocommerce } from './woocommerce/index.js';
 import { shopify } from './shopify/index.js';
+import { supplierApi } from './supplier-api/index.js';
 
-const CONNECTORS: AnyConnector[] = [restJson, csv, shopify, odoo, sapS4, woocommerce, erpnext];
+const CONNECTORS: AnyConnector[] = [restJson, csv, shopify, odoo, sapS4, woocommerce, erpnext, supplierApi];
 
 export const CONNECTOR_TYPES: readonly string[] = CONNECTORS.map((c) => c.type);
 

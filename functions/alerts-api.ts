@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { toBusEntry } from '../events/alerts.js';
 import {
-  acknowledgeAlert, AckTokenInvalidError, AlertError, commentAlert, LINK_SNOOZE_MS, resolveAlert, snoozeAlert, verifyAckToken,
+  acknowledgeAlert, AckTokenInvalidError, alertSubject, AlertError, commentAlert, LINK_SNOOZE_MS, resolveAlert, snoozeAlert, verifyAckToken,
   ALERT_STATES, LABEL_NAMES, type AlertEvent, type AlertsSettings, type AlertSecrets, type AlertStore, type EventPublisher,
 } from '../shared/alerts/index.js';
 import type { Clock } from '../shared/ports.js';
@@ -100,12 +100,12 @@ async function oneClick(method: string, token: string, deps: AlertsApiDeps): Pro
   const verb = { ack: 'Acknowledge', snooze: 'Snooze for 24 hours', resolve: 'Resolve' }[link.action];
   const alert = await deps.store.getAlert(link.fingerprint);
   if (!alert) throw new HttpError(404, 'this alert no longer exists');
-  const what = `${alert.type} for SKU ${alert.sku} at ${alert.locationId}`;
+  const what = `${alert.type} for ${alertSubject(alert)}`;
   if (method === 'GET') {
     return html(200, `${verb}?`, `<p>${escapeHtml(what)}: ${escapeHtml(alert.message)}</p><p>State: ${alert.state}</p>`
       + `<form method="post"><button type="submit" style="font-size:1.2em;padding:.5em 1em">${verb}</button></form>`);
   }
-  const by = `link:${alert.labels.location}`;
+  const by = `link:${alert.locationId || alert.supplierId}`;
   if (link.action === 'ack') await announce(deps, (await acknowledgeAlert(deps, link.fingerprint, { by, at: now })).event);
   else if (link.action === 'resolve') await announce(deps, (await resolveAlert(deps, link.fingerprint, { by, at: now })).event);
   else await snoozeAlert(deps, link.fingerprint, { by, at: now, until: new Date(now.getTime() + LINK_SNOOZE_MS) });

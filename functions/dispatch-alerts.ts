@@ -1,16 +1,17 @@
-// dispatch-alerts λ: an alert event from the bus → routing, grouping, silences → SNS. Records the EMF metrics that
-// say whether alerts are worth sending: time to acknowledge, share acted on, alerts opened.
+// dispatch-alerts λ: an alert event from the bus → routing, grouping, silences → SNS; a SupplierFinding → supplier alert
+// → the same; a ReplenishmentApprovalRequested → the buyers' route. Records the EMF metrics that say whether alerts are
+// worth sending: time to acknowledge, share acted on, alerts opened.
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { parseEventDetail, type DetailType } from '../events/catalog.js';
+import { consumedBy, parseEventDetail, type DetailType } from '../events/catalog.js';
 import { SnsAlertPublisher } from '../shared/adapters/aws/sns-alert-publisher.js';
 import {
-  dispatch, resolveAlertSecrets, type AlertEvent, type AlertPublisher, type AlertSecrets, type AlertsSettings,
-  type AlertStore, type DispatchReport, type EventPublisher, type LinkSettings,
+  dispatch, eventId, notifyApproval, reconcileSupplier, supplierFingerprint, resolveAlertSecrets, SUPPLIER_ALERT_TYPES, SupplierFindingTypeError, type AlertEvent, type AlertPublisher, type AlertSecrets, type AlertsSettings,
+  type AlertStore, type DispatchReport, type EventPublisher, type LinkSettings, type SupplierAlertType,
 } from '../shared/alerts/index.js';
 import type { Clock } from '../shared/ports.js';
 import { logger, metrics } from './observability.js';
@@ -46,11 +47,11 @@ const ALERT_DETAIL_TYPES = ['AlertRaised', 'AlertAcknowledged', 'AlertEscalated'
 /** Turns an EventBridge event into the domain event (validated against the catalog). */
 export function alertEventFrom(event: EventBridgeEvent<string, unknown>): AlertEvent {
   const type = event['detail-type'] as (typeof ALERT_DETAIL_TYPES)[number];
-  if (!ALERT_DETAIL_TYPES.includes(type)) throw new Error(`dispatch-alerts got a ${event['detail-type']} event; its rule should match only ${ALERT_DETAIL_TYPES.join(', ')}`);
+  if (!ALERT_DETAIL_TYPES.includes(type)) throw new Error(`dispatch-alerts got a ${event['detail-type']} event; its rule should match only ${consumedBy('dispatch-alerts').detailTypes.join(', ')}`);
   return { type, ...parseEventDetail(type, event.detail) } as AlertEvent;
 }
 
-function recordMetrics(event: AlertEvent, report: DispatchReport): void {
+function recordMetrics(event: AlertEvent): void {
   if (event.type === 'AlertRaised' && event.alert.openedAt === event.at) metrics.addMetric('AlertsOpened', MetricUnit.Count, 1);
   if (event.type === 'AlertAcknowledged') {
     metrics.addMetric('TimeToAck', MetricUnit.Seconds, (Date.parse(event.at) - Date.parse(event.alert.openedAt)) / 1000);
@@ -59,17 +60,46 @@ function recordMetrics(event: AlertEvent, report: DispatchReport): void {
   if (event.type === 'AlertResolved' && event.reason !== 'superseded') {
     metrics.addMetric('ActedOn', MetricUnit.Count, event.alert.acknowledgedAt || event.reason === 'manual' ? 1 : 0);
   }
+}
+
+function recordReport(report: DispatchReport): void {
   metrics.addMetric('NotificationsSent', MetricUnit.Count, report.sent);
   if (report.failed.length) metrics.addMetric('NotificationsFailed', MetricUnit.Count, report.failed.length);
+}
+
+const isSupplierAlertType = (type: string): type is SupplierAlertType => (SUPPLIER_ALERT_TYPES as readonly string[]).includes(type);
+
+/** The alert events one bus event stands for: itself, or what a supplier finding did to the supplier's alert. */
+async function alertEventsFor(event: EventBridgeEvent<string, unknown>, d: AlertDeps): Promise<AlertEvent[]> {
+  if (event['detail-type'] !== 'SupplierFinding') return [alertEventFrom(event)];
+  const { supplierId, locationId, ...finding } = parseEventDetail('SupplierFinding', event.detail);
+  if (!isSupplierAlertType(finding.type)) throw new SupplierFindingTypeError(supplierId, finding.type);
+  const now = d.clock.now();
+  // One finding speaks for its own rule only: a SUPPLY_GAP report must not clear the supplier's LEAD_TIME_RISK.
+  const events = await reconcileSupplier({ supplierId, locationId, findings: [finding], types: [finding.type], now }, { store: d.store, settings: d.settings });
+  if (events.length > 0) return events;
+  // A retried event finds the alert already open: route it again (idempotent) in case the failed attempt lost its schedule.
+  const alert = await d.store.getAlert(supplierFingerprint(finding.type, supplierId));
+  return alert && (alert.state === 'open' || alert.state === 'escalated')
+    ? [{ type: 'AlertRaised', id: eventId(alert), at: now.toISOString(), alert, reopened: false }]
+    : [];
 }
 
 export function createDispatchAlertsHandler(deps: () => Promise<AlertDeps>) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<DispatchReport> => {
     const d = await deps();
-    const alertEvent = alertEventFrom(event);
+    const now = d.clock.now();
+    if (event['detail-type'] === 'ReplenishmentApprovalRequested') {
+      const report = await notifyApproval(parseEventDetail('ReplenishmentApprovalRequested', event.detail), { ...d, now });
+      recordReport(report);
+      if (report.unrouted.length) logger.warn('approval task reached no receiver', { unrouted: report.unrouted });
+      return report;
+    }
+    const alertEvents = await alertEventsFor(event, d);
     const links: LinkSettings | undefined = d.secrets.links;
-    const report = await dispatch([alertEvent], { ...d, now: d.clock.now(), links });
-    recordMetrics(alertEvent, report);
+    const report = await dispatch(alertEvents, { ...d, now, links });
+    for (const e of alertEvents) recordMetrics(e);
+    recordReport(report);
     if (report.unrouted.length || report.failed.length) logger.warn('dispatch left work', { unrouted: report.unrouted, failed: report.failed });
     return report;
   };

@@ -7,7 +7,7 @@ import { EventBridgeBus } from '../../shared/adapters/aws/event-bus.js';
 import { documentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoAlertStore } from '../../shared/adapters/dynamodb/alert-store.js';
 import {
-  acknowledgeAlert, ALERT_STATES, alertsSettings, commentAlert, computeAlertStats, duration, LABEL_NAMES, resolveAlert, snoozeAlert,
+  acknowledgeAlert, ALERT_STATES, alertsSettings, alertSubject, commentAlert, computeAlertStats, duration, LABEL_NAMES, resolveAlert, snoozeAlert,
   type Alert, type AlertEvent, type AlertsSettings, type AlertState, type AlertStats, type AlertStore, type LabelName, type Silence,
 } from '../../shared/alerts/index.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
@@ -43,7 +43,7 @@ export function formatAlerts(alerts: readonly Alert[], now: Date): string {
     return h < 1 ? `${Math.round(h * 60)}m` : h < 48 ? `${Math.round(h)}h` : `${Math.round(h / 24)}d`;
   };
   return table(['fingerprint', 'state', 'severity', 'type', 'sku', 'location', 'age', 'message'],
-    alerts.map((a) => [a.fingerprint, a.state + (a.snoozedUntil && Date.parse(a.snoozedUntil) > now.getTime() ? ' (snoozed)' : ''), a.severity, a.type, a.sku, a.locationId, age(a.openedAt), a.message.slice(0, 60)]));
+    alerts.map((a) => [a.fingerprint, a.state + (a.snoozedUntil && Date.parse(a.snoozedUntil) > now.getTime() ? ' (snoozed)' : ''), a.severity, a.type, a.sku || `supplier ${a.supplierId}`, a.locationId, age(a.openedAt), a.message.slice(0, 60)]));
 }
 
 export function formatStats(s: AlertStats, positionsKnown: boolean): string {
@@ -122,7 +122,7 @@ export function register(program: Command, open: OpenAlerts = defaultOpen, clock
       const deps = await open(opts);
       const { alert, event } = await acknowledgeAlert(deps, fp, { by: opts.by, at: clock.now(), note: opts.note });
       await announce(deps, event);
-      print(event ? `Acknowledged ${fp} (${alert.type} ${alert.sku} @ ${alert.locationId}).` : `${fp} was already acknowledged.`);
+      print(event ? `Acknowledged ${fp} (${alert.type} ${alert.sku ? `${alert.sku} @ ${alert.locationId}` : alertSubject(alert)}).` : `${fp} was already acknowledged.`);
     });
 
   withActor(alerts.command('snooze <fingerprint>'))

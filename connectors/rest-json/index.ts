@@ -1,7 +1,7 @@
 // rest-json: any REST/JSON API, described by options: a URL path per stream, a field mapping and a paging style.
 import { z } from 'zod';
 import { baseOptions, checkpoint, defineConnector, mapRecord, parseCursor, record, streamName, type ConnectorContext, type ReadMessage, type StreamName } from '../sdk/contract.js';
-import { JITTER_MARGIN, TokenBucketLimiter } from '../sdk/http.js';
+import { TokenBucketLimiter, type HttpClientOptions } from '../sdk/http.js';
 import { groupInbound, pick, utcInstant, type InboundSourceLine } from '../sdk/mapping.js';
 import { keysetPages, linkHeaderPages, numberedPages, offsetPages, type Page } from '../sdk/paging.js';
 
@@ -21,26 +21,35 @@ const streamOptions = z.object({
   query: z.record(z.string(), z.string()).default({}),
 });
 
+/** How a JSON API pages its lists (shared with supplier-api). */
+export const pagingOption = z.discriminatedUnion('style', [
+  z.object({ style: z.literal('none') }),
+  /** Follow Link: <…>; rel="next". */
+  z.object({ style: z.literal('link'), sizeParam: z.string().default('limit'), pageSize: z.number().int().positive().default(100) }),
+  /** page=N with a total-pages header. */
+  z.object({ style: z.literal('page'), pageParam: z.string().default('page'), sizeParam: z.string().default('per_page'), pageSize: z.number().int().positive().default(100), totalPagesHeader: z.string().default('x-total-pages') }),
+  /** offset/limit: only for sources that cannot sort by id (may skip or repeat rows while data changes). */
+  z.object({ style: z.literal('offset'), offsetParam: z.string().default('offset'), sizeParam: z.string().default('limit'), pageSize: z.number().int().positive().default(100) }),
+  /** Keyset: ?after=<last id>, sorted by an immutable id; safe over changing data. */
+  z.object({ style: z.literal('keyset'), afterParam: z.string().default('after'), sizeParam: z.string().default('limit'), idField: z.string().default('id'), pageSize: z.number().int().positive().default(100) }),
+]).default({ style: 'none' });
+export type PagingOption = z.infer<typeof pagingOption>;
+
+/** The header carrying the credential (shared with supplier-api). */
+export const authOption = z.object({
+  header: z.string().default('Authorization'),
+  /** Prefix before the credential, e.g. "Bearer"; empty for the bare value. */
+  scheme: z.string().default('Bearer'),
+}).default({ header: 'Authorization', scheme: 'Bearer' });
+
+/** Client-side cap when the API publishes a fixed rate but no headers. */
+export const rateLimitOption = z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().default(1) }).optional();
+
 export const restJsonOptions = baseOptions.extend({
   paths: z.partialRecord(streamName, streamOptions),
-  paging: z.discriminatedUnion('style', [
-    z.object({ style: z.literal('none') }),
-    /** Follow Link: <…>; rel="next". */
-    z.object({ style: z.literal('link'), sizeParam: z.string().default('limit'), pageSize: z.number().int().positive().default(100) }),
-    /** page=N with a total-pages header. */
-    z.object({ style: z.literal('page'), pageParam: z.string().default('page'), sizeParam: z.string().default('per_page'), pageSize: z.number().int().positive().default(100), totalPagesHeader: z.string().default('x-total-pages') }),
-    /** offset/limit: only for sources that cannot sort by id (may skip or repeat rows while data changes). */
-    z.object({ style: z.literal('offset'), offsetParam: z.string().default('offset'), sizeParam: z.string().default('limit'), pageSize: z.number().int().positive().default(100) }),
-    /** Keyset: ?after=<last id>, sorted by an immutable id; safe over changing data. */
-    z.object({ style: z.literal('keyset'), afterParam: z.string().default('after'), sizeParam: z.string().default('limit'), idField: z.string().default('id'), pageSize: z.number().int().positive().default(100) }),
-  ]).default({ style: 'none' }),
-  auth: z.object({
-    header: z.string().default('Authorization'),
-    /** Prefix before the credential, e.g. "Bearer"; empty for the bare value. */
-    scheme: z.string().default('Bearer'),
-  }).default({ header: 'Authorization', scheme: 'Bearer' }),
-  /** Client-side cap when the API publishes a fixed rate but no headers. */
-  rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().default(1) }).optional(),
+  paging: pagingOption,
+  auth: authOption,
+  rateLimit: rateLimitOption,
 });
 export type RestJsonOptions = z.infer<typeof restJsonOptions>;
 type StreamOptions = z.infer<typeof streamOptions>;
@@ -61,7 +70,8 @@ const CANONICAL_FIELDS: Record<StreamName, readonly string[]> = {
   suppliers: ['id', 'name', 'leadTimeDays', 'observedLeadTimes', 'onTimeRate', 'backupSupplierId'],
 };
 
-function mapFields(raw: unknown, fields: Record<string, string>, canonical: readonly string[]): Record<string, unknown> {
+/** Reads each canonical field from its mapped dotted path (or its own name) in a source record. */
+export function mapFields(raw: unknown, fields: Record<string, string>, canonical: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of canonical) {
     const value = pick(raw, fields[field] ?? field);
@@ -70,7 +80,11 @@ function mapFields(raw: unknown, fields: Record<string, string>, canonical: read
   return out;
 }
 
-function pages(ctx: ConnectorContext<RestJsonOptions>, s: StreamOptions, since: string | undefined, resumeAt: string | undefined): AsyncGenerator<Page<unknown>> {
+/** What `pages` needs of a list: its path, where the records are, extra query parameters, the watermark parameter. */
+export type ListOptions = Pick<StreamOptions, 'path' | 'records' | 'query'> & { incremental?: { param: string } };
+
+/** Pages of one list in the configured paging style; `resumeAt` is a page's `next` from an earlier read. */
+export function pages(ctx: Pick<ConnectorContext<{ paging: PagingOption }>, 'endpoint' | 'http' | 'options'>, s: ListOptions, since: string | undefined, resumeAt: string | undefined): AsyncGenerator<Page<unknown>> {
   const paging = ctx.options.paging;
   const rowsOf = (body: unknown): unknown[] => {
     const rows = s.records ? pick(body, s.records) : body;
@@ -157,13 +171,19 @@ async function* read(stream: StreamName, cursor: string | undefined, ctx: Connec
   }
 }
 
+/** Auth header and published-rate limiter for a JSON API configured with `auth` and `rateLimit` (shared with supplier-api). */
+export function jsonApiHttp(ctx: { credential: string | undefined; options: { auth: z.infer<typeof authOption>; rateLimit?: z.infer<typeof rateLimitOption> } }): HttpClientOptions {
+  const { auth, rateLimit } = ctx.options;
+  return {
+    headers: ctx.credential === undefined ? {} : { [auth.header]: auth.scheme ? `${auth.scheme} ${ctx.credential}` : ctx.credential },
+    rateLimiter: rateLimit ? TokenBucketLimiter.forPublishedRate(rateLimit.perSecond, rateLimit.burst) : undefined,
+  };
+}
+
 export const restJson = defineConnector<RestJsonOptions>({
   type: 'rest-json',
   spec: restJsonOptions,
-  http: (ctx) => ({
-    headers: ctx.credential === undefined ? {} : { [ctx.options.auth.header]: ctx.options.auth.scheme ? `${ctx.options.auth.scheme} ${ctx.credential}` : ctx.credential },
-    rateLimiter: ctx.options.rateLimit ? new TokenBucketLimiter(ctx.options.rateLimit.perSecond * (1 - JITTER_MARGIN), ctx.options.rateLimit.burst) : undefined,
-  }),
+  http: jsonApiHttp,
   async check(ctx) {
     const first = Object.values(ctx.options.paths)[0];
     if (!first) return { ok: false, reason: 'options.paths names no stream; add at least one, e.g. paths.positions.path = "/stock".' };

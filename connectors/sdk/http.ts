@@ -180,13 +180,25 @@ export class HttpClient {
 /** Share of a published fixed rate left unused, so network jitter between our clock and the server's never trips its limit. */
 export const JITTER_MARGIN = 0.03;
 
-/** A token bucket: `capacity` requests at once, refilled at `perSecond`. Used when a source publishes a fixed rate. */
+/**
+ * A token bucket: `capacity` requests at once, refilled at `perSecond`. Used when a source publishes a fixed rate.
+ * Timed with the monotonic sub-millisecond clock: Date.now's 1 ms steps alone are ~2.5% of a 40 ms interval.
+ */
 export class TokenBucketLimiter implements RateLimiter {
   private tokens: number;
   private last: number;
-  constructor(private readonly perSecond: number, private readonly capacity = 1, private readonly now: () => number = Date.now, private readonly sleep: Sleep = realSleep) {
+  constructor(private readonly perSecond: number, private readonly capacity = 1, private readonly now: () => number = () => performance.now(), private readonly sleep: Sleep = realSleep) {
     this.tokens = capacity;
     this.last = now();
+  }
+
+  /**
+   * The limiter for a source's published rate and burst: JITTER_MARGIN under the rate, and one request of the
+   * burst held back, so a request that leaves late followed by one that leaves on time never arrives inside the
+   * server's window (with equal buckets, the server's only slack right after a burst was 3% of one interval).
+   */
+  static forPublishedRate(perSecond: number, burst = 1, now?: () => number, sleep?: Sleep): TokenBucketLimiter {
+    return new TokenBucketLimiter(perSecond * (1 - JITTER_MARGIN), Math.max(1, burst - 1), now, sleep);
   }
 
   async acquire(cost = 1): Promise<void> {
@@ -202,7 +214,13 @@ export class TokenBucketLimiter implements RateLimiter {
     }
   }
 
-  observe(): void {}
+  observe(response: HttpResponse): void {
+    // A 429 means the server's bucket is empty whatever ours says: start again from empty rather than burst into it.
+    if (response.status === 429) {
+      this.tokens = 0;
+      this.last = this.now();
+    }
+  }
 }
 
 /**

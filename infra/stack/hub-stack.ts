@@ -20,15 +20,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { CredentialRef, HubConfig, Receiver } from '../../shared/config.js';
-import { ALERTS_SOURCE } from '../../events/alerts.js';
-import { EVENT_CATALOG } from '../../events/catalog.js';
-import { REPLENISHMENT_SOURCE } from '../../events/replenishment.js';
+import { consumedBy, type EventConsumer } from '../../events/catalog.js';
 import { alertsSettings } from '../../shared/alerts/config.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
 import { AlarmRouter } from './alarms.js';
 import { acknowledge } from './checks.js';
 import { HubDashboard, METRICS_NAMESPACE } from './dashboard.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
+import { DLQ_PURPOSE_TAG, DLQ_REDRIVE_TAG } from './dlq-tags.js';
 import { HubFunction, type HubFunctionEntry } from './hub-function.js';
 import { HubKey } from './hub-key.js';
 import type { StageSettings } from './stage.js';
@@ -181,7 +180,15 @@ export class HubStack extends Stack {
   private deadLetterQueue(id: string, purpose: string): sqs.Queue {
     const dlq = new DeadLetterQueue(this, id, { key: this.key, alarms: this.alarms, removalPolicy: this.removal, purpose });
     this.deadLetterQueues.push(dlq);
+    // `stocksentry dlq` finds the stack's DLQs by this tag (docs/deploy.md#dead-letter-queues).
+    Tags.of(dlq.queue).add(DLQ_PURPOSE_TAG, purpose);
     return dlq.queue;
+  }
+
+  /** Marks a DLQ whose messages are the function's own input, so `stocksentry dlq redrive` may invoke it with them. */
+  private redrivesTo(queue: sqs.IQueue, f: HubFunction): void {
+    // The logical id, not the name: a Ref would loop (function → its DLQ → tag → function).
+    Tags.of(queue).add(DLQ_REDRIVE_TAG, this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction));
   }
 
   /** One subscription per endpoint of the receiver, each with its own DLQ, filtered on a message attribute when given. */
@@ -302,6 +309,7 @@ export class HubStack extends Stack {
         deadLetterQueue: failures,
       });
       this.grantSecretRead(f, connector.credentials);
+      this.redrivesTo(failures, f);
       this.schedule(`Sync-${connector.name}-Schedule`, connector.schedule, f, failures, `Sync connector ${connector.name}`, { connector: connector.name });
     }
   }
@@ -369,16 +377,17 @@ export class HubStack extends Stack {
       deadLetterQueue: failures,
     });
     this.grantPutEvents(f);
+    this.redrivesTo(failures, f);
     this.schedule('EvaluateSweep-Schedule', this.config.evaluation.sweepSchedule, f, failures, 'Evaluation sweep', { sweep: 'scheduled' });
   }
 
-  /** A rule for every detail-type the event catalog lists under `source`. */
-  private busRule(id: string, source: string, f: HubFunction, failures: sqs.IQueue): events.Rule {
-    const detailTypes = Object.entries(EVENT_CATALOG).filter(([, e]) => e.source === source).map(([type]) => type);
+  /** A rule for every detail-type the event catalog gives to `consumer`. */
+  private busRule(id: string, consumer: EventConsumer, f: HubFunction, failures: sqs.IQueue): events.Rule {
+    const { sources, detailTypes } = consumedBy(consumer);
     return new events.Rule(this, id, {
       eventBus: this.bus,
-      description: `${this.prefix}: ${source} ${detailTypes.join(', ')} → ${f.node.id}`,
-      eventPattern: { source: [source], detailType: detailTypes },
+      description: `${this.prefix}: ${sources.join(', ')} ${detailTypes.join(', ')} → ${f.node.id}`,
+      eventPattern: { source: sources, detailType: detailTypes },
       targets: [new eventsTargets.LambdaFunction(f.fn, { deadLetterQueue: failures, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
   }
@@ -402,7 +411,8 @@ export class HubStack extends Stack {
       deadLetterQueue: failures,
     });
     this.wireAlertFunction(f, true);
-    this.busRule('AlertEventsRule', ALERTS_SOURCE, f, failures);
+    this.redrivesTo(failures, f);
+    this.busRule('AlertEventsRule', 'dispatch-alerts', f, failures);
   }
 
   private escalateAlerts(): void {
@@ -414,6 +424,7 @@ export class HubStack extends Stack {
       deadLetterQueue: failures,
     });
     this.wireAlertFunction(f, true);
+    this.redrivesTo(failures, f);
     this.schedule('EscalateAlerts-Schedule', ESCALATION_SCHEDULE, f, failures, 'Alert escalation', { escalate: 'scheduled' });
   }
 
@@ -428,7 +439,8 @@ export class HubStack extends Stack {
     });
     this.supplierTopic.grantPublish(f.role);
     for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
-    this.busRule('ReplenishmentEventsRule', REPLENISHMENT_SOURCE, f, failures);
+    this.redrivesTo(failures, f);
+    this.busRule('ReplenishmentEventsRule', 'send-replenishment', f, failures);
   }
 
   private httpStage(id: string, api: apigwv2.HttpApi, throttle: { rateLimit: number; burstLimit: number }): apigwv2.HttpStage {

@@ -6,7 +6,8 @@ import type { LinkSettings } from './render.js';
 import { severity, type Severity } from '../model.js';
 
 /** Labels every alert carries; routes, silences and inhibit rules match on them. */
-export const LABEL_NAMES = ['type', 'severity', 'sku', 'location', 'locationGroup', 'category', 'abcClass', 'supplier'] as const;
+// `kind` is 'approval' on buyer approval tasks and absent on alerts, so a route can take approvals apart.
+export const LABEL_NAMES = ['type', 'severity', 'sku', 'location', 'locationGroup', 'category', 'abcClass', 'supplier', 'kind'] as const;
 export const labelName = z.enum(LABEL_NAMES);
 export type LabelName = z.infer<typeof labelName>;
 

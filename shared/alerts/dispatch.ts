@@ -2,10 +2,11 @@
 // honours silences, snoozes and time windows, and hands rendered notifications to the publisher.
 import { createHash } from 'node:crypto';
 import type { AlertsSettings } from './config.js';
-import { AlertError, GroupConflictError, isSnoozed, type Alert, type AlertEvent, type Silence } from './model.js';
+import type { ApprovalTask } from '../replenishment/approval.js';
+import { AlertError, GroupConflictError, isSnoozed, isSupplierAlert, type Alert, type AlertEvent, type Silence } from './model.js';
 import type { AlertGroup, AlertPublisher, AlertStore, NotificationKind } from './ports.js';
-import { buildNotification, type LinkSettings } from './render.js';
-import { activeSilence, groupKey, isMuted, matchRoutes, routeById, type EffectiveRoute } from './routing.js';
+import { buildApprovalNotification, buildNotification, type LinkSettings } from './render.js';
+import { activeSilence, groupKey, isMuted, matchRoutes, routeById, type EffectiveRoute, type RouteLabels } from './routing.js';
 
 export interface DispatchDeps {
   store: AlertStore;
@@ -27,10 +28,10 @@ export interface DispatchReport {
   failed: { groupKey: string; error: string }[];
 }
 
-/** An escalation could not be delivered; rethrown so the trigger retries (groups retry on the next flush instead). */
+/** An escalation or approval task could not be delivered; rethrown so the trigger retries (groups retry on the next flush instead). */
 export class AlertDeliveryError extends AlertError {
-  constructor(readonly failures: DispatchReport['failed']) {
-    super('ALERT_DELIVERY_FAILED', `Could not deliver ${failures.length} escalation(s): ${failures.map((f) => `${f.groupKey}: ${f.error}`).join('; ')}. The event will be retried.`);
+  constructor(readonly failures: DispatchReport['failed'], what = 'escalation') {
+    super('ALERT_DELIVERY_FAILED', `Could not deliver ${failures.length} ${what}(s): ${failures.map((f) => `${f.groupKey}: ${f.error}`).join('; ')}. The event will be retried.`);
   }
 }
 
@@ -79,7 +80,8 @@ async function sendEscalation(event: Extract<AlertEvent, { type: 'AlertEscalated
     if (!receiver) { failed.push({ groupKey, error: `no receiver named "${name}"` }); continue; }
     try {
       await deps.publisher.publish(buildNotification({
-        id: `${event.id}:${name}`, kind: 'escalation', receiver, groupKey, groupLabels: { location: alert.locationId },
+        id: `${event.id}:${name}`, kind: 'escalation', receiver, groupKey,
+        groupLabels: isSupplierAlert(alert) ? { supplier: alert.supplierId ?? '' } : { location: alert.locationId },
         firing: [alert], resolved: [], now: deps.now, links: deps.links,
       }));
       report.sent++;
@@ -88,6 +90,47 @@ async function sendEscalation(event: Extract<AlertEvent, { type: 'AlertEscalated
     }
   }
   return failed;
+}
+
+/** What routes and silences see of an approval task: one label set per category (or one without, when it has none). */
+export function approvalLabels(task: ApprovalTask): RouteLabels[] {
+  const base: RouteLabels = { kind: 'approval', severity: 'info', supplier: task.labels.supplier, location: task.labels.location };
+  return task.labels.category.length > 0 ? task.labels.category.map((category) => ({ ...base, category })) : [base];
+}
+
+/**
+ * Tells the buyers a replenishment request waits for approval: routed like alerts (a route matching `kind: approval`,
+ * or supplier / location / category), honouring silences, sent at once (a decision is wanted, not a digest).
+ * Each receiver hears once per task revision; throws AlertDeliveryError so the event is retried.
+ */
+export async function notifyApproval(task: ApprovalTask, deps: DispatchDeps): Promise<DispatchReport> {
+  const report = emptyReport();
+  const silences = await silencesAt(deps);
+  const targets = new Map<string, { route: EffectiveRoute; receiver: string; labels: RouteLabels }>();
+  for (const labels of approvalLabels(task)) {
+    if (activeSilence(silences, labels, deps.now)) { report.silenced++; continue; }
+    for (const route of matchRoutes(deps.settings.route, labels)) {
+      if (!route.receiver) {
+        if (!report.unrouted.includes(`approval:${task.idempotencyKey}`)) report.unrouted.push(`approval:${task.idempotencyKey}`);
+        continue;
+      }
+      targets.set(`${route.id}/${route.receiver}`, { route, receiver: route.receiver, labels });
+    }
+  }
+  for (const { route, receiver: name, labels } of targets.values()) {
+    const { key, groupLabels } = groupKey(route, name, labels);
+    const receiver = deps.settings.receivers.find((r) => r.name === name);
+    if (!receiver) { report.failed.push({ groupKey: key, error: `no receiver named "${name}"` }); continue; }
+    const id = createHash('sha256').update(['approval', task.idempotencyKey, String(task.revision), key].join('\n')).digest('hex').slice(0, 24);
+    try {
+      await deps.publisher.publish(buildApprovalNotification({ id, receiver, groupKey: key, groupLabels, task, now: deps.now }));
+      report.sent++;
+    } catch (error) {
+      report.failed.push({ groupKey: key, error: (error as Error).message });
+    }
+  }
+  if (report.failed.length > 0) throw new AlertDeliveryError(report.failed, 'approval task');
+  return report;
 }
 
 /** Adds the alert to its group and decides when the group is looked at next. Conditional, retried on a race. */

@@ -5,7 +5,7 @@ import type { Finding } from '../engine/snapshot.js';
 import { ALERT_TYPES, type AlertType } from '../model.js';
 import type { AlertsSettings } from './config.js';
 import {
-  AlertConflictError, AlertNotFoundError, AlertStateError, eventId, fingerprint, isSnoozed, severityRank,
+  AlertConflictError, AlertError, AlertNotFoundError, AlertStateError, eventId, fingerprint, isSnoozed, severityRank, supplierFingerprint,
   type Alert, type AlertAuditEntry, type AlertEvent, type AuditAction, type PositionLabels,
 } from './model.js';
 import type { AlertStore } from './ports.js';
@@ -69,6 +69,9 @@ const sameFinding = (a: Alert, f: Finding, labels: Alert['labels']): boolean =>
   a.severity === f.severity && a.message === f.message && a.projectedStockout === f.projectedStockout
   && a.suggestedAction === f.suggestedAction && canonical(a.facts) === canonical(f.facts) && canonical(a.labels) === canonical(labels);
 
+/** What an alert is about: one item at one location, or a supplier (optionally at a location). */
+interface Subject { sku: string; locationId: string; supplierId?: string }
+
 /**
  * Reconciles one position's findings with its stored alerts: opens new ones, keeps existing ones quiet (updating their
  * numbers), resolves cleared ones, reopens a condition that returns within the flap window, and resolves alerts
@@ -76,19 +79,72 @@ const sameFinding = (a: Alert, f: Finding, labels: Alert['labels']): boolean =>
  */
 export async function reconcilePosition(input: PositionFindings, deps: LifecycleDeps): Promise<AlertEvent[]> {
   const { sku, locationId } = input;
-  const labelsOf = (f: Finding): Alert['labels'] => ({ ...input.labels, type: f.type, severity: f.severity, sku, location: locationId });
-  const findings = strongestByType(input.findings);
+  return reconcileSubject({
+    subject: { sku, locationId }, types: ALERT_TYPES, findings: input.findings, now: input.now,
+    fingerprintOf: (t) => fingerprint(t, sku, locationId),
+    labelsOf: (f) => ({ ...input.labels, type: f.type, severity: f.severity, sku, location: locationId }),
+  }, deps);
+}
+
+/** The rules a supplier is judged on; the only types supplier alerts have. */
+export const SUPPLIER_ALERT_TYPES = ['LEAD_TIME_RISK', 'SUPPLY_GAP'] as const satisfies readonly AlertType[];
+export type SupplierAlertType = (typeof SUPPLIER_ALERT_TYPES)[number];
+
+export interface SupplierFindings {
+  supplierId: string;
+  /** The location the condition showed at (e.g. the store a rejected order was for); a label, not part of the key. */
+  locationId?: string;
+  /** Further labels routes and silences match on; `supplier` and `location` come from the fields above. */
+  labels?: Omit<PositionLabels, 'location' | 'supplier'>;
+  findings: Finding[];
+  /**
+   * The rules this report speaks for: a listed rule without a finding clears its alert, an unlisted one is left as is.
+   * Default: every supplier rule (an empty `findings` then clears all the supplier's alerts).
+   */
+  types?: readonly SupplierAlertType[];
+  now: Date;
+}
+
+/** A finding about a supplier that is not one of SUPPLIER_ALERT_TYPES (they are keyed by SKU and location instead). */
+export class SupplierFindingTypeError extends AlertError {
+  constructor(supplierId: string, type: string) {
+    super('SUPPLIER_FINDING_TYPE_INVALID', `Supplier ${supplierId}: a supplier alert must be one of ${SUPPLIER_ALERT_TYPES.join(', ')}, got ${type}; report item conditions through reconcilePosition.`);
+  }
+}
+
+/**
+ * Reconciles a supplier's findings with its supplier alerts (fingerprint: rule + supplier), with the same open, quiet,
+ * resolve, flap and race behaviour as reconcilePosition. Labels: `supplier`, and `location` when given.
+ */
+export async function reconcileSupplier(input: SupplierFindings, deps: LifecycleDeps): Promise<AlertEvent[]> {
+  const { supplierId, locationId } = input;
+  const supplierTypes: readonly AlertType[] = SUPPLIER_ALERT_TYPES;
+  const wrong = input.findings.find((f) => !supplierTypes.includes(f.type));
+  if (wrong) throw new SupplierFindingTypeError(supplierId, wrong.type);
+  return reconcileSubject({
+    subject: { sku: '', locationId: locationId ?? '', supplierId }, types: input.types ?? SUPPLIER_ALERT_TYPES,
+    findings: input.findings, now: input.now, fingerprintOf: (t) => supplierFingerprint(t, supplierId),
+    labelsOf: (f) => ({ ...input.labels, type: f.type, severity: f.severity, supplier: supplierId, ...(locationId ? { location: locationId } : {}) }),
+  }, deps);
+}
+
+async function reconcileSubject(args: {
+  subject: Subject; types: readonly AlertType[]; findings: readonly Finding[]; now: Date;
+  fingerprintOf: (type: AlertType) => string; labelsOf: (f: Finding) => Alert['labels'];
+}, deps: LifecycleDeps): Promise<AlertEvent[]> {
+  const { subject, types, now, labelsOf } = args;
+  const findings = strongestByType(args.findings);
   const superseded = supersededTypes(deps.settings, findings, labelsOf);
-  const fps = ALERT_TYPES.map((t) => fingerprint(t, sku, locationId));
+  const fps = types.map(args.fingerprintOf);
   const stored = new Map((await deps.store.getAlerts(fps)).map((a) => [a.fingerprint, a]));
   const events: AlertEvent[] = [];
-  for (const [i, type] of ALERT_TYPES.entries()) {
+  for (const [i, type] of types.entries()) {
     const fp = fps[i]!;
     const finding = superseded.has(type) ? undefined : findings.get(type);
     let current = stored.get(fp);
     for (let attempt = 1; ; attempt++) {
       try {
-        const event = await reconcileOne({ fp, type, finding, superseded: superseded.has(type), current, labels: finding && labelsOf(finding), input, deps });
+        const event = await reconcileOne({ fp, type, finding, superseded: superseded.has(type), current, labels: finding && labelsOf(finding), subject, now, deps });
         if (event) events.push(event);
         break;
       } catch (error) {
@@ -102,10 +158,10 @@ export async function reconcilePosition(input: PositionFindings, deps: Lifecycle
 
 async function reconcileOne(args: {
   fp: string; type: AlertType; finding: Finding | undefined; superseded: boolean; current: Alert | undefined;
-  labels: Alert['labels'] | undefined; input: PositionFindings; deps: LifecycleDeps;
+  labels: Alert['labels'] | undefined; subject: Subject; now: Date; deps: LifecycleDeps;
 }): Promise<AlertEvent | undefined> {
-  const { fp, type, finding, current, labels, input, deps } = args;
-  const at = input.now.toISOString();
+  const { fp, type, finding, current, labels, subject, now, deps } = args;
+  const at = now.toISOString();
   const { store, settings } = deps;
 
   if (!finding || !labels) {
@@ -124,7 +180,8 @@ async function reconcileOne(args: {
   }
 
   const fromFinding = {
-    type, severity: finding.severity, sku: input.sku, locationId: input.locationId, labels, message: finding.message,
+    type, severity: finding.severity, sku: subject.sku, locationId: subject.locationId,
+    ...(subject.supplierId !== undefined ? { supplierId: subject.supplierId } : {}), labels, message: finding.message,
     projectedStockout: finding.projectedStockout, suggestedAction: finding.suggestedAction, facts: finding.facts,
   };
 
@@ -138,7 +195,7 @@ async function reconcileOne(args: {
 
   if (current?.state === 'resolved') {
     if (!current.clearedAt) return undefined;
-    if (input.now.getTime() - Date.parse(current.clearedAt) <= settings.flapWindowMs) {
+    if (now.getTime() - Date.parse(current.clearedAt) <= settings.flapWindowMs) {
       // Flapping: relink to the old occurrence, keeping its acknowledgement and history.
       const next: Alert = {
         ...current, ...fromFinding, state: current.acknowledgedAt ? 'acknowledged' : 'open', resolvedAt: undefined,

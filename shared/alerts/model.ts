@@ -1,7 +1,8 @@
-// Alerts: the stateful side of findings. One alert per fingerprint (rule + SKU + location) at a time.
+// Alerts: the stateful side of findings. One alert per fingerprint (rule + SKU + location, or rule + supplier) at a time.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { alertType, isoDate, severity, SEVERITIES, type AlertType, type Severity } from '../model.js';
+import type { LabelName } from './config.js';
 
 export const ALERT_STATES = ['open', 'escalated', 'acknowledged', 'resolved'] as const;
 export const alertState = z.enum(ALERT_STATES);
@@ -13,8 +14,9 @@ const isoDateTime = z.iso.datetime({ offset: true });
 export const alertLabels = z.object({
   type: alertType,
   severity,
-  sku: z.string(),
-  location: z.string(),
+  /** Absent on supplier alerts, which concern a supplier rather than one item. */
+  sku: z.string().optional(),
+  location: z.string().optional(),
   locationGroup: z.string().optional(),
   category: z.string().optional(),
   abcClass: z.string().optional(),
@@ -32,8 +34,12 @@ export const alertSchema = z.object({
   type: alertType,
   severity,
   state: alertState,
+  /** '' on supplier alerts (see supplierId). */
   sku: z.string(),
+  /** '' on a supplier alert that concerns no one location. */
   locationId: z.string(),
+  /** Set on supplier alerts (rule + supplier): the supplier the condition is about. */
+  supplierId: z.string().optional(),
   labels: alertLabels,
   message: z.string(),
   projectedStockout: isoDate.optional(),
@@ -88,6 +94,20 @@ export function fingerprint(type: AlertType, sku: string, locationId: string): s
   return createHash('sha256').update(`${type}\u0000${sku}\u0000${locationId}`).digest('hex').slice(0, 16);
 }
 
+/** A supplier's condition (e.g. LEAD_TIME_RISK, SUPPLY_GAP) is one alert whichever location or evaluator reports it. */
+export function supplierFingerprint(type: AlertType, supplierId: string): string {
+  return createHash('sha256').update(`supplier\u0000${type}\u0000${supplierId}`).digest('hex').slice(0, 16);
+}
+
+/** Supplier alerts carry a supplierId and no SKU. */
+export const isSupplierAlert = (alert: Alert): boolean => alert.supplierId !== undefined && alert.sku === '';
+
+/** What an alert is about, for messages: "SKU X at L" or "supplier S (at L)". */
+export function alertSubject(alert: Alert): string {
+  if (isSupplierAlert(alert)) return `supplier ${alert.supplierId ?? ''}${alert.locationId ? ` at ${alert.locationId}` : ''}`;
+  return `SKU ${alert.sku} at ${alert.locationId}`;
+}
+
 /** An id for an event that makes a redelivery recognisable: same alert, same version, same event. */
 export const eventId = (alert: Alert): string => `${alert.fingerprint}:${alert.version}`;
 
@@ -101,8 +121,8 @@ export const isSnoozed = (alert: Alert, now: Date): boolean =>
 /** A label silence stored by the API/CLI or declared in hub.config. */
 export interface Silence {
   id: string;
-  match: Partial<Record<keyof AlertLabels, string[]>>;
-  matchRe: Partial<Record<keyof AlertLabels, string>>;
+  match: Partial<Record<LabelName, string[]>>;
+  matchRe: Partial<Record<LabelName, string>>;
   startsAt?: string;
   endsAt: string;
   comment: string;

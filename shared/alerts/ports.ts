@@ -1,6 +1,7 @@
 // What the alert services need from storage and delivery; adapters: DynamoDB, in-memory, SNS, local outbox.
 import type { Receiver } from '../config.js';
 import type { AlertType, Severity } from '../model.js';
+import type { ApprovalTask } from '../replenishment/approval.js';
 import type { Alert, AlertAuditEntry, AlertState, Silence } from './model.js';
 
 export interface AlertFilter {
@@ -51,7 +52,8 @@ export interface AlertStore {
   listDueGroups(now: Date): Promise<AlertGroup[]>;
 }
 
-export type NotificationKind = 'firing' | 'repeat' | 'resolved' | 'escalation';
+/** `approval`: a replenishment request waits for a buyer (no alerts; `approval` holds the task). */
+export type NotificationKind = 'firing' | 'repeat' | 'resolved' | 'escalation' | 'approval';
 
 /** One message to one receiver, rendered for every channel it has. */
 export interface Notification {
@@ -67,6 +69,8 @@ export interface Notification {
   location?: string;
   firing: Alert[];
   resolved: Alert[];
+  /** The task a buyer is asked to decide, on `approval` notifications. */
+  approval?: ApprovalTask;
   at: string;
   sms: string;
   email: { subject: string; text: string };

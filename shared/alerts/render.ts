@@ -3,7 +3,8 @@
 import type { Receiver } from '../config.js';
 import type { AlertType, Severity } from '../model.js';
 import { createAckToken, type LinkAction } from './ack-token.js';
-import { maxSeverity, severityRank, type Alert } from './model.js';
+import type { ApprovalTask } from '../replenishment/approval.js';
+import { alertSubject, isSupplierAlert, maxSeverity, severityRank, type Alert } from './model.js';
 import type { Notification, NotificationKind } from './ports.js';
 
 export const SMS_MAX = 160;
@@ -23,6 +24,10 @@ const fit = (text: string, room: number): string => (text.length <= room ? text 
 
 const SEVERITY_TAG: Record<Severity, string> = { critical: 'CRIT', warning: 'WARN', info: 'INFO' };
 
+/** SMS-short subject: "LOW_STOCK SKU-1 @store-1" or "LEAD_TIME_RISK supplier acme". */
+const shortSubject = (a: Alert): string =>
+  isSupplierAlert(a) ? `${a.type} supplier ${a.supplierId ?? ''}${a.locationId ? ` @${a.locationId}` : ''}` : `${a.type} ${a.sku} @${a.locationId}`;
+
 const bySeverity = (alerts: readonly Alert[]): Alert[] =>
   [...alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.sku.localeCompare(b.sku) || a.type.localeCompare(b.type));
 
@@ -31,13 +36,13 @@ export function renderSms(kind: NotificationKind, firing: readonly Alert[], reso
   const top = sorted[0];
   if (!top) {
     const r = resolved[0];
-    return fit(gsm7(`[OK] ${resolved.length === 1 && r ? `${r.type} ${r.sku} @${r.locationId}` : `${resolved.length} alerts`} resolved`), SMS_MAX);
+    return fit(gsm7(`[OK] ${resolved.length === 1 && r ? shortSubject(r) : `${resolved.length} alerts`} resolved`), SMS_MAX);
   }
   const prefix = `${kind === 'escalation' ? 'ESC ' : ''}[${SEVERITY_TAG[top.severity]}]`;
   const link = links ? ` Ack: ${actionLink(links, top.fingerprint, 'ack', now)}` : '';
   const body = sorted.length === 1
-    ? `${prefix} ${top.type} ${top.sku} @${top.locationId}: ${top.message}`
-    : `${prefix} ${sorted.length} alerts @${top.locationId}: ${sorted.map((a) => `${a.type} ${a.sku}`).join(', ')}`;
+    ? `${prefix} ${shortSubject(top)}: ${top.message}`
+    : `${prefix} ${sorted.length} alerts${top.locationId ? ` @${top.locationId}` : ''}: ${sorted.map((a) => (isSupplierAlert(a) ? `${a.type} supplier ${a.supplierId ?? ''}` : `${a.type} ${a.sku}`)).join(', ')}`;
   return `${fit(gsm7(body), SMS_MAX - link.length)}${link}`;
 }
 
@@ -68,7 +73,7 @@ export function renderEmail(kind: NotificationKind, receiver: Receiver, groupLab
   const where = Object.entries(groupLabels).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'all locations';
   const types = [...new Set(firing.map((a) => a.type))].join(', ');
   const severity = maxSeverity(firing.map((a) => a.severity)).toUpperCase();
-  const lead = { firing: '', repeat: 'Still open: ', resolved: 'Resolved: ', escalation: 'ESCALATED: ' }[kind];
+  const lead = { firing: '', repeat: 'Still open: ', resolved: 'Resolved: ', escalation: 'ESCALATED: ', approval: '' }[kind];
   const subject = firing.length > 0
     ? `[StockSentry] ${lead}${severity}: ${firing.length} alert${firing.length === 1 ? '' : 's'} at ${where} (${types})`
     : `[StockSentry] Resolved: ${resolved.length} alert${resolved.length === 1 ? '' : 's'} at ${where}`;
@@ -78,7 +83,7 @@ export function renderEmail(kind: NotificationKind, receiver: Receiver, groupLab
       ? 'This alert was not acknowledged in time and is escalated to you:'
       : `${firing.length} position${firing.length === 1 ? ' needs' : 's need'} attention at ${where}:`, '');
     for (const a of bySeverity(firing)) {
-      lines.push(`* ${a.severity.toUpperCase()} ${a.type} - SKU ${a.sku} at ${a.locationId}`);
+      lines.push(`* ${a.severity.toUpperCase()} ${a.type} - ${alertSubject(a)}`);
       lines.push(`  ${a.message}`);
       if (a.projectedStockout) lines.push(`  Projected stockout: ${a.projectedStockout}`);
       const facts = factLine(a);
@@ -94,7 +99,7 @@ export function renderEmail(kind: NotificationKind, receiver: Receiver, groupLab
   }
   if (resolved.length > 0) {
     lines.push('Resolved since the last message:', '');
-    for (const a of bySeverity(resolved)) lines.push(`* ${a.type} - SKU ${a.sku} at ${a.locationId} (resolved ${a.resolvedAt ?? ''})`);
+    for (const a of bySeverity(resolved)) lines.push(`* ${a.type} - ${alertSubject(a)} (resolved ${a.resolvedAt ?? ''})`);
     lines.push('');
   }
   lines.push('-- ', 'StockSentry: acknowledge to stop reminders and escalation.', '`stocksentry alerts list` shows every open alert.');
@@ -124,5 +129,29 @@ export function buildNotification(input: {
       severity, at, firing, resolved,
       ...(links ? { links: Object.fromEntries(firing.map((a) => [a.fingerprint, { ack: actionLink(links, a.fingerprint, 'ack', now) }])) } : {}),
     },
+  };
+}
+
+const money = (amount: number, currency: string): string => `${amount.toFixed(2)} ${currency}`;
+
+/** SMS, email and webhook JSON asking a buyer to decide a replenishment request above the auto-approve limit. */
+export function buildApprovalNotification(input: {
+  id: string; receiver: Receiver; groupKey: string; groupLabels: Record<string, string>; task: ApprovalTask; now: Date;
+}): Notification {
+  const { task, receiver, now } = input;
+  const at = now.toISOString();
+  const order = `order ${task.supplierId} -> ${task.locationId}`;
+  const approve = `stocksentry suppliers approve '${task.idempotencyKey}' --by <you>`;
+  const lines = [`Hello ${receiver.name},`, '', `A replenishment request waits for your approval: ${task.reason}.`, '',
+    `Request ${task.idempotencyKey} (revision ${task.revision}), supplier ${task.supplierId}, ship to ${task.locationId}:`, ''];
+  for (const l of task.lines) lines.push(`* SKU ${l.sku}: ${l.qty} units by ${l.needBy}, ${money(l.amount, task.currency)}${l.category ? ` (${l.category})` : ''}`);
+  lines.push('', `Total: ${money(task.total, task.currency)}`, '', 'Approve (change quantities with --set SKU=qty):', `  ${approve}`,
+    'Cancel:', `  stocksentry suppliers cancel '${task.idempotencyKey}' --reason "..." --by <you>`, '', '-- ', 'StockSentry: orders above the auto-approve limit wait for a buyer.');
+  return {
+    id: input.id, kind: 'approval', receiver, groupKey: input.groupKey, groupLabels: input.groupLabels, severity: 'info',
+    location: task.locationId, firing: [], resolved: [], approval: task, at,
+    sms: fit(gsm7(`[APPROVAL] ${order}: ${task.lines.length} line${task.lines.length === 1 ? '' : 's'}, ${money(task.total, task.currency)}. Approve: ${approve}`), SMS_MAX),
+    email: { subject: `[StockSentry] Approval needed: ${order}, ${money(task.total, task.currency)}`.slice(0, 200), text: wrapText(lines.join('\n')) },
+    json: { version: 1, id: input.id, kind: 'approval', receiver: receiver.name, groupKey: input.groupKey, groupLabels: input.groupLabels, severity: 'info', at, approval: task },
   };
 }

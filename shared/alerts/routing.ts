@@ -1,6 +1,9 @@
 // Routing tree, label matchers, silences and time windows: which receivers hear about an alert, and when.
 import { WEEKDAYS, type LabelName, type RouteNode, type TimeWindow } from './config.js';
-import type { AlertLabels, Silence } from './model.js';
+import type { Silence } from './model.js';
+
+/** What routes and silences match on: an alert's labels, or an approval task's. */
+export type RouteLabels = Partial<Record<LabelName, string>>;
 
 export interface Matchers {
   match: Partial<Record<LabelName, string[]>>;
@@ -15,7 +18,7 @@ const anchored = (source: string): RegExp => {
 };
 
 /** True when every matcher holds; a label the alert lacks matches nothing but the empty string. */
-export function matchesLabels(m: Matchers, labels: AlertLabels): boolean {
+export function matchesLabels(m: Matchers, labels: RouteLabels): boolean {
   for (const [label, values] of Object.entries(m.match) as [LabelName, string[]][]) {
     if (!values.includes(labels[label] ?? '')) return false;
   }
@@ -25,7 +28,7 @@ export function matchesLabels(m: Matchers, labels: AlertLabels): boolean {
   return true;
 }
 
-export function activeSilence(silences: readonly Silence[], labels: AlertLabels, now: Date): Silence | undefined {
+export function activeSilence(silences: readonly Silence[], labels: RouteLabels, now: Date): Silence | undefined {
   const t = now.getTime();
   return silences.find((s) => (s.startsAt === undefined || Date.parse(s.startsAt) <= t) && Date.parse(s.endsAt) > t && matchesLabels(s, labels));
 }
@@ -69,7 +72,7 @@ const rootRoute = (root: RouteNode): EffectiveRoute => inherit({
  * Alertmanager's walk: the root matches everything; the first matching child wins unless it says `continue`;
  * a node none of whose children match is itself the match.
  */
-export function matchRoutes(root: RouteNode, labels: AlertLabels): EffectiveRoute[] {
+export function matchRoutes(root: RouteNode, labels: RouteLabels): EffectiveRoute[] {
   const walk = (node: RouteNode, effective: EffectiveRoute): EffectiveRoute[] => {
     const found: EffectiveRoute[] = [];
     for (const [i, child] of node.routes.entries()) {
@@ -98,7 +101,7 @@ export function routeById(root: RouteNode, id: string): EffectiveRoute | undefin
 }
 
 /** Alerts with equal values of the route's group_by labels travel in one notification. */
-export function groupKey(route: EffectiveRoute, receiver: string, labels: AlertLabels): { key: string; groupLabels: Record<string, string> } {
+export function groupKey(route: EffectiveRoute, receiver: string, labels: RouteLabels): { key: string; groupLabels: Record<string, string> } {
   const groupLabels = Object.fromEntries(route.groupBy.map((l) => [l, labels[l] ?? '']));
   const values = route.groupBy.map((l) => `${l}=${labels[l] ?? ''}`).join(',');
   return { key: `${route.id}/${receiver}/{${values}}`, groupLabels };

@@ -1,6 +1,6 @@
 // Whether alerts are worth sending: time to acknowledge, share acted on, alerts per position-month.
 import type { AlertType } from '../model.js';
-import type { Alert } from './model.js';
+import { isSupplierAlert, type Alert } from './model.js';
 
 export interface AlertStats {
   from: string;
@@ -43,7 +43,8 @@ export function computeAlertStats(alerts: readonly Alert[], period: { from: Date
   const acked = opened.filter((a) => a.acknowledgedAt);
   const actedOn = opened.filter((a) => a.acknowledgedAt || a.resolution === 'manual');
   const waits = acked.map((a) => (Date.parse(a.acknowledgedAt!) - Date.parse(a.openedAt)) / 60_000).sort((x, y) => x - y);
-  const positions = positionCount ?? new Set(opened.map((a) => `${a.sku}@${a.locationId}`)).size;
+  // A supplier alert is about no position, so it counts as an alert but adds no position.
+  const positions = positionCount ?? new Set(opened.filter((a) => !isSupplierAlert(a)).map((a) => `${a.sku}@${a.locationId}`)).size;
   const months = monthsBetween(from, to);
   const byType: Partial<Record<AlertType, number>> = {};
   for (const a of opened) byType[a.type] = (byType[a.type] ?? 0) + 1;

@@ -106,7 +106,11 @@ describe('event bus', () => {
     const rules = Object.values(resources('AWS::Events::Rule')).map((r) => r.Properties);
     const byTarget = Object.fromEntries(rules.map((r) => [JSON.stringify(r.Targets[0].Arn), r.EventPattern]));
     const target = (id: string) => JSON.stringify(ref(logicalIdOf(stack.functions.find((f) => f.node.id === id)!.fn)));
-    expect(byTarget[target('DispatchAlerts')]).toEqual({ source: ['stocksentry.alerts'], 'detail-type': ['AlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved'] });
+    // Supplier findings and approval tasks reach the buyers through dispatch-alerts, never send-replenishment.
+    expect(byTarget[target('DispatchAlerts')]).toEqual({
+      source: ['stocksentry.alerts', 'stocksentry.replenishment'],
+      'detail-type': ['AlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved', 'ReplenishmentApprovalRequested', 'SupplierFinding'],
+    });
     expect(byTarget[target('SendReplenishment')]).toEqual({ source: ['stocksentry.replenishment'], 'detail-type': ['ReplenishmentRequested'] });
     for (const r of rules) {
       expect(r.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });

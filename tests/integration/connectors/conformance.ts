@@ -5,7 +5,7 @@ import { connectorConfig, type ConnectorConfig } from '../../../shared/config.js
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import { positionKey, type Item, type Location, type Position, type Supplier } from '../../../shared/model.js';
 import type { Clock, InventoryStore } from '../../../shared/ports.js';
-import type { AnyConnector } from '../../../connectors/sdk/contract.js';
+import type { AnyConnector, StreamName } from '../../../connectors/sdk/contract.js';
 import { checkConnector, runSync, type RunSyncOptions, type SyncReport } from '../../../connectors/sdk/sync.js';
 import { createTestTable } from '../../support/dynamo.js';
 import { mutate, type Dataset } from '../../fakes/dataset.js';
@@ -36,6 +36,19 @@ export interface ConformanceSuite {
   corrupt?(dataset: Dataset): RegExp;
   /** Why the rate-limit test does not apply (e.g. files on disk); omit when the fake can rate-limit. */
   noRateLimit?: string;
+  /**
+   * For a connector without a positions stream: the stream the write, quarantine and rate-limit checks count
+   * (then `corrupt` is not used).
+   */
+  primary?: {
+    stream: StreamName;
+    /** How many records of the stream a sync of `dataset` writes. */
+    count(dataset: Dataset): number;
+    /** A changed copy of the dataset and how many records of the stream changed. */
+    change(dataset: Dataset): { dataset: Dataset; changed: number };
+    /** Breaks one record in place; returns what the quarantine reason must match and a check that only the good records landed. */
+    corrupt(dataset: Dataset): { reason: RegExp; landed(store: InventoryStore): Promise<void> };
+  };
 }
 
 export const fixedClock = (iso = '2026-05-01T12:00:00Z'): Clock => ({ now: () => new Date(iso) });
@@ -51,8 +64,15 @@ export async function storeState(store: InventoryStore, dataset: Dataset): Promi
   return { positions, locations, items, suppliers };
 }
 
+/** The default change: 10% of positions' on-hand. */
+function mutatePositions(dataset: Dataset): { dataset: Dataset; changed: number } {
+  const changed = mutate(dataset, 0.1, 7);
+  return { dataset: changed, changed: changed.positions.filter((p, i) => p !== dataset.positions[i]).length };
+}
+
 export function describeConnectorConformance(suite: ConformanceSuite): void {
   describe(`${suite.name} conformance`, () => {
+    const primaryStream = suite.primary?.stream ?? 'positions';
     let fake: ConformanceFake;
     const clock = fixedClock();
     const resolver = async (): Promise<string> => suite.credential ?? '';
@@ -120,16 +140,15 @@ export function describeConnectorConformance(suite: ConformanceSuite): void {
     it('writes nothing on a resync without source changes, and exactly the changes after some', async () => {
       const store = await newStore();
       const first = await sync(store);
-      expect(first.streams.find((s) => s.name === 'positions')?.written ?? 1).toBeGreaterThan(0);
+      expect(first.streams.find((s) => s.name === primaryStream)?.written ?? 1).toBeGreaterThan(0);
       const second = await sync(store);
       for (const s of second.streams) expect({ stream: s.name, written: s.written }).toEqual({ stream: s.name, written: 0 });
 
-      const changed = mutate(suite.dataset, 0.1, 7);
-      const expectedChanges = changed.positions.filter((p, i) => p !== suite.dataset.positions[i]).length;
+      const { dataset: changed, changed: expectedChanges } = suite.primary?.change(suite.dataset) ?? mutatePositions(suite.dataset);
       fake.update(changed);
       try {
         const third = await sync(store);
-        expect(third.streams.find((s) => s.name === 'positions')?.written).toBe(expectedChanges);
+        expect(third.streams.find((s) => s.name === primaryStream)?.written).toBe(expectedChanges);
       } finally {
         fake.update(suite.dataset);
       }
@@ -138,16 +157,21 @@ export function describeConnectorConformance(suite: ConformanceSuite): void {
     it('quarantines bad records with a reason while the good ones land', async () => {
       const bad = structuredClone(suite.dataset);
       const victim = bad.positions[0]!;
-      const reason = suite.corrupt ? suite.corrupt(bad) : (victim.reserved = -3, /reserved/);
+      const primary = suite.primary?.corrupt(bad);
+      const reason = primary ? primary.reason : suite.corrupt ? suite.corrupt(bad) : (victim.reserved = -3, /reserved/);
       fake.update(bad);
       try {
         const store = await newStore();
         const report = await sync(store);
-        const positions = report.streams.find((s) => s.name === 'positions')!;
-        expect(positions.quarantined).toBe(1);
-        const entries = (await store.listQuarantine(configOf(suite.config(fake)).name)).filter((e) => e.stream === 'positions');
+        const stream = report.streams.find((s) => s.name === primaryStream)!;
+        expect(stream.quarantined).toBe(1);
+        const entries = (await store.listQuarantine(configOf(suite.config(fake)).name)).filter((e) => e.stream === primaryStream);
         expect(entries).toHaveLength(1);
         expect(entries[0]!.reason).toMatch(reason);
+        if (primary) {
+          await primary.landed(store);
+          return;
+        }
         // Nothing of the bad record landed (another stream, e.g. purchase orders, may still create the position).
         const stored = await store.getPosition(victim.sku, victim.locationId);
         expect(stored === undefined || (stored.onHand === 0 && stored.reserved === 0)).toBe(true);
@@ -165,7 +189,7 @@ export function describeConnectorConformance(suite: ConformanceSuite): void {
         const report = await runSync({ config: configOf(suite.config(limited)), store, clock, credentials: resolver, connector: suite.connector });
         expect(limited.stats.throttled).toBeLessThanOrEqual(1);
         expect(report.throttled).toBe(limited.stats.throttled);
-        expect(report.streams.find((s) => s.name === 'positions')?.written).toBe(suite.dataset.positions.length);
+        expect(report.streams.find((s) => s.name === primaryStream)?.written).toBe(suite.primary?.count(suite.dataset) ?? suite.dataset.positions.length);
       } finally {
         await limited.stop();
       }

@@ -74,6 +74,24 @@ describe('rate limiters', () => {
     expect(t.now()).toBe(1000);
   });
 
+  it('token bucket for a published rate runs under it and keeps one request of the burst in hand', async () => {
+    const t = virtualTime();
+    const limiter = TokenBucketLimiter.forPublishedRate(25, 5, t.now, t.sleep);
+    for (let i = 0; i < 4; i++) await limiter.acquire();
+    expect(t.sleeps).toEqual([]);
+    await limiter.acquire();
+    // The fifth request waits one interval at 97% of 25/s, so the server keeps a token for late-then-early arrivals.
+    expect(t.now()).toBeCloseTo(1000 / (25 * 0.97), 6);
+  });
+
+  it('token bucket starts again from empty after a 429 instead of bursting into the server', async () => {
+    const t = virtualTime();
+    const limiter = new TokenBucketLimiter(10, 3, t.now, t.sleep);
+    limiter.observe({ ...response({}), status: 429 });
+    await limiter.acquire();
+    expect(t.sleeps).toEqual([100]);
+  });
+
   it('leaky bucket learns the level from X-Shopify-Shop-Api-Call-Limit and waits only when full', async () => {
     const t = virtualTime();
     const limiter = new LeakyBucketLimiter(2, 40, 'x-shopify-shop-api-call-limit', t.now, t.sleep);
