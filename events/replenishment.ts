@@ -1,8 +1,8 @@
 // Replenishment events: ReplenishmentRequested (the order the hub asks a supplier to fill, sent by the send-replenishment
 // Lambda), and for buyers ReplenishmentApprovalRequested and SupplierFinding (handled by dispatch-alerts).
 import { z } from 'zod';
-import type { Finding } from '../shared/engine/snapshot.js';
-import { alertType, isoDate, severity } from '../shared/model.js';
+import { findingSchema, type Finding } from '../shared/engine/snapshot.js';
+import { isoDate } from '../shared/model.js';
 import type { ApprovalTask } from '../shared/replenishment/approval.js';
 
 export const REPLENISHMENT_SOURCE = 'stocksentry.replenishment';
@@ -44,13 +44,7 @@ export const replenishmentApprovalRequested = z.object({
 });
 
 /** A condition about a supplier (a rejection without backup, a missed SLA), raised as a supplier alert. */
-export const supplierFinding = z.object({
-  type: alertType,
-  severity,
-  message: z.string(),
-  projectedStockout: isoDate.optional(),
-  suggestedAction: z.string().optional(),
-  facts: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+export const supplierFinding = findingSchema.extend({
   supplierId: z.string().min(1),
   locationId: z.string().min(1).optional(),
 });

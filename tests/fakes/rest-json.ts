@@ -1,7 +1,7 @@
 // A generic REST/JSON inventory API for the rest-json connector: bearer auth, four paging styles, updated_since, 429s.
 import type { Item, Location, PositionState, SalesRecord, Supplier } from '../../shared/model.js';
 import type { Dataset, PurchaseOrderLine } from './dataset.js';
-import { ChangeLog, FAKE_EPOCH, json, startServer, type FakeServer } from './server.js';
+import { ChangeLog, FAKE_EPOCH, json, startServer, type FakeServer, tokenBucket } from './server.js';
 
 export interface FakeRestJsonOptions {
   token?: string;
@@ -40,20 +40,13 @@ export async function startFakeRestJson(dataset: Dataset, options: FakeRestJsonO
     logs['purchase-orders'].set(d.purchaseOrders, clock);
   };
   load(dataset);
-  let tokens = options.rateLimit?.burst ?? 0;
-  let refilledAt = performance.now();
+  const overRate = tokenBucket(options.rateLimit);
 
   const server = await startServer((req, stats) => {
-    if (options.rateLimit) {
-      const now = performance.now();
-      tokens = Math.min(options.rateLimit.burst, tokens + ((now - refilledAt) / 1000) * options.rateLimit.perSecond);
-      refilledAt = now;
-      if (tokens < 1) {
-        stats.throttled++;
-        const wait = ((1 - tokens) / options.rateLimit.perSecond).toFixed(3);
-        return json({ error: 'rate limit exceeded' }, 429, { 'retry-after': wait, 'x-ratelimit-remaining': '0' });
-      }
-      tokens -= 1;
+    const wait = overRate();
+    if (wait !== undefined) {
+      stats.throttled++;
+      return json({ error: 'rate limit exceeded' }, 429, { 'retry-after': wait.toFixed(3), 'x-ratelimit-remaining': '0' });
     }
     if (req.headers.authorization !== `Bearer ${token}`) return json({ error: 'invalid or missing bearer token' }, 401);
     const name = req.url.pathname.slice(1) as keyof typeof logs;

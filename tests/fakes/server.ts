@@ -100,3 +100,18 @@ export class ChangeLog<T> {
 export const FAKE_EPOCH = Date.parse('2026-05-01T00:00:00Z');
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): FakeResponse => ({ status, body, headers });
+
+/** A server-side token bucket (a host's or WAF's limiter): returns the seconds to wait when a request is over the rate. */
+export function tokenBucket(rate: { perSecond: number; burst: number } | undefined): () => number | undefined {
+  let tokens = rate?.burst ?? 0;
+  let refilledAt = performance.now();
+  return () => {
+    if (!rate) return undefined;
+    const now = performance.now();
+    tokens = Math.min(rate.burst, tokens + ((now - refilledAt) / 1000) * rate.perSecond);
+    refilledAt = now;
+    if (tokens < 1) return (1 - tokens) / rate.perSecond;
+    tokens -= 1;
+    return undefined;
+  };
+}

@@ -1,7 +1,7 @@
 // A fake supplier portal for the supplier-api connector: X-Api-Key auth, page/per_page paging with X-Total-Pages,
 // suppliers with quoted lead times, per-item lead times, nested orders with a status per order, and optional 429s.
 import type { Dataset } from './dataset.js';
-import { json, startServer, type FakeServer } from './server.js';
+import { json, startServer, type FakeServer, tokenBucket } from './server.js';
 
 export interface FakeSupplierApi extends FakeServer {
   rateLimit?: { perSecond: number; burst: number };
@@ -77,19 +77,13 @@ function render(d: Dataset) {
 export async function startFakeSupplierApi(dataset: Dataset, options: { apiKey?: string; rateLimit?: { perSecond: number; burst: number } } = {}): Promise<FakeSupplierApi> {
   const apiKey = options.apiKey ?? SUPPLIER_API_KEY;
   let lists = render(dataset);
-  let tokens = options.rateLimit?.burst ?? 0;
-  let refilledAt = performance.now();
+  const overRate = tokenBucket(options.rateLimit);
 
   const server = await startServer((req, stats) => {
-    if (options.rateLimit) {
-      const now = performance.now();
-      tokens = Math.min(options.rateLimit.burst, tokens + ((now - refilledAt) / 1000) * options.rateLimit.perSecond);
-      refilledAt = now;
-      if (tokens < 1) {
-        stats.throttled++;
-        return json({ error: { code: 'RATE_LIMITED', message: 'Too many requests' } }, 429, { 'retry-after': ((1 - tokens) / options.rateLimit.perSecond).toFixed(3) });
-      }
-      tokens -= 1;
+    const wait = overRate();
+    if (wait !== undefined) {
+      stats.throttled++;
+      return json({ error: { code: 'RATE_LIMITED', message: 'Too many requests' } }, 429, { 'retry-after': wait.toFixed(3) });
     }
     if (req.headers['x-api-key'] !== apiKey) return json({ error: { code: 'UNAUTHORIZED', message: 'missing or invalid X-Api-Key' } }, 401);
     const list = lists[req.url.pathname];
