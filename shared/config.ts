@@ -81,6 +81,8 @@ export const route = z.object({
     locationGroup: z.array(z.string()).optional(),
     category: z.array(z.string()).optional(),
     supplier: z.array(z.string()).optional(),
+    /** `approval` matches replenishment requests waiting for a buyer (alerts have no kind). */
+    kind: z.array(z.enum(['approval'])).optional(),
   }).default({}),
   /** Keep matching later routes after this one. */
   continue: z.boolean().default(false),

@@ -50,6 +50,7 @@ export function demoConfig(endpoints: DemoEndpoints): HubConfigInput {
       { name: 'buyers', emails: ['buying@retailer.example'] },
     ],
     routes: [
+      { receiver: 'buyers', match: { kind: ['approval' as const] } },
       ...stores.map((s) => ({ receiver: `${s.id}-manager`, match: { location: [s.id] }, continue: true })),
       { receiver: 'web-team', match: { location: ['web'] }, continue: true },
       { receiver: 'buyers', match: { severity: ['critical' as const] } },
