@@ -69,6 +69,8 @@ export const receiver = z.object({
       'webhooks must use https:// (http only on localhost)'),
     secret: credentialRef.optional(),
   })).default([]),
+  /** Suppliers (by id) who are told too, at their configured `email`. */
+  suppliers: z.array(z.string()).default([]),
 });
 export type Receiver = z.infer<typeof receiver>;
 
@@ -163,12 +165,25 @@ export const hubConfig = z.object({
     }
   }
   const suppliers = new Set(cfg.suppliers.map((s) => s.id));
+  cfg.receivers.forEach((r, i) => r.suppliers.forEach((id, j) => {
+    const supplier = cfg.suppliers.find((s) => s.id === id);
+    if (!supplier) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'suppliers', j], message: `no supplier with id "${id}"` });
+    else if (!supplier.email) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'suppliers', j], message: `supplier "${id}" has no email to send alerts to; add suppliers[id=${id}].email` });
+  }));
   cfg.suppliers.forEach((s, i) => {
     if (s.backupSupplierId && !suppliers.has(s.backupSupplierId)) {
       ctx.addIssue({ code: 'custom', path: ['suppliers', i, 'backupSupplierId'], message: `no supplier with id "${s.backupSupplierId}"` });
     }
   });
-});
+}).transform((cfg) => ({
+  ...cfg,
+  // A supplier named in a receiver is one more email endpoint of it, so every channel (SNS, local) just sends.
+  receivers: cfg.receivers.map((r) => ({
+    ...r,
+    emails: [...new Set([...r.emails, ...r.suppliers.flatMap((id) => cfg.suppliers.find((s) => s.id === id)?.email ?? [])])],
+  })),
+}));
+
 export type HubConfig = z.infer<typeof hubConfig>;
 export type HubConfigInput = z.input<typeof hubConfig>;
 

@@ -94,7 +94,7 @@ export class HubStack extends Stack {
     this.supplierTopic = this.topic('SupplierTopic', `${this.prefix} supplier requests`);
     for (const supplier of config.suppliers) {
       if (!supplier.email) continue;
-      this.subscribeReceiver(this.supplierTopic, `Supplier-${supplier.id}`, { name: supplier.id, emails: [supplier.email], phones: [], webhooks: [] }, { [SUPPLIER_ATTRIBUTE]: supplier.id });
+      this.subscribeReceiver(this.supplierTopic, `Supplier-${supplier.id}`, { name: supplier.id, emails: [supplier.email], phones: [], webhooks: [], suppliers: [] }, { [SUPPLIER_ATTRIBUTE]: supplier.id });
     }
 
     this.syncFunctions();

@@ -57,3 +57,20 @@ describe('hub config', () => {
     expect((await loadHubConfig('ok.config.ts', dir)).stage).toBe('prod');
   });
 });
+
+describe('receivers that name suppliers', () => {
+  const base = { suppliers: [{ id: 'sup-1', leadTimeDays: 5, email: 'orders@sup1.example' }, { id: 'sup-2', leadTimeDays: 5 }] };
+
+  it('send to the supplier\'s email as one more address of the receiver', () => {
+    const config = parseHubConfig({ ...base, receivers: [{ name: 'buyers', emails: ['buying@acme.example'], suppliers: ['sup-1'] }] });
+    expect(config.receivers[0]!.emails).toEqual(['buying@acme.example', 'orders@sup1.example']);
+  });
+
+  it('must name a known supplier that has an email', () => {
+    const issues = issuesOf({ ...base, receivers: [{ name: 'buyers', suppliers: ['sup-9', 'sup-2'] }] });
+    expect(issues).toEqual([
+      { path: 'receivers[0].suppliers[0]', message: 'no supplier with id "sup-9"' },
+      { path: 'receivers[0].suppliers[1]', message: expect.stringContaining('has no email') },
+    ]);
+  });
+});
