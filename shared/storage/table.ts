@@ -2,10 +2,14 @@
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
-/** Global secondary indexes. gsi1: positions by location; gsi2: records by kind/state (open alerts, quarantine). */
+/**
+ * Global secondary indexes. gsi1: positions by location, keys only — a position write then never writes the
+ * index (its keys do not change), which keeps a stock update at one write; gsi2: records by kind/state (open
+ * alerts, groups due, silences), read whole.
+ */
 export const TABLE_INDEXES = [
-  { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' },
+  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
 ] as const;
 
 export const TABLE_STREAM_VIEW = 'NEW_AND_OLD_IMAGES' as const;

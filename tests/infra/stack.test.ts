@@ -42,7 +42,7 @@ describe('table', () => {
       GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => ({
         IndexName: i.indexName,
         KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: i.projection },
       })),
     });
   });

@@ -1,6 +1,6 @@
 // The DynamoDB clients and table creation from the one table definition.
 import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig, waitUntilTableExists, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW } from '../../storage/table.js';
 
 export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
@@ -24,7 +24,7 @@ export async function createHubTable(client: DynamoDBClient, tableName: string):
       GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => ({
         IndexName: i.indexName,
         KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: i.projection },
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_STREAM_VIEW },
     }));
@@ -34,4 +34,22 @@ export async function createHubTable(client: DynamoDBClient, tableName: string):
     if (error instanceof ResourceInUseException) return undefined;
     throw error;
   }
+}
+
+type Row = Record<string, unknown>;
+
+/** Reads items by key in batches of 100 (strongly consistent), retrying unprocessed keys; keyed `pk|sk`. */
+export async function batchGetRows(doc: DynamoDBDocumentClient, tableName: string, keyList: { pk: string; sk: string }[]): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
+  const unique = [...new Map(keyList.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: Record<string, { Keys: Row[]; ConsistentRead: boolean }> | undefined = { [tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true } };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const row of out.Responses?.[tableName] ?? []) found.set(`${String(row.pk)}|${String(row.sk)}`, row);
+      request = out.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+    }
+  }
+  return found;
 }

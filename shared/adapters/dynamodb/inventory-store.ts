@@ -2,13 +2,14 @@
 // demand kept as one item per position-month, reference data written only when it changed.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand,
+  BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
 import type { InventoryStore, PositionWriteResult, QuarantineEntry } from '../../ports.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
+import { batchGetRows } from './client.js';
 
 type Row = Record<string, unknown>;
 const QUARANTINE_TTL_DAYS = 30;
@@ -58,18 +59,24 @@ export class DynamoInventoryStore implements InventoryStore {
   async *listPositions(filter: { locationId?: string } = {}): AsyncIterable<Position> {
     let start: Row | undefined;
     do {
-      const out = filter.locationId
-        ? await this.doc.send(new QueryCommand({
+      if (filter.locationId) {
+        // gsi1 holds keys only: a page of keys, then the positions themselves.
+        const out = await this.doc.send(new QueryCommand({
           TableName: this.tableName, IndexName: 'gsi1', ExclusiveStartKey: start,
           KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :s)',
           ExpressionAttributeValues: { ':p': `LOC#${filter.locationId}`, ':s': 'POS#' },
-        }))
-        : await this.doc.send(new ScanCommand({
+        }));
+        const rows = await this.batchGet((out.Items ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) })));
+        for (const row of [...rows.values()].sort((a, b) => String(a.sku).localeCompare(String(b.sku)))) yield toPosition(row);
+        start = out.LastEvaluatedKey;
+      } else {
+        const out = await this.doc.send(new ScanCommand({
           TableName: this.tableName, ExclusiveStartKey: start,
           FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'position' },
         }));
-      for (const row of out.Items ?? []) yield toPosition(row);
-      start = out.LastEvaluatedKey;
+        for (const row of out.Items ?? []) yield toPosition(row);
+        start = out.LastEvaluatedKey;
+      }
     } while (start);
   }
 
@@ -226,19 +233,8 @@ export class DynamoInventoryStore implements InventoryStore {
     return changed.length;
   }
 
-  private async batchGet(keyList: { pk: string; sk: string }[]): Promise<Map<string, Row>> {
-    const found = new Map<string, Row>();
-    const unique = [...new Map(keyList.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Row[]; ConsistentRead: boolean }> | undefined = { [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true } };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const row of out.Responses?.[this.tableName] ?? []) found.set(`${String(row.pk)}|${String(row.sk)}`, row);
-        request = out.UnprocessedKeys as typeof request;
-        if (request && Object.keys(request).length > 0) await backoff(attempt);
-      }
-    }
-    return found;
+  private batchGet(keyList: { pk: string; sk: string }[]): Promise<Map<string, Row>> {
+    return batchGetRows(this.doc, this.tableName, keyList);
   }
 
   private async batchWrite(rows: Row[]): Promise<void> {

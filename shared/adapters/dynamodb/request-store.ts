@@ -2,6 +2,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
+import { batchGetRows } from './client.js';
 import type { LeadTimeObservation } from '../../replenishment/ack.js';
 import type { SupplierScorecard } from '../../replenishment/lead-time.js';
 import type { InboundMessage, RequestStore, SaveResult } from '../../replenishment/ports.js';
@@ -110,8 +111,10 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async listBySupplier(supplierId: string): Promise<ReplenishmentRequest[]> {
-    const rows = await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `SUPREQ#${supplierId}` } });
-    return rows.map((r) => strip<ReplenishmentRequest>(r));
+    // gsi1 holds keys only (shared/storage/table.ts): the keys in order, then the requests themselves.
+    const found = await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `SUPREQ#${supplierId}` } });
+    const rows = await batchGetRows(this.doc, this.tableName, found.map((k) => ({ pk: String(k.pk), sk: String(k.sk) })));
+    return found.flatMap((k) => { const row = rows.get(`${String(k.pk)}|${String(k.sk)}`); return row ? [row] : []; }).map((r) => strip<ReplenishmentRequest>(r));
   }
 
   async listMessages(idempotencyKey: string): Promise<InboundMessage[]> {
