@@ -10,7 +10,7 @@ import { quantitiesChanged } from '../shared/evaluation/changes.js';
 import { evaluatePositions } from '../shared/evaluation/pipeline.js';
 import type { BusEntry } from '../shared/alerts/ports.js';
 import type { Position } from '../shared/model.js';
-import { logger, metrics } from './observability.js';
+import { countBy, logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
 
 /** The position a stream record is about, when its quantities changed; undefined for anything else. */
@@ -45,7 +45,9 @@ export function createEvaluateChangesHandler(services: () => Promise<HubServices
       // The event schemas have no correlation field yet, so the link to the events is this log line.
       if (report.events.length) logger.info('events published', { sku: ref.sku, location: ref.locationId, events: report.events.map(describeEvent) });
       metrics.addMetric('PositionsEvaluated', 'Count', report.evaluated.length);
-      for (const e of report.evaluated) for (const f of e.decision.alerts) logger.debug('finding', { sku: e.position.sku, location: e.position.locationId, type: f.type, severity: f.severity });
+      const findings = report.evaluated.flatMap((e) => e.decision.alerts);
+      countBy('Findings', 'type', findings.map((f) => f.type));
+      for (const f of findings) logger.debug('finding', { sku: ref.sku, location: ref.locationId, type: f.type, severity: f.severity });
     }, processor);
   }).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
 }

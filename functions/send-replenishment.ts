@@ -2,13 +2,16 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { ReplenishmentSupplier } from '../shared/replenishment/config.js';
 import { RequestNotFoundError, SupplierUnknownError } from '../shared/replenishment/errors.js';
 import { markSent, type ReplenishmentDeps } from '../shared/replenishment/service.js';
 import { replenishmentRequested } from '../events/replenishment.js';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { deliver, DeliveryError, type DeliveryTransports } from '../connectors/outbound/deliver.js';
 import { outboundFormat } from '../connectors/outbound/registry.js';
-import { logger } from './observability.js';
+import { sesEmailTransport } from '../connectors/outbound/ses.js';
+import { countBy, logger, metrics } from './observability.js';
 import { awsServices } from './services.js';
 
 export interface SendDeps extends ReplenishmentDeps {
@@ -61,7 +64,7 @@ let lambdaDeps: Promise<SendDeps> | undefined;
 export function awsSendDeps(): Promise<SendDeps> {
   lambdaDeps ??= awsServices().then((hub) => ({
     ...hub.replenishment,
-    transports: {},
+    transports: { email: sesEmailTransport(new SESv2Client({})) },
     secretFor: async (supplier) => {
       const ref = hub.config.suppliers.find((s) => s.id === supplier.id)?.secret;
       return ref ? hub.credentials(ref) : undefined;
@@ -73,4 +76,10 @@ export function awsSendDeps(): Promise<SendDeps> {
 
 export const handler = middy<EventBridgeEvent<string, unknown>, SendOutcome>()
   .use(injectLambdaContext(logger))
-  .handler(async (event) => createSendReplenishmentHandler(await awsSendDeps())(event));
+  .use(logMetrics(metrics))
+  .handler(async (event) => {
+    const outcome = await createSendReplenishmentHandler(await awsSendDeps())(event);
+    metrics.addMetric('RequestsSent', 'Count', outcome.status === 'sent' ? 1 : 0);
+    if (outcome.status === 'sent') countBy('RequestsSent', 'supplier', [String((event.detail as { supplierId?: unknown }).supplierId)]);
+    return outcome;
+  });

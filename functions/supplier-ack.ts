@@ -13,7 +13,8 @@ import { receiveSupplierMessage, recordReceipt, type ReplenishmentDeps } from '.
 import { goodsReceipt, supplierMessage, type SupplierMessage } from '../shared/replenishment/wire.js';
 import { cxmlResponse, cxmlSender, cxmlToSupplierMessage, parseCxml } from '../connectors/outbound/cxml.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logger } from './observability.js';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { countBy, logger, metrics } from './observability.js';
 import { awsServices } from './services.js';
 
 /** The parts of an API Gateway HTTP API (v2) event this handler reads; node:http adapters can build it in a few lines. */
@@ -128,12 +129,14 @@ function toError(error: unknown): HttpError {
 }
 
 /** The handler factory: mount it on API Gateway, or on node:http locally. */
-export function createSupplierAckHandler(deps: AckApiDeps, log: (entry: Record<string, unknown>) => void = () => undefined) {
+export function createSupplierAckHandler(deps: AckApiDeps, log: (entry: Record<string, unknown>) => void = () => undefined,
+  onApplied: (kind: string, request: ReplenishmentRequest) => void = () => undefined) {
   return async (event: AckApiEvent): Promise<AckApiResult> => {
     const xml = /^(text|application)\/xml\b/.test((header(event, 'content-type') ?? '').toLowerCase());
     const now = deps.clock.now();
     try {
       const { request, kind } = await handle(deps, event);
+      onApplied(kind, request);
       return xml
         ? { statusCode: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: cxmlResponse(200, 'OK', now) }
         : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', kind, request: summary(request) }) };
@@ -165,6 +168,7 @@ let lambdaHandler: Promise<ReturnType<typeof createSupplierAckHandler>> | undefi
 /** Lambda entry (API Gateway HTTP API, payload v2): suppliers sign with their secret, connectors posting receipts with theirs. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .handler(async (event) => {
     lambdaHandler ??= awsServices().then((hub) => createSupplierAckHandler({
       ...hub.replenishment, inventory: hub.store,
@@ -172,6 +176,10 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
         const ref = hub.config.suppliers.find((s) => s.id === senderId)?.secret ?? hub.config.connectors.find((c) => c.name === senderId)?.credentials;
         return ref ? [await hub.credentials(ref)] : [];
       },
-    }, (entry) => logger.info('supplier message', entry)));
+    }, (entry) => logger.info('supplier message', entry), (kind, request) => {
+      if (kind !== 'ack') return;
+      metrics.addMetric('RequestsAcknowledged', 'Count', 1);
+      countBy('RequestsAcknowledged', 'supplier', [request.supplierId]);
+    }));
     return (await lambdaHandler)(event as AckApiEvent);
   });

@@ -198,7 +198,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     };
     const sweep = async () => {
       const r = await sweepHandler({}, lambdaContext('evaluate-sweep'));
-      return `${r.evaluated} positions evaluated, ${r.findings} findings`;
+      return `${r.evaluated} positions evaluated, ${r.findings} findings, ${r.positionsAtRisk} at risk, ${r.stockouts} out of stock, overstock ${Math.round(r.overstockValue)} tied up`;
     };
     return { services, apiUrl, outboxDir: options.outboxDir, demo, runOnce, settle, syncConnector, sweep, stop: stopAll };
   } catch (error) {
