@@ -11,6 +11,9 @@ import { awsServices, type HubServices } from './services.js';
 
 const syncRequest = z.object({ connector: z.string().optional(), full: z.boolean().optional() }).passthrough();
 
+/** Cursor slot (beside the streams' cursors) holding when the connector's last sync finished. */
+export const LAST_SYNC_CURSOR = '_lastSync';
+
 export class UnknownConnectorError extends Error {
   readonly code = 'CONNECTOR_UNKNOWN';
   constructor(name: string, known: string[]) {
@@ -28,12 +31,19 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
     if (!name || !config) throw new UnknownConnectorError(String(name), deps.config.connectors.map((c) => c.name));
     const correlationId = `sync-${name}-${randomUUID()}`;
     logger.appendKeys({ correlationId });
+    const previousRun = await deps.store.getCursor(name, LAST_SYNC_CURSOR);
     const report = await runSync({
       config, store: stampedWith(deps.store, correlationId), clock: deps.clock, credentials: deps.credentials, full: request.full,
       log: (entry) => logger.info('sync', entry),
     });
+    const finishedAt = new Date(Date.parse(report.startedAt) + report.durationMs);
+    await deps.store.putCursor(name, LAST_SYNC_CURSOR, finishedAt.toISOString(), finishedAt);
     metrics.addDimension('connector', name);
     metrics.addMetric('SyncDuration', 'Milliseconds', report.durationMs);
+    // How stale the hub's copy was when this sync finished: time since the previous one did.
+    if (previousRun) metrics.addMetric('SyncLagSeconds', 'Seconds', Math.round((finishedAt.getTime() - Date.parse(previousRun)) / 1000));
+    metrics.addMetric('RecordsSynced', 'Count', report.streams.reduce((n, s) => n + s.written, 0));
+    metrics.addMetric('RecordsQuarantined', 'Count', report.streams.reduce((n, s) => n + s.quarantined, 0));
     for (const s of report.streams) {
       const perStream = metrics.singleMetric();
       perStream.addDimensions({ connector: name, stream: s.name });

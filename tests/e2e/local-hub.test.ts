@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalHub, type LocalHub, type RunReport } from '../../infra/local/runtime.js';
 import type { DemoCondition } from '../../infra/local/demo/retailer.js';
+import { LAST_SYNC_CURSOR } from '../../functions/sync-connector.js';
 import { fingerprint } from '../../shared/alerts/model.js';
 
 let hub: LocalHub;
@@ -98,8 +99,11 @@ describe('a local run of the demo retailer', () => {
     const meanDaily = recent.reduce((n, s) => n + s.qty, 0) / recent.length;
     dataset.positions = dataset.positions.map((p) => (p.sku === 'SKU-0034' && p.locationId === 'store-north' ? { ...p, onHand: Math.round(meanDaily * 21) } : p));
     hub.demo!.shopify.update(dataset);
+    const lastSync = await hub.services.store.getCursor('shop', LAST_SYNC_CURSOR);
     await hub.syncConnector('shop');
     await hub.settle();
+    // The sync lag metric is measured from when the previous sync finished.
+    expect(Date.parse((await hub.services.store.getCursor('shop', LAST_SYNC_CURSOR))!)).toBeGreaterThan(Date.parse(lastSync!));
     expect((await hub.services.alertStore.getAlert(fp))?.state).toBe('resolved');
   });
 });
