@@ -14,7 +14,7 @@ import {
   type AlertStore, type DispatchReport, type EventPublisher, type LinkSettings, type SupplierAlertType,
 } from '../shared/alerts/index.js';
 import type { Clock } from '../shared/ports.js';
-import { logger, metrics } from './observability.js';
+import { countBy, logger, metrics } from './observability.js';
 import { awsServices, requireEnv, type HubServices } from './services.js';
 
 /** What the alert Lambdas (dispatch, escalate, API) need; the local runtime builds the same with local adapters. */
@@ -35,10 +35,20 @@ export async function alertDeps(hub: HubServices, adapters: { publisher: AlertPu
   };
 }
 
+/** Deliveries per channel (email, sms, https) as EMF; SNS's own metrics count the failures per topic. */
+export function countedByChannel(publisher: AlertPublisher): AlertPublisher {
+  return {
+    async publish(n) {
+      await publisher.publish(n);
+      countBy('Deliveries', 'channel', [...n.receiver.emails.map(() => 'email'), ...n.receiver.phones.map(() => 'sms'), ...n.receiver.webhooks.map(() => 'https')]);
+    },
+  };
+}
+
 let cached: Promise<AlertDeps> | undefined;
 /** Lambda: ALERTS_TOPIC_ARN is set by the stack (wireAlertFunction). */
 export function awsAlertDeps(): Promise<AlertDeps> {
-  cached ??= awsServices().then((hub) => alertDeps(hub, { publisher: new SnsAlertPublisher(new SNSClient({}), requireEnv('ALERTS_TOPIC_ARN')) }));
+  cached ??= awsServices().then((hub) => alertDeps(hub, { publisher: countedByChannel(new SnsAlertPublisher(new SNSClient({}), requireEnv('ALERTS_TOPIC_ARN'))) }));
   return cached;
 }
 
