@@ -170,6 +170,9 @@ export const hubConfig = z.object({
     if (!supplier) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'suppliers', j], message: `no supplier with id "${id}"` });
     else if (!supplier.email) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'suppliers', j], message: `supplier "${id}" has no email to send alerts to; add suppliers[id=${id}].email` });
   }));
+  if (!cfg.replenishment.fromEmail && cfg.suppliers.some((s) => s.format === 'email')) {
+    ctx.addIssue({ code: 'custom', path: ['replenishment', 'fromEmail'], message: `suppliers ${cfg.suppliers.filter((s) => s.format === 'email').map((s) => s.id).join(', ')} get orders by email; set replenishment.fromEmail to a sender address verified in SES` });
+  }
   cfg.suppliers.forEach((s, i) => {
     if (s.backupSupplierId && !suppliers.has(s.backupSupplierId)) {
       ctx.addIssue({ code: 'custom', path: ['suppliers', i, 'backupSupplierId'], message: `no supplier with id "${s.backupSupplierId}"` });

@@ -138,6 +138,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
         return ref ? services.credentials(ref) : undefined;
       },
       retry: { attempts: 3, baseDelayMs: 200 },
+      ...(config.replenishment.fromEmail ? { fromEmail: config.replenishment.fromEmail } : {}),
     });
     bus.subscribe(['AlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved', 'SupplierFinding', 'ReplenishmentApprovalRequested'], (e) => dispatchAlerts(e));
     bus.subscribe(['ReplenishmentRequested'], (e) => sendReplenishment(e));

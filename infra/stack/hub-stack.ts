@@ -430,14 +430,23 @@ export class HubStack extends Stack {
 
   private sendReplenishment(): void {
     const failures = this.deadLetterQueue('SendReplenishment-Dlq', 'replenishment requests');
+    // The config schema requires fromEmail once any supplier takes orders by email.
+    const fromEmail = this.config.suppliers.some((s) => s.format === 'email') ? this.config.replenishment.fromEmail : undefined;
     const f = this.hubFunction('SendReplenishment', 'send-replenishment', {
       description: 'Apply the approval policy and send replenishment requests to suppliers',
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment: { SUPPLIER_TOPIC_ARN: this.supplierTopic.topicArn },
+      environment: { SUPPLIER_TOPIC_ARN: this.supplierTopic.topicArn, ...(fromEmail ? { FROM_EMAIL: fromEmail } : {}) },
       deadLetterQueue: failures,
     });
     this.supplierTopic.grantPublish(f.role);
+    if (fromEmail) {
+      // SES authorizes sending against the verified domain identity of the sender address.
+      f.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: fromEmail.slice(fromEmail.lastIndexOf('@') + 1) })],
+      }));
+    }
     for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
     this.redrivesTo(failures, f);
     this.busRule('ReplenishmentEventsRule', 'send-replenishment', f, failures);

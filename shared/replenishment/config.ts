@@ -34,6 +34,8 @@ export const replenishmentConfig = z.object({
   /** Hours a supplier has to acknowledge a sent request before it is re-planned to the backup supplier. */
   ackSlaHours: z.number().positive().default(48),
   leadTimeRisk: leadTimeRiskPolicy.default(leadTimeRiskPolicy.parse({})),
+  /** Sender of order emails to `format: 'email'` suppliers; on AWS an SES-verified identity (docs/suppliers.md). */
+  fromEmail: z.string().email().optional(),
 });
 export type ReplenishmentConfig = z.infer<typeof replenishmentConfig>;
 

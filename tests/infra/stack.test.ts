@@ -213,6 +213,18 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets only SendReplenishment send email through SES, on the fromEmail domain identity, with FROM_EMAIL set', () => {
+    const sesStatements = (id: string) => roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('ses:')));
+    const senders = stack.functions.filter((f) => sesStatements(f.node.id).length > 0).map((f) => f.node.id);
+    expect(senders).toEqual(['SendReplenishment']);
+    const [statement] = sesStatements('SendReplenishment');
+    expect(([] as string[]).concat(statement!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(statement!.Resource)).toMatch(/":ses:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":identity\/stocksentry\.example\.com"/);
+    const fn = stack.functions.find((f) => f.node.id === 'SendReplenishment')!;
+    const variables = (template.toJSON().Resources as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>)[logicalIdOf(fn.fn)]!.Properties.Environment.Variables;
+    expect(variables.FROM_EMAIL).toBe('orders@stocksentry.example.com');
+  });
+
   it('has no Allow statement with a wildcard action anywhere (Deny with sqs:*/sns:* is only the TLS guard)', () => {
     const statements = allStatements(template);
     expect(statements.length).toBeGreaterThan(50);

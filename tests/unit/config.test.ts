@@ -49,6 +49,14 @@ describe('hub config', () => {
     ]));
   });
 
+  it('asks for replenishment.fromEmail once a supplier takes orders by email', () => {
+    const suppliers = [{ id: 'sup-mail', leadTimeDays: 5, format: 'email', email: 'orders@sup.example.com' }, { id: 'sup-api', leadTimeDays: 5 }];
+    expect(issuesOf({ suppliers })).toEqual([{ path: 'replenishment.fromEmail', message: expect.stringMatching(/^suppliers sup-mail get orders by email; set replenishment\.fromEmail/) }]);
+    expect(issuesOf({ suppliers, replenishment: { fromEmail: 'buyer@acme.example.com' } })).toEqual([]);
+    expect(issuesOf({ suppliers: [{ id: 'sup-api', leadTimeDays: 5 }] })).toEqual([]);
+    expect(issuesOf({ suppliers, replenishment: { fromEmail: 'not-an-address' } }).map((i) => i.path)).toEqual(['replenishment.fromEmail']);
+  });
+
   it('stops with the file name and the field path when a config file is wrong', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     writeFileSync(path.join(dir, 'hub.config.json'), JSON.stringify({ rules: { serviceLevel: 1.5 } }));
