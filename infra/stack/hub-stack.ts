@@ -311,6 +311,19 @@ export class HubStack extends Stack {
       this.grantSecretRead(f, connector.credentials);
       this.redrivesTo(failures, f);
       this.schedule(`Sync-${connector.name}-Schedule`, connector.schedule, f, failures, `Sync connector ${connector.name}`, { connector: connector.name });
+      // Lagging or stopped: no successful sync for three intervals (missing data counts, so a silent stop alarms too).
+      const window = Duration.seconds(Math.max(3600, 3 * scheduleIntervalSeconds(connector.schedule)));
+      this.alarms.route(new cloudwatch.Alarm(this, `Sync-${connector.name}-LagAlarm`, {
+        alarmDescription: `Connector ${connector.name} has not synced successfully for ${window.toHumanString()}: check its function's errors and DLQ, and the source.`,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE, metricName: 'RecordsSynced', statistic: cloudwatch.Stats.SAMPLE_COUNT, period: window,
+          dimensionsMap: { service: this.prefix, connector: connector.name },
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }));
     }
   }
 
@@ -525,4 +538,11 @@ export class HubStack extends Stack {
     }
     return api;
   }
+}
+
+/** The interval of a rate() schedule in seconds; a cron() schedule counts as daily. */
+export function scheduleIntervalSeconds(expression: string): number {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!rate) return 86_400;
+  return Number(rate[1]) * { minute: 60, hour: 3600, day: 86_400 }[rate[2] as 'minute' | 'hour' | 'day'];
 }

@@ -245,6 +245,12 @@ describe('alarms and dashboard', () => {
     expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(9);
     expect(alarms.filter((a) => a.MetricName === 'NumberOfNotificationsFailed')).toHaveLength(2);
     expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(1);
+    // One lag alarm per connector: no successful sync for three intervals (or an hour), missing data included.
+    const connectors = Object.values(resources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables?.CONNECTOR_NAME).filter(Boolean);
+    const lag = alarms.filter((a) => a.MetricName === 'RecordsSynced');
+    expect(lag.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'connector').Value).sort()).toEqual([...connectors].sort());
+    for (const a of lag) expect(a).toMatchObject({ Namespace: 'StockSentry', Statistic: 'SampleCount', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(lag.every((a) => a.Period >= 3600)).toBe(true);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: logicalIdOf(stack.operatorTopic) }]);
   });
 
