@@ -71,7 +71,9 @@ export async function submitDraft(deps: ReplenishmentDeps, draft: RequestDraft):
     // An approved request not yet sent is re-announced, so a lost event is healed by the next evaluation (sending is idempotent).
     if (!amended) return { request: existing, change: 'unchanged', events: eventsFor(existing, at).filter((e) => e.detailType === 'ReplenishmentRequested') };
     const saved = await deps.requests.save(request);
-    if (saved.status === 'saved') return { request: saved.request, change: 'amended', events: eventsFor(saved.request, at) };
+    // A buyer is asked once per request; amendments while it waits show in `suppliers requests`, not as new mail.
+    const askedAlready = (e: ReplenishmentEvent) => e.detailType === 'ReplenishmentApprovalRequested' && existing.state === 'pending_approval';
+    if (saved.status === 'saved') return { request: saved.request, change: 'amended', events: eventsFor(saved.request, at).filter((e) => !askedAlready(e)) };
   }
   throw new RequestConflictError(draft.idempotencyKey, MAX_ATTEMPTS);
 }

@@ -80,3 +80,16 @@ describe('markSent', () => {
     expect(await markSent(deps, key, 2)).toMatchObject({ revision: 2, sentRevision: 2, state: 'sent', ackDueAt: '2026-05-06T08:00:00.000Z' });
   });
 });
+
+describe('approval tasks', () => {
+  it('ask a buyer once per request, not again for every amendment while it waits', async () => {
+    const strict = replenishmentConfig.parse({ approval: { autoApproveBelow: 1 } });
+    const deps: ReplenishmentDeps = { requests: new DynamoRequestStore(table.doc, table.tableName), clock: { now: () => new Date('2026-05-06T08:00:00Z') }, config: strict, suppliers };
+    const first = await planReplenishment(deps, [decision('SKU-A')], items);
+    const second = await planReplenishment(deps, [decision('SKU-B')], items);
+    expect(first.events.map((e) => e.detailType)).toEqual(['ReplenishmentApprovalRequested']);
+    expect(second.requests[0]).toMatchObject({ state: 'pending_approval', revision: 2 });
+    expect(second.requests[0]!.lines.map((l) => l.sku).sort()).toEqual(['SKU-A', 'SKU-B']);
+    expect(second.events).toEqual([]);
+  });
+});
