@@ -18,7 +18,7 @@ import { hubServices, type HubServices } from '../../functions/services.js';
 import { createSupplierAckHandler, nodeHttpListener } from '../../functions/supplier-ack.js';
 import { createSyncConnectorHandler } from '../../functions/sync-connector.js';
 import { createHubTable } from '../../shared/adapters/dynamodb/client.js';
-import { flushDueGroups, type Alert, type AlertPublisher } from '../../shared/alerts/index.js';
+import { flushDueGroups, routeById, type Alert, type AlertPublisher } from '../../shared/alerts/index.js';
 import type { HubConfig } from '../../shared/config.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
 import type { ReplenishmentRequest } from '../../shared/replenishment/request.js';
@@ -180,7 +180,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       const streamBefore = poller.stats.records;
       await settle();
       // A one-shot run does not wait out group_wait: notifications pending in groups go out now.
-      const waited = new Date(clock.now().getTime() + alerts.settings.route.groupWait! + 1);
+      const waited = new Date(clock.now().getTime() + routeById(alerts.settings.route, 'root')!.groupWait + 1);
       const flushed = await flushDueGroups({ ...alerts, now: waited, links: alerts.secrets.links });
       await settle();
       return {

@@ -212,7 +212,7 @@ export function alertsSettings(hub: HubConfig & { alerting?: AlertingConfig }, s
   const tree = alerting.route ?? routesToTree(hub.routes);
   return {
     receivers: hub.receivers,
-    route: { ...tree, ...withDefaults(tree) },
+    route: tree,
     timeWindows: alerting.timeWindows,
     escalationPolicies: alerting.escalationPolicies,
     inhibitRules: alerting.inhibitRules,
@@ -222,15 +222,6 @@ export function alertsSettings(hub: HubConfig & { alerting?: AlertingConfig }, s
     api: alerting.api,
   };
 }
-
-const withDefaults = (root: RouteNode): Partial<RouteNode> => ({
-  groupBy: root.groupBy ?? ROOT_DEFAULTS.groupBy,
-  groupWait: root.groupWait ?? ROOT_DEFAULTS.groupWait,
-  groupInterval: root.groupInterval ?? ROOT_DEFAULTS.groupInterval,
-  repeatInterval: root.repeatInterval ?? ROOT_DEFAULTS.repeatInterval,
-  muteExceptSeverities: root.muteExceptSeverities ?? ROOT_DEFAULTS.muteExceptSeverities,
-  sendResolved: root.sendResolved ?? ROOT_DEFAULTS.sendResolved,
-});
 
 /** Secret values the API and the messages need, resolved once per container through the hub's credential resolver. */
 export interface AlertSecrets {

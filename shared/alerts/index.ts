@@ -8,5 +8,5 @@ export * from './render.js';
 export * from './ack-token.js';
 export * from './stats.js';
 export { MemoryAlertStore } from './memory-store.js';
-export { matchRoutes, matchesLabels, isMuted, inTimeWindow, activeSilence, type RouteLabels } from './routing.js';
+export { matchRoutes, matchesLabels, isMuted, inTimeWindow, activeSilence, routeById, type RouteLabels } from './routing.js';
 export { alertLifecycleSink, reconcileFindings } from './sink.js';

@@ -1,5 +1,5 @@
 // Routing tree, label matchers, silences and time windows: which receivers hear about an alert, and when.
-import { WEEKDAYS, type LabelName, type RouteNode, type TimeWindow } from './config.js';
+import { ROOT_DEFAULTS, WEEKDAYS, type LabelName, type RouteNode, type TimeWindow } from './config.js';
 import type { Silence } from './model.js';
 
 /** What routes and silences match on: an alert's labels, or an approval task's. */
@@ -63,9 +63,9 @@ const inherit = (parent: EffectiveRoute, node: RouteNode, id: string): Effective
   sendResolved: node.sendResolved ?? parent.sendResolved,
 });
 
+/** The root inherits Alertmanager-like defaults (ROOT_DEFAULTS); every other node inherits from its parent. */
 const rootRoute = (root: RouteNode): EffectiveRoute => inherit({
-  id: 'root', groupBy: [], groupWait: 0, groupInterval: 0, repeatInterval: 0, muteTimeWindows: [],
-  activeTimeWindows: [], muteExceptSeverities: [], sendResolved: false,
+  id: 'root', ...ROOT_DEFAULTS, muteTimeWindows: [], activeTimeWindows: [],
 }, root, 'root');
 
 /**

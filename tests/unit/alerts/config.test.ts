@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertingConfig, alertsSettings, resolveAlertSecrets } from '../../../shared/alerts/config.js';
+import { routeById } from '../../../shared/alerts/routing.js';
 import { ConfigError, parseHubConfig } from '../../../shared/config.js';
 
 const receivers = [
@@ -36,7 +37,7 @@ describe('alerting config', () => {
     const s = settings(documented);
     expect(s.flapWindowMs).toBe(3_600_000);
     expect(s.escalationPolicies[0]!.ackDeadline).toEqual({ critical: 1_800_000, warning: 28_800_000 });
-    expect(s.route).toMatchObject({ groupWait: 30_000, repeatInterval: 86_400_000, sendResolved: false, muteExceptSeverities: ['critical'] });
+    expect(routeById(s.route, 'root')).toMatchObject({ groupWait: 30_000, repeatInterval: 86_400_000, sendResolved: false, muteExceptSeverities: ['critical'] });
     expect(s.inhibitRules).toHaveLength(1);
     const secrets = await resolveAlertSecrets(s, async (ref) => ('secretName' in ref ? `value-of-${ref.secretName}` : 'x'));
     expect(secrets).toEqual({ links: { baseUrl: 'https://alerts.example.com', secret: 'value-of-stocksentry/ack-links', ttlMs: 604_800_000 }, linkSecrets: ['value-of-stocksentry/ack-links'], apiBearerToken: undefined });
