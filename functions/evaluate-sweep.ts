@@ -3,7 +3,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { evaluatePositions } from '../shared/evaluation/pipeline.js';
+import { evaluatePositions, type PositionRef } from '../shared/evaluation/pipeline.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
 
@@ -23,7 +23,7 @@ export function createEvaluateSweepHandler(services: () => Promise<HubServices>)
   return middy(async (): Promise<SweepReport> => {
     const deps = await services();
     const report: SweepReport = { evaluated: 0, skipped: 0, findings: 0, positionsAtRisk: 0, stockouts: 0, overstockValue: 0 };
-    let page: { sku: string; locationId: string }[] = [];
+    let page: PositionRef[] = [];
     const flush = async () => {
       const out = await evaluatePositions(page, deps.evaluation);
       await deps.bus.putEvents(out.events);
@@ -38,7 +38,7 @@ export function createEvaluateSweepHandler(services: () => Promise<HubServices>)
       page = [];
     };
     for await (const p of deps.store.listPositions()) {
-      page.push({ sku: p.sku, locationId: p.locationId });
+      page.push({ sku: p.sku, locationId: p.locationId, position: p });
       if (page.length >= PAGE) await flush();
     }
     if (page.length) await flush();

@@ -34,6 +34,8 @@ export interface InventoryStore {
 
   putItems(items: Item[]): Promise<number>;
   getItem(sku: string): Promise<Item | undefined>;
+  /** Several items at once, keyed by SKU (unknown SKUs are absent). */
+  getItems(skus: string[]): Promise<Map<string, Item>>;
   putLocations(locations: Location[]): Promise<number>;
   listLocations(): Promise<Location[]>;
   putSuppliers(suppliers: Supplier[]): Promise<number>;

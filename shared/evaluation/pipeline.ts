@@ -3,7 +3,7 @@
 import type { HubConfig } from '../config.js';
 import type { Decision } from '../engine/snapshot.js';
 import { evaluatePosition } from '../engine/index.js';
-import type { Item, Position } from '../model.js';
+import type { Item, Position, Supplier } from '../model.js';
 import type { Clock, InventoryStore } from '../ports.js';
 import { addDays, toDay } from '../time.js';
 import { buildSnapshot } from './snapshot-builder.js';
@@ -42,7 +42,10 @@ export interface EvaluationReport<E = unknown> {
   events: E[];
 }
 
-export async function evaluatePositions<E>(refs: { sku: string; locationId: string }[], ports: EvaluationPorts<E>): Promise<EvaluationReport<E>> {
+/** A position to evaluate: by key, or already read (the sweep lists positions, so it need not read them twice). */
+export type PositionRef = { sku: string; locationId: string; position?: Position };
+
+export async function evaluatePositions<E>(refs: PositionRef[], ports: EvaluationPorts<E>): Promise<EvaluationReport<E>> {
   const { store, config, clock } = ports;
   const now = clock.now();
   const asOf = toDay(now);
@@ -50,17 +53,23 @@ export async function evaluatePositions<E>(refs: { sku: string; locationId: stri
   const evaluated: EvaluatedPosition[] = [];
   const skipped: EvaluationReport['skipped'] = [];
   const unique = [...new Map(refs.map((r) => [`${r.sku}@${r.locationId}`, r])).values()];
-  const items = new Map<string, Item | undefined>();
+  // Items and suppliers are shared by many positions of a batch: read each once.
+  const items = await store.getItems([...new Set(unique.map((r) => r.sku))]);
+  const suppliers = new Map<string, Promise<Supplier | undefined>>();
+  const supplierOf = (id: string) => {
+    if (!suppliers.has(id)) suppliers.set(id, store.getSupplier(id));
+    return suppliers.get(id)!;
+  };
   for (const ref of unique) {
-    const position = await store.getPosition(ref.sku, ref.locationId);
-    if (!position) { skipped.push({ ...ref, reason: 'no such position' }); continue; }
-    if (position.vanishedAt) { skipped.push({ ...ref, reason: `vanished from its source at ${position.vanishedAt}` }); continue; }
-    if (!items.has(ref.sku)) items.set(ref.sku, await store.getItem(ref.sku));
-    const item = items.get(ref.sku);
+    const { sku, locationId } = ref;
+    const position = ref.position ?? await store.getPosition(sku, locationId);
+    if (!position) { skipped.push({ sku, locationId, reason: 'no such position' }); continue; }
+    if (position.vanishedAt) { skipped.push({ sku, locationId, reason: `vanished from its source at ${position.vanishedAt}` }); continue; }
+    const item = items.get(sku);
     const supplierId = item?.supplierId;
     const [demand, supplier] = await Promise.all([
-      store.getDemand(ref.sku, ref.locationId, fromDay, asOf),
-      supplierId ? store.getSupplier(supplierId) : Promise.resolve(undefined),
+      store.getDemand(sku, locationId, fromDay, asOf),
+      supplierId ? supplierOf(supplierId) : Promise.resolve(undefined),
     ]);
     const supplierConfig = config.suppliers.find((s) => s.id === supplierId);
     const snapshot = buildSnapshot({ position, demand, item, supplier, supplierConfig, asOf, rules: config.rules });
