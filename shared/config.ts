@@ -38,6 +38,11 @@ export const ruleDefaults = z.object({
   reviewPeriodDays: z.number().positive().default(7),
   /** How far ahead the stock projection looks, in days. */
   horizonDays: z.number().int().positive().default(60),
+  /**
+   * STOCKOUT_RISK is raised when the chance of running out before replenishment can arrive reaches this
+   * probability: lower warns more stockouts earlier, at the cost of more warnings that turn out unneeded.
+   */
+  stockoutRiskProbability: probability.default(0.45),
   /** Stock above order-up-to × (1 + margin) is overstock. */
   overstockMargin: z.number().nonnegative().default(1),
   deadStockDays: z.number().int().positive().default(90),

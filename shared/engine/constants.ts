@@ -41,10 +41,10 @@ export const MIN_LEAD_TIME_OBSERVATIONS = 3;
 export const LATENESS_MIN_T = 3;
 
 /**
- * STOCKOUT_RISK is raised when projected stock falls below WARNING_Z standard deviations of cumulative demand
- * before an order placed today could arrive: about a one-in-six chance of running out, early enough to act.
+ * Smallest smoothing (days) of observed lead times when weighing when inbound arrives: receipts that all took
+ * exactly the quote don't prove the next one can't be a day late.
  */
-export const WARNING_Z = 0.5;
+export const LEAD_TIME_BANDWIDTH_MIN_DAYS = 0.6;
 
 /** A stockout projected this close (days) is critical. */
 export const CRITICAL_DAYS = 3;

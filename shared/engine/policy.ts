@@ -5,7 +5,7 @@ import * as calendar from './calendar.js';
 import * as tuning from './constants.js';
 import { estimateDemand, type DemandModel } from './demand.js';
 import type { Decision, Finding, PositionSnapshot, ReplenishSuggestion } from './snapshot.js';
-import { countQuantile, normalQuantile } from './stats.js';
+import { countQuantile, normalCdf, normalQuantile } from './stats.js';
 
 /** Every number a decision uses, for `stocksentry explain` and for people who ask "why?". */
 export interface DecisionExplain {
@@ -68,13 +68,14 @@ export interface EngineDecision extends Decision {
 
 // Module-local copies: the hot path must not go through live import bindings (slow under some loaders).
 const { dayNumber, isoDay } = calendar;
-const { CRITICAL_DAYS, EXPIRY_CRITICAL_DAYS, EXPIRY_WARNING_DAYS, HIGH_VALUE_AT_RISK, LATENESS_MIN_T, MIN_LEAD_TIME_OBSERVATIONS, WARNING_Z } = tuning;
+const { CRITICAL_DAYS, EXPIRY_CRITICAL_DAYS, EXPIRY_WARNING_DAYS, HIGH_VALUE_AT_RISK, LATENESS_MIN_T, LEAD_TIME_BANDWIDTH_MIN_DAYS, MIN_LEAD_TIME_OBSERVATIONS } = tuning;
 
 // Scratch buffers: one position is evaluated at a time and nothing here escapes the call.
 let forecast = new Float64Array(512);
 let arrivals = new Float64Array(512);
 let dues = new Float64Array(512);
 let projection = new Float64Array(512);
+let survival = new Float64Array(512);
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const fmt = (x: number): string => String(Math.round(x * 10) / 10);
@@ -141,7 +142,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   const days = Math.max(horizon, Math.ceil(leadTime + review) + 1);
   if (forecast.length < days + 1) {
     const n = (days + 1) * 2;
-    forecast = new Float64Array(n); arrivals = new Float64Array(n); dues = new Float64Array(n); projection = new Float64Array(n);
+    forecast = new Float64Array(n); arrivals = new Float64Array(n); dues = new Float64Array(n); projection = new Float64Array(n); survival = new Float64Array(n);
   }
   const est = estimateDemand(s, rules.historyDays, asOf, forecast, days);
 
@@ -174,14 +175,29 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   dues.fill(0, 0, days + 1);
   let inboundTotal = 0;
   let nextInbound = Infinity;
+  // The day an order placed today arrives, rounded like inbound ETAs; a shortfall before it is beyond routine reordering.
+  const orderArrivesK = Math.max(1, Math.round(leadTime));
+  // survival[a]: chance that nothing on order has arrived by the end of day a (arrivals land before the day's sales).
+  survival.fill(1, 0, orderArrivesK + 1);
+  const empirical = observed.length >= MIN_LEAD_TIME_OBSERVATIONS;
+  // Receipts smoothed by a kernel (Silverman's rule, at least LEAD_TIME_BANDWIDTH_MIN_DAYS): ten receipts all on time don't prove the next one will be.
+  const bandwidth = Math.max(LEAD_TIME_BANDWIDTH_MIN_DAYS, 1.06 * leadTimeSd * Math.pow(observed.length, -0.2));
   for (const line of s.inbound) {
-    const shift = line.supplierId === undefined || line.supplierId === s.supplier.id ? lateness : 0;
-    const due = Math.round(dayNumber(line.eta) + shift) - asOf;
+    const ownSupplier = line.supplierId === undefined || line.supplierId === s.supplier.id;
+    const due = Math.round(dayNumber(line.eta) + (ownSupplier ? lateness : 0)) - asOf;
     // Overdue at its realistic ETA: it may come any day now; expect it half a lead-time deviation out.
     const k = due >= 1 ? due : 1 + Math.round(leadTimeSd / 2);
     inboundTotal += line.qty;
     if (k <= days) arrivals[k] = (arrivals[k] as number) + line.qty;
-    if (line.qty > 0 && k < nextInbound) nextInbound = k;
+    if (line.qty <= 0) continue;
+    if (k < nextInbound) nextInbound = k;
+    // When it arrives: the supplier's own receipts that took longer than this order has been out, else the realistic ETA.
+    const elapsed = empirical && ownSupplier && line.orderedAt !== undefined ? asOf - dayNumber(line.orderedAt) : -1;
+    const pending = elapsed >= 0 ? slowerThan(observed, elapsed, bandwidth) : 0;
+    for (let a = 1; a <= orderArrivesK; a++) {
+      const stillOut = pending > 1e-6 ? slowerThan(observed, elapsed + a, bandwidth) / pending : a < k ? 1 : 0;
+      survival[a] = (survival[a] as number) * stillOut;
+    }
   }
   let openOrdersTotal = 0;
   if (s.openOrders) for (const o of s.openOrders) {
@@ -198,15 +214,11 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   let stockoutK = -1;
   let belowSafetyK = -1;
   let supplyGapK = -1;
-  let riskK = -1;
   const sdRisk = Math.max(est.sdDaily, est.model === 'intermittent' ? 0 : Math.sqrt(forecastDaily));
-  let minWithinLead = available;
   let cover = available <= 0 ? 0 : -1;
   let inboundWithinHorizon = 0;
   let openWithinHorizon = 0;
   const leadK = Math.ceil(leadTime);
-  // The day an order placed today arrives, rounded like inbound ETAs; a shortfall before it is beyond routine reordering.
-  const orderArrivesK = Math.max(1, Math.round(leadTime));
   projection[0] = available;
   for (let k = 1; k <= days; k++) {
     const f = forecast[k] as number;
@@ -221,9 +233,8 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
     if (stockoutK < 0 && stock < 0 && k <= horizon) stockoutK = k;
     if (belowSafetyK < 0 && stock < safetyStock) belowSafetyK = k;
     if (supplyGapK < 0 && supplyOnly < 0 && k <= horizon) supplyGapK = k;
-    if (k <= leadK && stock < minWithinLead) minWithinLead = stock;
-    if (riskK < 0 && k < orderArrivesK && f > 0 && stock < WARNING_Z * sdRisk * Math.sqrt(k)) riskK = k;
   }
+  const risk = available > 0 ? stockoutRisk(available, sdRisk, orderArrivesK, nextInbound, z) : NO_RISK;
   if (cover < 0) cover = forecastDaily > 0 ? available / forecastDaily : -1;
   const daysOfCover = cover < 0 ? null : round2(cover);
   const projectedStockout = stockoutK > 0 ? isoDay(asOf + stockoutK) : null;
@@ -259,18 +270,19 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
         : `transfer stock from another location or place an urgent order (a normal order arrives ${orderArrives})`,
       facts: { available: round2(available), onHand: s.onHand, reserved, forecastDaily: round2(forecastDaily), lostSalesPerDay: round2(lostPerDay), nextInbound: nextInboundIso },
     });
-  } else if (riskK > 0) {
-    // Units short by the time an order placed today arrives, with the same one-sigma margin that raised the risk.
-    const short = Math.max(0, WARNING_Z * sdRisk * Math.sqrt(leadK) - minWithinLead);
-    const valueAtRisk = short * unitValue;
+  } else if (risk.probability >= rules.stockoutRiskProbability) {
+    // The first day the forecast outruns what is available, and no later than the day before an order today lands.
+    const riskK = stockoutK > 0 && stockoutK < orderArrivesK ? stockoutK : Math.max(1, Math.min(orderArrivesK - 1, Math.floor(cover) + 1));
+    const valueAtRisk = risk.expectedShortUnits * unitValue;
     const severity: Severity = riskK <= CRITICAL_DAYS || valueAtRisk >= HIGH_VALUE_AT_RISK ? 'critical' : 'warning';
+    const percent = Math.round(risk.probability * 100);
     alerts.push({
       type: 'STOCKOUT_RISK',
       severity,
-      projectedStockout: isoDay(asOf + (stockoutK > 0 ? stockoutK : riskK)),
-      message: `${fmt(available)} available covers ${fmt(cover)} days; next inbound ${nextInboundIso}; short ${fmt(short)} units before an order placed today arrives (${orderArrives})`,
-      suggestedAction: `expedite inbound or transfer ${Math.max(1, Math.ceil(short))} units before ${isoDay(asOf + riskK)}; a new order alone arrives too late`,
-      facts: { available: round2(available), daysOfCover: round2(cover), daysToStockout: stockoutK > 0 ? stockoutK : riskK, likelyShortFromDay: riskK, shortUnits: round2(short), valueAtRisk: round2(valueAtRisk), leadTimeDays: round2(leadTime), nextInbound: nextInboundIso, safetyStock: round2(safetyStock) },
+      projectedStockout: isoDay(asOf + riskK),
+      message: `${percent}% chance of running out before stock arrives: ${fmt(available)} available covers ${fmt(cover)} days; next inbound ${nextInboundIso}; an order placed today arrives ${orderArrives}`,
+      suggestedAction: `expedite inbound or transfer ${risk.coverUnits} units before ${isoDay(asOf + riskK)}; a new order alone arrives too late`,
+      facts: { stockoutProbability: round2(risk.probability), available: round2(available), daysOfCover: round2(cover), daysToStockout: riskK, expectedShortUnits: round2(risk.expectedShortUnits), coverUnits: risk.coverUnits, valueAtRisk: round2(valueAtRisk), leadTimeDays: round2(leadTime), nextInbound: nextInboundIso, safetyStock: round2(safetyStock) },
     });
   } else if (available < safetyStock && inventoryPosition < safetyStock) {
     // Nothing on order restores the buffer; an order today still arrives in time (else it would be STOCKOUT_RISK).
@@ -384,6 +396,62 @@ function cumulative(forecast: Float64Array, t: number): number {
   const frac = t - whole;
   if (frac > 0) sum += frac * (forecast[whole + 1] as number);
   return sum;
+}
+
+interface StockoutRisk {
+  /** Chance that demand outruns available stock before the first inbound (or an order placed today) arrives. */
+  probability: number;
+  /** Expected unmet units before that arrival. */
+  expectedShortUnits: number;
+  /** Units that cover demand at the service level until replenishment arrives with 90% likelihood. */
+  coverUnits: number;
+}
+const NO_RISK: StockoutRisk = { probability: 0, expectedShortUnits: 0, coverUnits: 0 };
+/** Arrival likelihood the cover suggestion plans for. */
+const COVER_ARRIVAL_LIKELIHOOD = 0.9;
+
+/**
+ * Weighs, over the days replenishment may arrive (survival of inbound, capped at the day an order placed today lands),
+ * the chance that demand and customer orders due before that day exceed what is available (normal on the counts).
+ */
+function stockoutRisk(available: number, sd: number, orderArrivesK: number, firstInboundK: number, z: number): StockoutRisk {
+  let probability = 0;
+  let expectedShortUnits = 0;
+  let coverUnits = 0;
+  let demand = 0;
+  for (let a = 1; a <= orderArrivesK; a++) {
+    const stillOut = survival[a - 1] as number;
+    if (stillOut <= 0) break;
+    const arrives = a < orderArrivesK ? stillOut - (survival[a] as number) : stillOut;
+    const n = a - 1;
+    if (n > 0) demand += (forecast[n] as number) + (dues[n] as number);
+    const spread = sd * Math.sqrt(n);
+    if (spread > 0) {
+      const x = (available + 0.5 - demand) / spread;
+      const tail = 1 - normalCdf(x);
+      probability += arrives * tail;
+      expectedShortUnits += arrives * spread * (Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI) - x * tail);
+    } else if (demand > available) {
+      probability += arrives;
+      expectedShortUnits += arrives * (demand - available);
+    }
+    if (stillOut > 1 - COVER_ARRIVAL_LIKELIHOOD) coverUnits = Math.max(coverUnits, Math.ceil(demand + z * spread - available));
+  }
+  // Inbound that lands but is too small: the projection (inbound at realistic ETAs) after the first arrival.
+  for (let k = firstInboundK; k < orderArrivesK; k++) {
+    const spread = sd * Math.sqrt(k);
+    const after = spread > 0 ? 1 - normalCdf(((projection[k] as number) + 0.5) / spread) : (projection[k] as number) < 0 ? 1 : 0;
+    if (after > probability) probability = after;
+  }
+  return { probability, expectedShortUnits, coverUnits: Math.max(1, coverUnits) };
+}
+
+
+/** Chance that a lead time drawn from the smoothed receipts exceeds `days` (whole days: a receipt on day d is d). */
+function slowerThan(observed: readonly number[], days: number, bandwidth: number): number {
+  let sum = 0;
+  for (const o of observed) sum += 1 - normalCdf((days + 0.5 - o) / bandwidth);
+  return sum / observed.length;
 }
 
 function median(values: readonly number[]): number {

@@ -99,7 +99,11 @@ describe('evaluatePosition: findings', () => {
     const risk = evaluatePosition(base, defaultRules);
     expect(types(risk)).toEqual(['STOCKOUT_RISK']);
     expect(risk.alerts[0]?.projectedStockout).toBe(at(base.asOf, 5));
-    expect(risk.alerts[0]?.facts?.shortUnits).toBeGreaterThan(20);
+    // 45 units, 10 a day, 7 days to an order: running out is all but certain, ~15 units short, ~30 to cover to the service level.
+    expect(risk.alerts[0]?.facts?.stockoutProbability).toBeGreaterThan(0.95);
+    expect(risk.alerts[0]?.facts?.expectedShortUnits).toBeGreaterThan(10);
+    expect(risk.alerts[0]?.facts?.coverUnits).toBeGreaterThan(20);
+    expect(risk.alerts[0]?.message).toMatch(/^\d+% chance of running out/);
     expect(risk.alerts[0]?.suggestedAction).toMatch(/expedite/);
     // An inbound due in 3 days fixes it…
     const saved = evaluatePosition({ ...base, inbound: [{ qty: 100, eta: at(base.asOf, 3) }] }, defaultRules);
@@ -108,6 +112,23 @@ describe('evaluatePosition: findings', () => {
     const late = evaluatePosition({ ...base, inbound: [{ qty: 100, eta: at(base.asOf, 3) }], supplier: { id: 'sup-1', leadTimeDays: 7, observedLeadTimes: [11, 11, 11] } }, defaultRules);
     expect(late.explain.supplierLatenessDays).toBe(4);
     expect(types(late)).toContain('STOCKOUT_RISK');
+  });
+
+  it('STOCKOUT_RISK weighs when inbound really arrives: the same ETA is a risk at an erratic supplier, not at a punctual one', () => {
+    // 45 units last 4.5 days; 100 units were ordered 4 days ago and are quoted for day 3.
+    const base = snapshot({ onHand: 45 });
+    const inbound = [{ qty: 100, eta: at(base.asOf, 3), orderedAt: at(base.asOf, -4), supplierId: 'sup-1' }];
+    const punctual = evaluatePosition({ ...base, inbound, supplier: { id: 'sup-1', leadTimeDays: 7, observedLeadTimes: [7, 7, 7, 7, 7, 7] } }, defaultRules);
+    const erraticSupplier = { id: 'sup-1', leadTimeDays: 7, observedLeadTimes: [5, 6, 7, 7, 13, 14, 15] };
+    const erratic = evaluatePosition({ ...base, inbound, supplier: erraticSupplier }, defaultRules);
+    expect(types(punctual)).not.toContain('STOCKOUT_RISK');
+    const risk = erratic.alerts.find((a) => a.type === 'STOCKOUT_RISK');
+    // 3 of the 5 receipts slower than the 4 days already waited took 13+ days: ≈ 60% chance the 100 units come too late.
+    expect(risk?.facts?.stockoutProbability).toBeGreaterThan(0.5);
+    expect(risk?.facts?.stockoutProbability).toBeLessThan(0.75);
+    // The threshold is the user's trade-off between warning early and warning rightly.
+    const stricter = ruleDefaults.parse({ stockoutRiskProbability: 0.8 });
+    expect(types(evaluatePosition({ ...base, inbound, supplier: erraticSupplier }, stricter))).not.toContain('STOCKOUT_RISK');
   });
 
   it('LOW_STOCK when below safety stock with nothing on order, yet an order today is in time', () => {
