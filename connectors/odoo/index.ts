@@ -1,15 +1,22 @@
-// odoo: JSON-RPC execute_kw. stock.quant → positions (+ lots), product.product + orderpoints + supplierinfo → items,
-// supplierinfo partners → suppliers, open purchase.order.line → inbound, internal stock.location → locations.
+// odoo: JSON-2 (Odoo 19+) or JSON-RPC execute_kw. stock.quant → positions (+ lots), product.product + orderpoints +
+// supplierinfo → items, supplierinfo partners → suppliers, open purchase.order.line → inbound, internal stock.location → locations.
 import { z } from 'zod';
 import { baseOptions, checkpoint, ConnectorError, defineConnector, mapRecord, parseCursor, record, type ConnectorContext, type ReadMessage } from '../sdk/contract.js';
+import { HttpError } from '../sdk/http.js';
 import { groupInbound, locationMapOption, mapLocation, utcDay, type InboundSourceLine } from '../sdk/mapping.js';
 import { keysetPages } from '../sdk/paging.js';
 
 export const odooOptions = baseOptions.extend({
-  /** The Odoo database name. */
+  /** The Odoo database name (sent as X-Odoo-Database over JSON-2). */
   db: z.string().min(1),
-  /** The user the API key belongs to. */
-  login: z.string().min(1),
+  /** The user the API key belongs to: JSON-RPC needs it, JSON-2 knows the user from the key. */
+  login: z.string().min(1).optional(),
+  /**
+   * The external API: `json2` (Odoo 19+: POST /json/2/<model>/<method> with the API key as bearer token), `jsonrpc`
+   * (`execute_kw`, every version; deprecated since 19, removed in 22), or `auto`: JSON-2 when the server has it, else
+   * JSON-RPC (decided once per run by the first call).
+   */
+  protocol: z.enum(['auto', 'jsonrpc', 'json2']).default('auto'),
   /** stock.location complete_name (e.g. "WH/Stock") or id → hub location; unmapped ones use the slugified name. */
   locations: locationMapOption,
   pageSize: z.number().int().min(1).max(5000).default(500),
@@ -26,11 +33,16 @@ export class OdooRpcError extends ConnectorError {
   }
 }
 
-/** Per-run state: the uid, detected version differences and lookups, so each is fetched once. */
+/** How this run reaches Odoo: JSON-2 (the key names the user) or JSON-RPC execute_kw with the uid `authenticate` gave. */
+type Via = { protocol: 'json2' } | { protocol: 'jsonrpc'; uid: number };
+
+/** Per-run state: the API, detected version differences and lookups, so each is fetched once. */
 interface Session {
-  uid: number;
+  via: Via;
   partnerField: 'partner_id' | 'name';
   lotModel: string;
+  /** Lots carry expiration_date only with the product_expiry app; without it, asking for the field is an error. */
+  lotExpiry: boolean;
   storable: Domain;
   skus: Map<number, string | false>;
   locationNames: Map<number, string>;
@@ -48,21 +60,83 @@ async function rpc<T>(ctx: Ctx, service: string, method: string, args: unknown[]
   return body.result as T;
 }
 
+async function authenticate(ctx: Ctx): Promise<Via> {
+  const { db, login } = ctx.options;
+  if (!login) {
+    const why = ctx.options.protocol === 'auto' ? ` (${ctx.endpoint} has no JSON-2 API for database "${db}": Odoo before 19, or a database it does not host)` : '';
+    throw new ConnectorError('ODOO_LOGIN_REQUIRED', `Odoo JSON-RPC needs options.login, the user the API key belongs to${why}; set login, or use protocol "json2" on Odoo 19 or later.`);
+  }
+  const uid = await rpc<number | false>(ctx, 'common', 'authenticate', [db, login, ctx.credential ?? '', {}]);
+  if (uid === false) throw new ConnectorError('ODOO_AUTH', `Odoo refused login "${login}" on database "${db}"; check login, db and the API key.`);
+  return { protocol: 'jsonrpc', uid };
+}
+
+/** JSON-2 takes named arguments only: the names of the positional ones the connector passes (`ids`: the records a method runs on). */
+const ARG_NAMES: Record<string, string[]> = { search_read: ['domain'], read: ['ids'], fields_get: [] };
+
+/** JSON-2's error body: {name, message, arguments, context, debug}. */
+const remoteError = (body: unknown): { name: string; message: string } | undefined =>
+  typeof (body as { name?: unknown } | null)?.name === 'string' ? (body as { name: string; message: string }) : undefined;
+
+/** Runs a model method over this run's API: the one place where JSON-2 and JSON-RPC differ. */
+async function call<T>(ctx: Ctx, via: Via, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
+  const { db } = ctx.options;
+  if (via.protocol === 'jsonrpc') return rpc<T>(ctx, 'object', 'execute_kw', [db, via.uid, ctx.credential ?? '', model, method, args, kwargs]);
+  const names = ARG_NAMES[method];
+  if (!names || args.length > names.length) throw new ConnectorError('ODOO_ARGS', `No JSON-2 argument names for ${args.length} positional arguments of ${model}.${method}; add them to ARG_NAMES.`);
+  const body = { ...Object.fromEntries(args.map((arg, i) => [names[i], arg])), ...kwargs };
+  let status: number;
+  let answer: unknown;
+  try {
+    const response = await ctx.http.post(`${ctx.endpoint}/json/2/${model}/${method}`, body, { headers: { authorization: `bearer ${ctx.credential ?? ''}`, 'x-odoo-database': db } });
+    if (response.status < 400) return response.body as T;
+    ({ status, body: answer } = response);
+  } catch (error) {
+    // Other 4xx, and 5xx after retries, come thrown: bad arguments (400/422) or a Python exception (500, e.g. ValueError
+    // on an unknown field) carry Odoo's error body; anything else (a proxy's 502 page) says enough as it is.
+    if (!(error instanceof HttpError && error.status !== undefined && remoteError(error.body))) throw error;
+    status = error.status;
+    answer = error.body;
+  }
+  const remote = remoteError(answer);
+  if (status === 401) {
+    throw new ConnectorError('ODOO_AUTH', `Odoo refused the API key on database "${db}" (401${remote ? `: ${remote.message}` : ''}); check the API key (the bearer key of the integration user, not expired or revoked) and options.db.`);
+  }
+  // A bare 404 page: no /json/2 route at all (an Odoo JSON 404 is a model, method or record the database lacks).
+  if (status === 404 && !remote) {
+    throw new ConnectorError('ODOO_NO_JSON2', `No Odoo JSON-2 API at ${ctx.endpoint}/json/2 for database "${db}": it needs Odoo 19 or later and a database that server hosts; check endpoint and db, or use protocol "jsonrpc" before Odoo 19.`);
+  }
+  if (remote?.name === 'werkzeug.exceptions.NotFound') {
+    throw new OdooRpcError(remote.name, `Odoo database "${db}" has no ${model}.${method}: ${remote.message}; install the app that provides ${model} or leave out the streams that need it.`);
+  }
+  const hint = status === 403 ? `; give the API key's user read access to ${model}` : '';
+  throw new OdooRpcError(remote?.name ?? `HTTP ${status}`, `Odoo ${model}.${method} failed (HTTP ${status})${remote ? `: ${remote.name}: ${remote.message}` : ''}${hint}.`);
+}
+
 async function session(ctx: Ctx): Promise<Session> {
   let s = sessions.get(ctx.http);
   if (!s) {
     s = (async () => {
-      const uid = await rpc<number | false>(ctx, 'common', 'authenticate', [ctx.options.db, ctx.options.login, ctx.credential ?? '', {}]);
-      if (uid === false) throw new ConnectorError('ODOO_AUTH', `Odoo refused login "${ctx.options.login}" on database "${ctx.options.db}"; check login, db and the API key.`);
-      const base = { uid, skus: new Map(), locationNames: new Map() } as Session;
+      let via: Via = ctx.options.protocol === 'jsonrpc' ? await authenticate(ctx) : { protocol: 'json2' };
+      const fieldsOf = (model: string, attribute: string) => call<Record<string, { relation?: string }>>(ctx, via, model, 'fields_get', [], { attributes: [attribute] });
       // Version drift: supplierinfo.name became partner_id, stock.production.lot became stock.lot (v16), type='product' became is_storable (v18).
-      const supplierFields = await executeRaw<Record<string, unknown>>(ctx, uid, 'product.supplierinfo', 'fields_get', [], { attributes: ['type'] });
-      const quantFields = await executeRaw<Record<string, { relation?: string }>>(ctx, uid, 'stock.quant', 'fields_get', [], { attributes: ['relation'] });
-      const productFields = await executeRaw<Record<string, unknown>>(ctx, uid, 'product.product', 'fields_get', [], { attributes: ['type'] });
+      const supplierFields = await fieldsOf('product.supplierinfo', 'type').catch(async (error: unknown) => {
+        // `auto` probes JSON-2 with this first call: Odoo before 19 has no /json/2 route and answers a bare 404.
+        if (ctx.options.protocol !== 'auto' || !(error instanceof ConnectorError && error.code === 'ODOO_NO_JSON2')) throw error;
+        via = await authenticate(ctx);
+        return fieldsOf('product.supplierinfo', 'type');
+      });
+      const quantFields = await fieldsOf('stock.quant', 'relation');
+      const productFields = await fieldsOf('product.product', 'type');
+      const lotModel = quantFields.lot_id?.relation ?? 'stock.lot';
+      const lotFields = await fieldsOf(lotModel, 'type');
       return {
-        ...base,
+        via,
+        skus: new Map(),
+        locationNames: new Map(),
         partnerField: 'partner_id' in supplierFields ? 'partner_id' : 'name',
-        lotModel: quantFields.lot_id?.relation ?? 'stock.lot',
+        lotModel,
+        lotExpiry: 'expiration_date' in lotFields,
         storable: 'is_storable' in productFields ? [['is_storable', '=', true]] : [['type', '=', 'product']],
       };
     })();
@@ -71,12 +145,8 @@ async function session(ctx: Ctx): Promise<Session> {
   return s;
 }
 
-function executeRaw<T>(ctx: Ctx, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
-  return rpc<T>(ctx, 'object', 'execute_kw', [ctx.options.db, uid, ctx.credential ?? '', model, method, args, kwargs]);
-}
-
 async function execute<T>(ctx: Ctx, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
-  return executeRaw<T>(ctx, (await session(ctx)).uid, model, method, args, kwargs);
+  return call<T>(ctx, (await session(ctx)).via, model, method, args, kwargs);
 }
 
 const searchRead = (ctx: Ctx, model: string, domain: Domain, fields: string[], extra: Record<string, unknown> = {}) =>
@@ -149,7 +219,7 @@ async function* readPositions(cursor: string | undefined, ctx: Ctx): AsyncGenera
       const hubLocation = await hubLocationOf(ctx, locationIds);
       const lotIds = quants.map((q) => m2oId(q.lot_id)).filter((id): id is number => id !== undefined);
       const expiries = new Map<number, unknown>();
-      if (lotIds.length > 0) await lookup(ctx, s.lotModel, 'expiration_date', lotIds, expiries).catch(() => undefined);
+      if (lotIds.length > 0 && s.lotExpiry) await lookup(ctx, s.lotModel, 'expiration_date', lotIds, expiries);
       for (const [key, [product, location]] of pairs) {
         const own = quants.filter((q) => `${m2oId(q.product_id)}:${m2oId(q.location_id)}` === key);
         yield mapRecord(own, (rows) => ({

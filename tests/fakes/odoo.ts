@@ -1,19 +1,32 @@
-// A fake Odoo JSON-RPC server (/jsonrpc: common.authenticate, object.execute_kw search_read/read/fields_get) serving any
-// Dataset as Odoo models, with Odoo's quirks: m2o [id, name] pairs, false for empty, naive UTC datetimes, errors as
-// HTTP 200 bodies, version drift (v15 supplierinfo.name + stock.production.lot, v18 is_storable).
+// A fake Odoo serving any Dataset as Odoo models over both external APIs, which run the same model methods
+// (search_read/read/fields_get): JSON-RPC (/jsonrpc: common.authenticate, object.execute_kw; errors as HTTP 200 bodies)
+// and, from v19, JSON-2 (POST /json/2/<model>/<method>, bearer API key, named arguments; errors as 4xx/5xx
+// {name, message, arguments, context, debug} bodies). Odoo's quirks: m2o [id, name] pairs, false for empty, naive UTC
+// datetimes, version drift (v15 supplierinfo.name + stock.production.lot, v18 is_storable).
 import type { PositionState } from '../../shared/model.js';
 import type { Dataset } from './dataset.js';
-import { ChangeLog, FAKE_EPOCH, json, startServer, type FakeServer } from './server.js';
+import { ChangeLog, FAKE_EPOCH, json, startServer, type FakeRequest, type FakeResponse, type FakeServer } from './server.js';
 
 export interface FakeOdooOptions {
   db?: string;
   login?: string;
   apiKey?: string;
-  version?: 15 | 16 | 17 | 18;
+  /** 19 adds JSON-2 (and still serves the deprecated /jsonrpc). */
+  version?: 15 | 16 | 17 | 18 | 19;
+  /** false: /jsonrpc answers 404, as when the deprecated API is switched off, so only JSON-2 works. Default true. */
+  jsonRpc?: boolean;
+  /** Models left out, as when the app providing them is not installed (e.g. 'purchase.order.line'). */
+  missingModels?: string[];
+  /** Models the API key's user may not read: their methods raise AccessError. */
+  deniedModels?: string[];
+  /** false: lots have no expiration_date, as without the product_expiry app (asking for it is a ValueError). Default true. */
+  productExpiry?: boolean;
 }
 
 export interface FakeOdoo extends FakeServer {
   update(next: Dataset): void;
+  /** Requests per API: to /jsonrpc and to /json/2 paths (answered or not). */
+  calls: { jsonrpc: number; json2: number };
 }
 
 type Row = Record<string, unknown> & { id: number };
@@ -30,15 +43,50 @@ const RELATIONS: Record<string, Record<string, string>> = {
   'stock.quant': { location_id: 'stock.location', product_id: 'product.product' },
 };
 
-function rpcError(name: string, message: string) {
-  return json({ jsonrpc: '2.0', id: 1, error: { code: 200, message: 'Odoo Server Error', data: { name, message, arguments: [message], context: {}, debug: `Traceback (most recent call last):\n  ...\n${name}: ${message}` } } });
+/** An exception a model method raises, by its Python name (what both APIs report as `name`). */
+class PyError extends Error {
+  constructor(readonly pyName: string, message: string) {
+    super(message);
+  }
 }
+
+const errorData = (name: string, message: string, args: unknown[]) =>
+  ({ name, message, arguments: args, context: {}, debug: `Traceback (most recent call last):\n  ...\n${name}: ${message}` });
+
+function rpcError(name: string, message: string): FakeResponse {
+  return json({ jsonrpc: '2.0', id: 1, error: { code: 200, message: 'Odoo Server Error', data: errorData(name, message, [message]) } });
+}
+
+/** JSON-2 errors: a werkzeug HTTP exception keeps its status (arguments: description, status); any other exception is a 500. */
+function json2Error(status: number, name: string, message: string): FakeResponse {
+  return json(errorData(name, message, name.startsWith('werkzeug.') ? [message, status] : [message]), status);
+}
+
+/** The status JSON-2 answers Odoo's user errors with (their http_status); any other Python exception is a 500. */
+const USER_ERROR_STATUS: Record<string, number> = { 'odoo.exceptions.UserError': 422, 'odoo.exceptions.AccessError': 403, 'odoo.exceptions.MissingError': 404 };
+
+/** Odoo's 404 page when no route matches (no /json/2 before v19, or a database the server does not host). */
+const NOT_FOUND_PAGE: FakeResponse = { status: 404, body: '<!doctype html><title>404 Not Found</title>' };
+
+/** The model methods the fake runs, with their parameters in Odoo's order; `records` methods run on `ids` (not @api.model). */
+const METHODS: Record<string, { records: boolean; params: string[] }> = {
+  search_read: { records: false, params: ['domain', 'fields', 'offset', 'limit', 'order'] },
+  read: { records: true, params: ['fields', 'load'] },
+  fields_get: { records: false, params: ['allfields', 'attributes'] },
+};
+
+/** Python's binding check: the first keyword argument the method does not take. */
+const unexpectedArgument = (method: string, named: Record<string, unknown>): string | undefined => {
+  const name = Object.keys(named).find((k) => !METHODS[method]!.params.includes(k));
+  return name === undefined ? undefined : `${method}() got an unexpected keyword argument '${name}'`;
+};
 
 export async function startFakeOdoo(dataset: Dataset, options: FakeOdooOptions = {}): Promise<FakeOdoo> {
   const db = options.db ?? 'shop';
   const login = options.login ?? 'api@example.com';
   const apiKey = options.apiKey ?? 'odoo-key';
   const version = options.version ?? 17;
+  const jsonRpc = options.jsonRpc ?? true;
   const partnerField = version <= 15 ? 'name' : 'partner_id';
   const lotModel = version <= 15 ? 'stock.production.lot' : 'stock.lot';
   let clock = FAKE_EPOCH;
@@ -79,7 +127,8 @@ export async function startFakeOdoo(dataset: Dataset, options: FakeOdooOptions =
       const location = locationOf(p.locationId);
       const base = { product_id: m2o(product, 'display_name'), location_id: m2o(location, 'complete_name'), package_id: false, owner_id: false, write_date: naive(updatedAt) };
       const parts = (p.lots ?? []).map((lot) => {
-        const lotRow: Row = { id: 500 + lots.length, name: lot.lotId ?? `LOT-${lots.length}`, product_id: m2o(product, 'display_name'), expiration_date: lot.expiresAt ? `${lot.expiresAt} 00:00:00` : false };
+        const lotRow: Row = { id: 500 + lots.length, name: lot.lotId ?? `LOT-${lots.length}`, product_id: m2o(product, 'display_name') };
+        if (options.productExpiry !== false) lotRow.expiration_date = lot.expiresAt ? `${lot.expiresAt} 00:00:00` : false;
         lots.push(lotRow);
         return { quantity: lot.qty, lot_id: m2o(lotRow), in_date: `${lot.receivedAt} 08:00:00` };
       });
@@ -113,16 +162,18 @@ export async function startFakeOdoo(dataset: Dataset, options: FakeOdooOptions =
     }));
     // A fully received line is not inbound any more.
     if (orderLines.length > 0) orderLines.push({ ...orderLines[0]!, id: 999, product_qty: 4, qty_received: 4 });
-    models = {
+    const all: Record<string, Row[]> = {
       'res.partner': partners, 'product.category': categories, 'product.product': products, 'stock.location': locations,
       [lotModel]: lots, 'stock.quant': quants, 'stock.warehouse.orderpoint': orderpoints, 'product.supplierinfo': supplierinfo,
       'stock.picking.type': pickingTypes, 'purchase.order': orders, 'purchase.order.line': orderLines,
     };
+    models = Object.fromEntries(Object.entries(all).filter(([model]) => !options.missingModels?.includes(model)));
   };
   build(dataset);
 
   const valueOf = (model: string, row: Row, field: string): unknown => {
     const [head, ...rest] = field.split('.');
+    if (!(head! in row)) throw new PyError('builtins.ValueError', `Invalid field ${model}.${head} in domain`);
     const value = row[head!];
     if (rest.length === 0) return Array.isArray(value) ? value[0] : value;
     const relation = RELATIONS[model]?.[head!];
@@ -142,21 +193,39 @@ export async function startFakeOdoo(dataset: Dataset, options: FakeOdooOptions =
       case '<=': return actual <= (expected as never);
       case 'in': return (expected as unknown[]).includes(actual);
       case 'not in': return !(expected as unknown[]).includes(actual);
-      default: throw new Error(`operator ${op} not supported by the fake`);
+      default: throw new PyError('builtins.ValueError', `operator ${op} not supported by the fake`);
     }
   });
   const project = (model: string, row: Row, fields: string[] | undefined): Row => {
     if (!fields || fields.length === 0) return row;
     const out: Row = { id: row.id };
     for (const f of fields) {
-      if (!(f in row)) throw new Error(`ValueError: Invalid field '${f}' on model '${model}'`);
+      if (!(f in row)) throw new PyError('builtins.ValueError', `Invalid field '${f}' on model '${model}'`);
       out[f] = row[f];
     }
     return out;
   };
 
-  const server = await startServer((req) => {
-    if (req.url.pathname !== '/jsonrpc') return { status: 404, body: '<!doctype html><title>404 Not Found</title>' };
+  /** Runs a model method on the fake's tables (model, method and arguments already checked): what both APIs call. */
+  const run = (model: string, method: string, ids: number[], kw: Record<string, unknown>): unknown => {
+    if (options.deniedModels?.includes(model)) throw new PyError('odoo.exceptions.AccessError', `You are not allowed to access '${model}' records.`);
+    const table = models[model]!;
+    const fields = kw.fields as string[] | undefined;
+    if (method === 'fields_get') {
+      const sample = table[0] ?? (model === 'product.supplierinfo' ? { [partnerField]: 1 } : {});
+      return Object.fromEntries(Object.keys(sample).map((f) => [f, f === 'lot_id' ? { type: 'many2one', relation: lotModel } : { type: 'char' }]));
+    }
+    if (method === 'read') return table.filter((r) => ids.includes(r.id)).map((r) => project(model, r, fields));
+    const domain = (kw.domain ?? []) as unknown[];
+    const order = String(kw.order ?? 'id asc');
+    const rows = table.filter((r) => matches(model, r, domain)).sort((a, b) => (order.startsWith('sequence') ? Number(a.sequence) - Number(b.sequence) || a.id - b.id : a.id - b.id));
+    const offset = Number(kw.offset ?? 0);
+    const limit = kw.limit === undefined ? rows.length : Number(kw.limit);
+    return rows.slice(offset, offset + limit).map((r) => project(model, r, fields));
+  };
+  const raised = (error: unknown): [string, string] => (error instanceof PyError ? [error.pyName, error.message] : ['builtins.Exception', String(error)]);
+
+  const serveJsonRpc = (req: FakeRequest): FakeResponse => {
     const { params } = JSON.parse(req.body) as { params: { service: string; method: string; args: unknown[] } };
     if (params.service === 'common' && params.method === 'version') return json({ jsonrpc: '2.0', id: 1, result: { server_version: `${version}.0`, server_version_info: [version, 0, 0, 'final', 0, ''] } });
     if (params.service === 'common' && params.method === 'authenticate') {
@@ -166,29 +235,66 @@ export async function startFakeOdoo(dataset: Dataset, options: FakeOdooOptions =
     if (params.service !== 'object' || params.method !== 'execute_kw') return rpcError('werkzeug.exceptions.NotFound', `no ${params.service}.${params.method}`);
     const [d, uid, key, model, method, args = [], kwargs = {}] = params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
     if (d !== db || uid !== 2 || key !== apiKey) return rpcError('odoo.exceptions.AccessDenied', 'Access Denied');
-    const table = models[model];
-    if (!table) return rpcError('builtins.KeyError', `'${model}'`);
+    if (!models[model]) return rpcError('builtins.KeyError', `'${model}'`);
+    const signature = METHODS[method];
+    if (!signature) return rpcError('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`);
+    // execute_kw passes positional arguments; a record method's first one is the ids it runs on.
+    const [ids, positional] = signature.records ? [args[0] as number[], args.slice(1)] : [[], args];
+    const named = { ...Object.fromEntries(positional.map((arg, i) => [signature.params[i] ?? `#${i}`, arg])), ...kwargs };
+    const unexpected = unexpectedArgument(method, named);
+    if (unexpected) return rpcError('builtins.TypeError', unexpected);
     try {
-      if (method === 'fields_get') return json({ jsonrpc: '2.0', id: 1, result: Object.fromEntries(Object.keys(table[0] ?? (model === 'product.supplierinfo' ? { [partnerField]: 1 } : {})).map((f) => [f, f === 'lot_id' ? { type: 'many2one', relation: lotModel } : { type: 'char' }])) });
-      if (method === 'read') {
-        const ids = args[0] as number[];
-        return json({ jsonrpc: '2.0', id: 1, result: table.filter((r) => ids.includes(r.id)).map((r) => project(model, r, kwargs.fields as string[])) });
-      }
-      if (method === 'search_read') {
-        const domain = (args[0] ?? kwargs.domain ?? []) as unknown[];
-        const order = String(kwargs.order ?? 'id asc');
-        const rows = table.filter((r) => matches(model, r, domain)).sort((a, b) => (order.startsWith('sequence') ? Number(a.sequence) - Number(b.sequence) || a.id - b.id : a.id - b.id));
-        const offset = Number(kwargs.offset ?? 0);
-        const limit = kwargs.limit === undefined ? rows.length : Number(kwargs.limit);
-        return json({ jsonrpc: '2.0', id: 1, result: rows.slice(offset, offset + limit).map((r) => project(model, r, kwargs.fields as string[])) });
-      }
-      return rpcError('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`);
+      return json({ jsonrpc: '2.0', id: 1, result: run(model, method, ids, named) });
     } catch (error) {
-      return rpcError('builtins.ValueError', (error as Error).message.replace(/^ValueError: /, ''));
+      return rpcError(...raised(error));
     }
+  };
+
+  /** Odoo 19's /json/2 controller: database, route, bearer key, then the method with named arguments. */
+  const serveJson2 = (req: FakeRequest): FakeResponse => {
+    const header = req.headers['x-odoo-database'];
+    if (header !== undefined && header !== db) return NOT_FOUND_PAGE;
+    const [, model, method] = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(req.url.pathname) ?? [];
+    if (!model || !method || req.method !== 'POST') return json2Error(404, 'werkzeug.exceptions.NotFound', 'Did you mean POST /json/2/<model>/<method>?');
+    if (/^bearer (.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] !== apiKey) return json2Error(401, 'werkzeug.exceptions.Unauthorized', 'Invalid apikey');
+    let body: Record<string, unknown>;
+    try {
+      body = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+    } catch (error) {
+      return json2Error(400, 'werkzeug.exceptions.BadRequest', `could not parse the body as json: ${(error as Error).message}`);
+    }
+    const { ids = [], context: _context, ...named } = body as { ids?: number[]; context?: unknown };
+    if (!models[model]) return json2Error(404, 'werkzeug.exceptions.NotFound', `the model '${model}' does not exist`);
+    const signature = METHODS[method];
+    if (!signature) return json2Error(404, 'werkzeug.exceptions.NotFound', `The method '${method}' does not exist on the model '${model}'`);
+    if (!signature.records && ids.length > 0) return json2Error(422, 'werkzeug.exceptions.UnprocessableEntity', `cannot call ${model}.${method} with ids`);
+    const unexpected = unexpectedArgument(method, named);
+    if (unexpected) return json2Error(422, 'werkzeug.exceptions.UnprocessableEntity', unexpected);
+    try {
+      return json(run(model, method, ids, named));
+    } catch (error) {
+      // A user error keeps its status; any other exception (ValueError on an unknown field) is a 500.
+      const [name, message] = raised(error);
+      return json2Error(USER_ERROR_STATUS[name] ?? 500, name, message);
+    }
+  };
+
+  const calls = { jsonrpc: 0, json2: 0 };
+  const server = await startServer((req) => {
+    const path = req.url.pathname;
+    if (path === '/jsonrpc') {
+      calls.jsonrpc++;
+      return jsonRpc ? serveJsonRpc(req) : NOT_FOUND_PAGE;
+    }
+    if (path === '/json/2' || path.startsWith('/json/2/')) {
+      calls.json2++;
+      return version >= 19 ? serveJson2(req) : NOT_FOUND_PAGE;
+    }
+    return NOT_FOUND_PAGE;
   });
   return {
     ...server,
+    calls,
     update(next) {
       clock += 60_000;
       build(next);
