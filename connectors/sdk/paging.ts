@@ -19,13 +19,16 @@ export function parseLinkHeader(header: string | null): Record<string, string> {
   return links;
 }
 
-/** Link-header cursors (Shopify REST, WooCommerce): request exactly the rel="next" URL, never rebuild it. */
-export async function* linkHeaderPages<T>(http: HttpClient, firstUrl: string, rowsOf: (body: unknown) => T[], headers?: Record<string, string>): AsyncGenerator<Page<T>> {
+/**
+ * Link-header cursors (Shopify REST, WooCommerce): request exactly the rel="next" URL, never rebuild it.
+ * `rowsOf` also gets the response, so it can judge a 401/403/404 (returned, not thrown, by the client) before the body.
+ */
+export async function* linkHeaderPages<T>(http: HttpClient, firstUrl: string, rowsOf: (body: unknown, response: HttpResponse) => T[], headers?: Record<string, string>): AsyncGenerator<Page<T>> {
   let url: string | undefined = firstUrl;
   while (url) {
     const response = await http.get(url, { headers });
     url = parseLinkHeader(response.headers.get('link')).next;
-    yield { rows: rowsOf(response.body), next: url, response };
+    yield { rows: rowsOf(response.body, response), next: url, response };
   }
 }
 

@@ -101,17 +101,34 @@ export const FAKE_EPOCH = Date.parse('2026-05-01T00:00:00Z');
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): FakeResponse => ({ status, body, headers });
 
+export interface TokenBucket {
+  /** Takes a token for one request: undefined when allowed, else the seconds to wait. */
+  (): number | undefined;
+  /** Tokens spent and not yet refilled: a leaky bucket's fill level (Shopify's X-Shopify-Shop-Api-Call-Limit). */
+  used(): number;
+}
+
 /** A server-side token bucket (a host's or WAF's limiter): returns the seconds to wait when a request is over the rate. */
-export function tokenBucket(rate: { perSecond: number; burst: number } | undefined): () => number | undefined {
+export function tokenBucket(rate: { perSecond: number; burst: number } | undefined): TokenBucket {
   let tokens = rate?.burst ?? 0;
   let refilledAt = performance.now();
-  return () => {
-    if (!rate) return undefined;
+  const refill = (perSecond: number, burst: number): void => {
     const now = performance.now();
-    tokens = Math.min(rate.burst, tokens + ((now - refilledAt) / 1000) * rate.perSecond);
+    tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
     refilledAt = now;
+  };
+  const take = (): number | undefined => {
+    if (!rate) return undefined;
+    refill(rate.perSecond, rate.burst);
     if (tokens < 1) return (1 - tokens) / rate.perSecond;
     tokens -= 1;
     return undefined;
   };
+  return Object.assign(take, {
+    used: (): number => {
+      if (!rate) return 0;
+      refill(rate.perSecond, rate.burst);
+      return rate.burst - tokens;
+    },
+  });
 }

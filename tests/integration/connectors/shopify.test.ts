@@ -1,18 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { connectorConfig } from '../../../shared/config.js';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
-import { shopify } from '../../../connectors/shopify/index.js';
-import { runSync } from '../../../connectors/sdk/sync.js';
+import type { PositionState } from '../../../shared/model.js';
+import { shopify, type ShopifyOptions } from '../../../connectors/shopify/index.js';
+import { checkConnector, connectorContext, runSync } from '../../../connectors/sdk/sync.js';
 import { generateDataset, sampleDataset, type Dataset } from '../../fakes/dataset.js';
 import { shopifyLocationMap, startFakeShopify } from '../../fakes/shopify.js';
 import { createTestTable } from '../../support/dynamo.js';
-import { describeConnectorConformance, expectRoundTrip, fixedClock } from './conformance.js';
+import { describeConnectorConformance, expectRoundTrip, fixedClock, storeState } from './conformance.js';
 
 const dataset = generateDataset({ items: 8, locations: 3, seed: 21, salesDays: 2 });
 const configFor = (url: string, d: Dataset, extra: Record<string, unknown> = {}) => ({
   name: 'shop', type: 'shopify', endpoint: url, credentials: { env: 'SHOPIFY_TOKEN' },
   options: { locations: shopifyLocationMap(d), pageSize: 10, ...extra },
 });
+const token = async (): Promise<string> => 'shpat_test';
+const newStore = async (): Promise<DynamoInventoryStore> => {
+  const table = await createTestTable();
+  return new DynamoInventoryStore(table.doc, table.tableName);
+};
 
 describeConnectorConformance({
   name: 'shopify',
@@ -23,20 +29,199 @@ describeConnectorConformance({
   config: (fake) => configFor(fake.url, dataset),
 });
 
+describeConnectorConformance({
+  name: 'shopify rest',
+  connector: shopify,
+  dataset,
+  credential: 'shpat_test',
+  // Rate-limited: a bucket of 2 at the standard plan's 2 requests/s, which a sync overflows again after a 429's 2 s
+  // unless the client paces itself. Otherwise a bucket too large to matter keeps the other checks quick.
+  startFake: (d, { rateLimited }) => startFakeShopify(d, { restBucket: rateLimited ? { size: 2, leakPerSecond: 2 } : { size: 1000, leakPerSecond: 1000 } }),
+  config: (fake) => configFor(fake.url, dataset, { api: 'rest' }),
+  // REST has no committed quantity to break; a variant without a SKU is the bad record it can carry. The kit checks the
+  // next position's on hand, which REST reports as available: give it no reservations so the two are one number.
+  corrupt: (d) => {
+    d.positions[0]!.sku = '';
+    d.positions[1]!.reserved = 0;
+    return /sku/;
+  },
+});
+
 describe('shopify connector', () => {
   it('maps the sample dataset back: on hand and committed per location, daily sales incl. online orders, items', async () => {
     const fake = await startFakeShopify(sampleDataset());
     try {
-      const table = await createTestTable();
-      const store = new DynamoInventoryStore(table.doc, table.tableName);
+      const store = await newStore();
       const config = connectorConfig.parse(configFor(fake.url, sampleDataset(), { syncItems: true }));
-      const report = await runSync({ config, store, clock: fixedClock(), credentials: async () => 'shpat_test', connector: shopify });
+      const report = await runSync({ config, store, clock: fixedClock(), credentials: token, connector: shopify });
       expect(report.streams.map((s) => s.name)).toEqual(['locations', 'items', 'positions', 'sales']);
       // Flour's 0.3 on hand is not an Int in Shopify; the fake sends it as is and the SDK keeps it.
       await expectRoundTrip(store, sampleDataset(), {
         positions: ['onHand', 'reserved'], sales: true,
         locations: ['id', 'name', 'kind'], items: ['sku', 'name', 'category', 'unitCost', 'unitPrice'],
       });
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('shopify over REST', () => {
+  it('reads available per location, daily sales equal to GraphQL\'s, and skips untracked items', async () => {
+    const giftCard: PositionState = { sku: 'GIFT-CARD', locationId: 'web', onHand: 0, reserved: 0, inbound: [], openOrders: [] };
+    const shop = { ...sampleDataset(), positions: [...sampleDataset().positions, giftCard] };
+    const fake = await startFakeShopify(shop, { untracked: ['GIFT-CARD'] });
+    try {
+      const [rest, graphql] = await Promise.all([newStore(), newStore()]);
+      const report = await runSync({ config: connectorConfig.parse(configFor(fake.url, shop, { api: 'rest' })), store: rest, clock: fixedClock(), credentials: token, connector: shopify });
+      await runSync({ config: connectorConfig.parse(configFor(fake.url, shop)), store: graphql, clock: fixedClock(), credentials: token, connector: shopify });
+
+      expect(report.streams.map((s) => [s.name, s.quarantined])).toEqual([['locations', 0], ['positions', 0], ['sales', 0]]);
+      // REST has only `available`: it lands as on hand with nothing reserved, so available-to-sell is the shop's.
+      for (const p of sampleDataset().positions) {
+        const stored = await rest.getPosition(p.sku, p.locationId);
+        expect({ available: stored?.onHand, reserved: stored?.reserved }, `${p.sku}@${p.locationId}`).toEqual({ available: p.onHand - p.reserved, reserved: 0 });
+      }
+      expect(await rest.getPosition('GIFT-CARD', 'web')).toBeUndefined();
+      await expectRoundTrip(rest, sampleDataset(), { sales: true, locations: ['id', 'name', 'kind'] });
+      for (const sale of sampleDataset().sales) {
+        const window = ['2026-04-01', '2026-05-01'] as const;
+        expect(await rest.getDemand(sale.sku, sale.locationId, ...window)).toEqual(await graphql.getDemand(sale.sku, sale.locationId, ...window));
+      }
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('resumes a location mid-way from the exact page URL of its Link header', async () => {
+    const fake = await startFakeShopify(dataset);
+    try {
+      const config = connectorConfig.parse(configFor(fake.url, dataset, { api: 'rest', pageSize: 3 }));
+      const whole = await newStore();
+      await runSync({ config, store: whole, clock: fixedClock(), credentials: token, connector: shopify });
+
+      // Checkpoints are stored per record (batchSize 1); crash right after the first one inside a location.
+      const resumed = await newStore();
+      let crashedAt: { loc?: string; after?: string } | undefined;
+      const crashMidLocation = (stream: string, cursor: string) => {
+        const state = JSON.parse(cursor) as { loc?: string; after?: string };
+        if (stream !== 'positions' || !state.after || crashedAt) return;
+        crashedAt = state;
+        throw new Error('crash after checkpoint');
+      };
+      await expect(runSync({ config, store: resumed, clock: fixedClock(), credentials: token, connector: shopify, batchSize: 1, onCheckpoint: crashMidLocation })).rejects.toThrow('crash after checkpoint');
+      expect(crashedAt?.after).toMatch(/\/inventory_levels\.json\?limit=3&page_info=/);
+      // The fake answers 400 if a filter is added to a page_info URL, as Shopify does.
+      await runSync({ config, store: resumed, clock: fixedClock(), credentials: token, connector: shopify, batchSize: 1 });
+      expect(await storeState(resumed, dataset)).toEqual(await storeState(whole, dataset));
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('waits out a 429 for its Retry-After of 2.0 s and carries on', async () => {
+    const fake = await startFakeShopify(sampleDataset());
+    try {
+      // Another client of the same app has just emptied the bucket.
+      fake.throttleNextRest();
+      const waits: number[] = [];
+      const report = await runSync({
+        config: connectorConfig.parse(configFor(fake.url, sampleDataset(), { api: 'rest' })), store: await newStore(), clock: fixedClock(), credentials: token, connector: shopify,
+        http: { sleep: async (ms) => { waits.push(ms); } },
+      });
+      expect(waits).toEqual([2000]);
+      expect({ client: report.throttled, server: fake.stats.throttled }).toEqual({ client: 1, server: 1 });
+      expect(report.streams.find((s) => s.name === 'positions')?.written).toBe(sampleDataset().positions.length);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('says what to fix when Shopify refuses: a bad token, a missing scope, a wrong API version', async () => {
+    const fake = await startFakeShopify(sampleDataset(), { scopes: ['read_locations', 'read_inventory'] });
+    try {
+      const config = (extra: Record<string, unknown> = {}) => connectorConfig.parse(configFor(fake.url, sampleDataset(), { api: 'rest', ...extra }));
+      await expect(runSync({ config: config(), store: await newStore(), clock: fixedClock(), credentials: async () => 'shpat_wrong', connector: shopify })).rejects.toMatchObject({
+        code: 'SHOPIFY_UNAUTHORIZED',
+        message: 'Shopify refused the access token (HTTP 401): "[API] Invalid API key or access token (unrecognized login or wrong password)". Check the Admin API access token and its read_inventory, read_locations, read_orders scopes.',
+      });
+      // Positions need read_inventory (granted); sales need read_orders (not granted).
+      await expect(runSync({ config: config(), store: await newStore(), clock: fixedClock(), credentials: token, connector: shopify })).rejects.toMatchObject({
+        code: 'SHOPIFY_MISSING_SCOPE',
+        message: expect.stringMatching(/^Shopify refused \/admin\/api\/2024-10\/orders\.json \(HTTP 403\): .*Give the app's Admin API access token the read_orders scope/),
+      });
+      const wrongVersion = await checkConnector({ config: config({ apiVersion: '2023-01' }), clock: fixedClock(), credentials: token, connector: shopify });
+      expect(wrongVersion).toEqual({ ok: false, reason: `No Shopify Admin API at ${fake.url} (API version 2023-01); check endpoint and apiVersion.` });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('refuses options only GraphQL can serve, naming the field', async () => {
+    const check = (extra: Record<string, unknown>) => checkConnector({ config: connectorConfig.parse(configFor('https://shop.example', dataset, { api: 'rest', ...extra })), clock: fixedClock(), credentials: token, connector: shopify });
+    expect(await check({ syncItems: true })).toEqual({ ok: false, reason: expect.stringContaining("options.syncItems: items are read through GraphQL only: set api 'graphql' or turn syncItems off") });
+    expect(await check({ incoming: { etaDays: 5 } })).toEqual({ ok: false, reason: expect.stringContaining("options.incoming: the REST Admin API has no incoming quantity: set api 'graphql' or remove incoming") });
+  });
+});
+
+describe('shopify incoming', () => {
+  /** The ERP's own open purchase order line on a position Shopify also reports incoming for. */
+  const erpLine = { qty: 50, eta: '2026-05-20', ref: 'PO-ERP-1' };
+  const withErpLine = async (store: DynamoInventoryStore) => {
+    await store.upsertPositions('erp', [{ sku: 'MILK-1L', locationId: 'wh-central', inbound: [erpLine] }], new Date('2026-05-01T00:00:00Z'));
+  };
+
+  it('maps incoming to one inbound line due etaDays after the level changed: stable across days, cleared when received', async () => {
+    const shop = sampleDataset();
+    const fake = await startFakeShopify(shop);
+    try {
+      const store = await newStore();
+      await withErpLine(store);
+      const config = connectorConfig.parse(configFor(fake.url, shop, { incoming: { etaDays: 7 } }));
+      await runSync({ config, store, clock: fixedClock('2026-05-01T12:00:00Z'), credentials: token, connector: shopify });
+      // The levels last changed on 2026-05-01 (the fake's epoch): due a week later. The ERP's line stays beside it.
+      const shopLine = (qty: number) => ({ qty, eta: '2026-05-08', ref: 'shopify-incoming', source: 'shop' });
+      expect((await store.getPosition('MILK-1L', 'wh-central'))?.inbound).toEqual([{ ...erpLine, source: 'erp' }, shopLine(240)]);
+      expect((await store.getPosition('FLOUR-1KG', 'wh-central'))?.inbound).toEqual([shopLine(100)]);
+      expect((await store.getPosition('MILK-1L', 'store-north'))?.inbound).toEqual([]);
+
+      // A day later, re-reading every level (a full reconcile) writes nothing: the ETA does not follow today.
+      const again = await runSync({ config, store, clock: fixedClock('2026-05-02T12:00:00Z'), credentials: token, connector: shopify, full: true });
+      expect(again.streams.find((s) => s.name === 'positions')).toMatchObject({ read: shop.positions.length, written: 0 });
+
+      // The milk transfer is received: its incoming drops to 0 and its line goes; the ERP's stays.
+      fake.update({ ...shop, purchaseOrders: shop.purchaseOrders.filter((o) => o.sku !== 'MILK-1L') });
+      const received = await runSync({ config, store, clock: fixedClock('2026-05-02T12:00:00Z'), credentials: token, connector: shopify });
+      expect(received.streams.find((s) => s.name === 'positions')).toMatchObject({ read: 1, written: 1 });
+      expect((await store.getPosition('MILK-1L', 'wh-central'))?.inbound).toEqual([{ ...erpLine, source: 'erp' }]);
+      expect((await store.getPosition('FLOUR-1KG', 'wh-central'))?.inbound).toEqual([shopLine(100)]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('with incoming off, reports no incoming line, and switching it off clears the one it wrote (never the ERP\'s)', async () => {
+    const shop = sampleDataset();
+    const fake = await startFakeShopify(shop);
+    try {
+      const off = connectorConfig.parse(configFor(fake.url, shop));
+      const ctx = await connectorContext<ShopifyOptions>(shopify, { config: off, clock: fixedClock(), credentials: token }, true);
+      const records: { inbound?: unknown[]; inboundScope?: string }[] = [];
+      for await (const message of shopify.read('positions', undefined, ctx)) if (message.type === 'record') records.push(message.record as { inbound?: unknown[] });
+      expect(records).toHaveLength(shop.positions.length);
+      expect(records.every((r) => r.inbound?.length === 0 && r.inboundScope === 'shopify-incoming')).toBe(true);
+
+      const store = await newStore();
+      await withErpLine(store);
+      const on = connectorConfig.parse(configFor(fake.url, shop, { incoming: { etaDays: 7 } }));
+      await runSync({ config: on, store, clock: fixedClock(), credentials: token, connector: shopify });
+      expect((await store.getPosition('MILK-1L', 'wh-central'))?.inbound).toHaveLength(2);
+      const switchedOff = await runSync({ config: off, store, clock: fixedClock(), credentials: token, connector: shopify, full: true });
+      expect((await store.getPosition('MILK-1L', 'wh-central'))?.inbound).toEqual([{ ...erpLine, source: 'erp' }]);
+      expect((await store.getPosition('FLOUR-1KG', 'wh-central'))?.inbound).toEqual([]);
+      // Only the positions that had an incoming line changed.
+      const withIncoming = shop.positions.filter((p) => shop.purchaseOrders.some((o) => o.sku === p.sku && o.locationId === p.locationId)).length;
+      expect(switchedOff.streams.find((s) => s.name === 'positions')?.written).toBe(withIncoming);
     } finally {
       await fake.stop();
     }
