@@ -79,7 +79,17 @@ export default async function syncBench(): Promise<void> {
     console.log(`shopify cost budget ${budget.maximumAvailable} pts + ${budget.restoreRate} pts/s: ${shop.stats.requests} requests, ${shop.cost.spent} pts, ${shopRead.records} positions in ${shopRead.seconds.toFixed(2)} s; achieved/allowed rate = ${(allowedSeconds / shopRead.seconds * 100).toFixed(1)}% (target ≥ 90%); THROTTLED answers ${shop.stats.throttled} (target 0 after the first)`);
     await shop.stop();
 
-    // 3) A fixed-rate REST source answering 429 + Retry-After, the client capped at the published rate.
+    // 3) Shopify's REST leaky bucket (leaking 2/s; 429 + Retry-After past it), paced from X-Shopify-Shop-Api-Call-Limit.
+    // A 10-request bucket instead of the standard 40, so the run is mostly paced and not one burst.
+    const bucket = { size: 10, leakPerSecond: 2 };
+    const restShop = await startFakeShopify(small, { restBucket: bucket });
+    const restShopConfig = connectorConfig.parse({ name: 'shop', type: 'shopify', endpoint: restShop.url, credentials: { env: 'T' }, options: { api: 'rest', locations: shopifyLocationMap(small), pageSize: 100 } });
+    const restShopRead = await drain(shopify, restShopConfig, 'shpat_test');
+    const bucketAllowed = Math.max(0, restShop.stats.requests - bucket.size) / bucket.leakPerSecond;
+    console.log(`shopify REST bucket ${bucket.size} + ${bucket.leakPerSecond} req/s: ${restShop.stats.requests} requests, ${restShopRead.records} positions in ${restShopRead.seconds.toFixed(2)} s; achieved/allowed rate = ${(bucketAllowed / restShopRead.seconds * 100).toFixed(1)}% (target ≥ 90%); 429s ${restShop.stats.throttled} (target 0 after the first)`);
+    await restShop.stop();
+
+    // 4) A fixed-rate REST source answering 429 + Retry-After, the client capped at the published rate.
     const limit = { perSecond: 25, burst: 5 };
     const limited = await startFakeRestJson(small, { rateLimit: limit });
     const restConfig = connectorConfig.parse({ name: 'rest', type: 'rest-json', endpoint: limited.url, credentials: { env: 'T' }, options: { ...restJsonOptionsFor('keyset'), paging: { style: 'keyset', pageSize: 50 }, rateLimit: limit } });
