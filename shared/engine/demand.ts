@@ -178,17 +178,19 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     return est;
   }
 
-  // Simple exponential smoothing of the deseasonalised series, with one-step errors for the variance.
+  // Simple exponential smoothing of the deseasonalised series, with one-step errors for the variance. A weekday with
+  // factor 0 (closed, or no sales in the shape window) says nothing about the level and is left out.
   const recentStart = end - REGIME_WINDOW_DAYS;
   let init = 0, initN = 0;
-  for (let i = w0; i < end && initN < 28; i++) if (mask[i] === 0) { init += (daily[i] as number) / (factors[(b0 + i) % 7] as number); initN++; }
-  let level = init / initN;
+  for (let i = w0; i < end && initN < 28; i++) if (mask[i] === 0 && (factors[(b0 + i) % 7] as number) > 0) { init += (daily[i] as number) / (factors[(b0 + i) % 7] as number); initN++; }
+  let level = initN > 0 ? init / initN : 0;
   let levelBeforeRecent = level;
   let sse = 0, sseN = 0, recentSum = 0, recentN = 0;
   for (let i = w0; i < end; i++) {
     if (i === recentStart) levelBeforeRecent = level;
     if (mask[i] !== 0) continue;
     const f = factors[(b0 + i) % 7] as number;
+    if (f === 0) continue;
     const y = daily[i] as number;
     const x = y / f;
     if (i >= s0) { const e = y - level * f; sse += e * e; sseN++; }
@@ -203,7 +205,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   // Trend: least squares over the shape window.
   let n = 0, st = 0, sx = 0, stt = 0, stx = 0, sxx = 0;
   for (let i = s0; i < end; i++) {
-    if (mask[i] !== 0) continue;
+    if (mask[i] !== 0 || factors[(b0 + i) % 7] === 0) continue;
     const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number);
     const t = i - s0;
     n++; st += t; sx += x; stt += t * t; stx += t * x; sxx += x * x;
@@ -231,7 +233,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
     // Both fit: a step keeps the old level until the recent window, a line moves all along; keep the closer fit.
     let sseLine = 0, sseStep = 0;
     for (let i = s0; i < end; i++) {
-      if (mask[i] !== 0) continue;
+      if (mask[i] !== 0 || factors[(b0 + i) % 7] === 0) continue;
       const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number);
       const line = intercept + slope * (i - s0);
       const step = i >= recentStart ? recentMean : levelBeforeRecent;
@@ -248,7 +250,7 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
   } else if (shifted && !yearly) {
     // Re-level at once; the recent days' spread is the better guess of the new variability.
     let rss = 0;
-    for (let i = recentStart; i < end; i++) if (i >= 0 && mask[i] === 0) { const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number); rss += (x - recentMean) * (x - recentMean); }
+    for (let i = recentStart; i < end; i++) if (i >= 0 && mask[i] === 0 && (factors[(b0 + i) % 7] as number) > 0) { const x = (daily[i] as number) / (factors[(b0 + i) % 7] as number); rss += (x - recentMean) * (x - recentMean); }
     est.model = 'regime-shift';
     est.level = recentMean;
     est.sdDaily = Math.max(sd * (recentMean / Math.max(levelBeforeRecent, 1e-9)), Math.sqrt(rss / Math.max(1, recentN - 1)));

@@ -177,6 +177,17 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   let nextInbound = Infinity;
   // The day an order placed today arrives, rounded like inbound ETAs; a shortfall before it is beyond routine reordering.
   const orderArrivesK = Math.max(1, Math.round(leadTime));
+  let openOrdersTotal = 0;
+  if (s.openOrders) for (const o of s.openOrders) {
+    const k = Math.max(1, dayNumber(o.due) - asOf);
+    openOrdersTotal += o.qty;
+    if (k <= days) dues[k] = (dues[k] as number) + o.qty;
+  }
+  const sdRisk = Math.max(est.sdDaily, est.model === 'intermittent' ? 0 : Math.sqrt(forecastDaily));
+  // Stock far above demand and customer orders until an order placed today lands: no stockout chance worth weighing.
+  let demandBeforeOrder = 0;
+  for (let k = 1; k < orderArrivesK; k++) demandBeforeOrder += (forecast[k] as number) + (dues[k] as number);
+  const riskPossible = available > 0 && available < demandBeforeOrder + RISK_MARGIN_SD * sdRisk * Math.sqrt(orderArrivesK) + 1;
   // survival[a]: chance that nothing on order has arrived by the end of day a (arrivals land before the day's sales).
   survival.fill(1, 0, orderArrivesK + 1);
   const empirical = observed.length >= MIN_LEAD_TIME_OBSERVATIONS;
@@ -191,6 +202,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
     if (k <= days) arrivals[k] = (arrivals[k] as number) + line.qty;
     if (line.qty <= 0) continue;
     if (k < nextInbound) nextInbound = k;
+    if (!riskPossible) continue;
     // When it arrives: the supplier's own receipts that took longer than this order has been out, else the realistic ETA.
     const elapsed = empirical && ownSupplier && line.orderedAt !== undefined ? asOf - dayNumber(line.orderedAt) : -1;
     const pending = elapsed >= 0 ? slowerThan(observed, elapsed, bandwidth) : 0;
@@ -198,12 +210,6 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
       const stillOut = pending > 1e-6 ? slowerThan(observed, elapsed + a, bandwidth) / pending : a < k ? 1 : 0;
       survival[a] = (survival[a] as number) * stillOut;
     }
-  }
-  let openOrdersTotal = 0;
-  if (s.openOrders) for (const o of s.openOrders) {
-    const k = Math.max(1, dayNumber(o.due) - asOf);
-    openOrdersTotal += o.qty;
-    if (k <= days) dues[k] = (dues[k] as number) + o.qty;
   }
   const inventoryPosition = available + inboundTotal - openOrdersTotal;
 
@@ -214,7 +220,6 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   let stockoutK = -1;
   let belowSafetyK = -1;
   let supplyGapK = -1;
-  const sdRisk = Math.max(est.sdDaily, est.model === 'intermittent' ? 0 : Math.sqrt(forecastDaily));
   let cover = available <= 0 ? 0 : -1;
   let inboundWithinHorizon = 0;
   let openWithinHorizon = 0;
@@ -234,7 +239,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
     if (belowSafetyK < 0 && stock < safetyStock) belowSafetyK = k;
     if (supplyGapK < 0 && supplyOnly < 0 && k <= horizon) supplyGapK = k;
   }
-  const risk = available > 0 ? stockoutRisk(available, sdRisk, orderArrivesK, nextInbound, z) : NO_RISK;
+  const risk = riskPossible ? stockoutRisk(available, sdRisk, orderArrivesK, nextInbound, z) : NO_RISK;
   if (cover < 0) cover = forecastDaily > 0 ? available / forecastDaily : -1;
   const daysOfCover = cover < 0 ? null : round2(cover);
   const projectedStockout = stockoutK > 0 ? isoDay(asOf + stockoutK) : null;
@@ -407,6 +412,8 @@ interface StockoutRisk {
   coverUnits: number;
 }
 const NO_RISK: StockoutRisk = { probability: 0, expectedShortUnits: 0, coverUnits: 0 };
+/** Standard deviations of demand beyond which available stock cannot run short before an order lands (chance < 1e-9). */
+const RISK_MARGIN_SD = 6;
 /** Arrival likelihood the cover suggestion plans for. */
 const COVER_ARRIVAL_LIKELIHOOD = 0.9;
 

@@ -30,6 +30,24 @@ describe('demand model chosen by history shape', () => {
     expect(f[6]).toBeLessThan(0.5);
   });
 
+  it('a store closed one weekday: factor 0, nothing forecast that day, and finite numbers everywhere else', () => {
+    const profile = [1, 1, 1, 1, 1.5, 2, 0];
+    const start = dayNumber(startFor(140));
+    const daily = poissonSeries(140, (i) => 20 * (profile[(((start + i + 3) % 7) + 7) % 7] as number));
+    const d = evaluatePosition(withDaily(daily, { onHand: 60 }), defaultRules, { projection: true });
+    expect(d.demandModel).toBe('weekly');
+    expect(d.explain.weeklyFactors?.[6]).toBe(0);
+    expect(Number.isFinite(d.explain.demandSdDaily)).toBe(true);
+    expect(Number.isFinite(d.safetyStock) && d.safetyStock > 0).toBe(true);
+    expect(Number.isFinite(d.reorderPoint) && d.reorderPoint > d.safetyStock).toBe(true);
+    // 60 units against ~23 a day: the risk of running out before an order lands is weighed, not NaN.
+    expect(d.alerts.find((a) => a.type === 'STOCKOUT_RISK')?.facts?.stockoutProbability).toBeGreaterThan(0.9);
+    // The projection keeps stock flat on the closed day.
+    const p = d.explain.projection;
+    const closedDays = p.slice(1, 8).filter((x, k) => x === p[k]).length;
+    expect(closedDays).toBe(1);
+  });
+
   it('intermittent demand: TSB and a count-distribution safety stock', () => {
     const rng = seededRandom(9);
     const daily = Array.from({ length: 200 }, () => (rng.next() < 0.15 ? 3 : 0));
