@@ -11,8 +11,15 @@ export interface DayRecord {
   alerts: readonly string[];
   /** Today's alerts include a warning of a coming shortage (STOCKOUT_RISK, LOW_STOCK, SUPPLY_GAP). */
   shortageWarning: boolean;
-  /** Only on the first day of a shortage-warning episode: would stock have run short had nobody acted? */
+  /**
+   * On the first day of a shortage-warning episode, and on every day with a stockout chance above 0: would stock have
+   * run short within the warning's window had nobody acted?
+   */
   shortageIfIgnored?: boolean;
+  /** The policy's chance of running out (policies that have one), so its warning threshold can be swept afterwards. */
+  risk?: number;
+  /** Lead time the order placed today really took. */
+  leadTimeDays?: number;
 }
 
 export interface PositionTrace {
@@ -37,18 +44,23 @@ export interface BacktestMetrics {
   warnedStockoutShare: number;
   /** For warned stockouts: days from the start of that warning episode to the stockout. */
   meanWarningDaysAhead: number;
+  /** Share of stockout episodes whose warning began at least WARNED_AHEAD_DAYS before it. */
+  warnedAheadShare: number;
   shortageWarningEpisodes: number;
+  shortageWarningEpisodesPerPositionMonth: number;
   /** Share of shortage-warning episodes that a real shortage would have followed had nobody acted. */
   warningPrecision: number;
 }
 
 /** How far back a warning may start and still count as the warning of a stockout. */
 export const WARNING_LOOKBACK_DAYS = 14;
+/** A warning this many days ahead leaves time to expedite or transfer. */
+export const WARNED_AHEAD_DAYS = 3;
 const DAYS_PER_MONTH = 30;
 
 export function computeMetrics(traces: readonly PositionTrace[]): BacktestMetrics {
   let demand = 0, sales = 0, stockoutDays = 0, inventoryValue = 0, stockUnits = 0, orders = 0, episodes = 0, positionDays = 0;
-  let stockoutEpisodes = 0, warned = 0, daysAhead = 0, warningEpisodes = 0, confirmed = 0;
+  let stockoutEpisodes = 0, warned = 0, warnedAhead = 0, daysAhead = 0, warningEpisodes = 0, confirmed = 0;
   for (const trace of traces) {
     const days = trace.days;
     let value = 0;
@@ -72,6 +84,7 @@ export function computeMetrics(traces: readonly PositionTrace[]): BacktestMetric
           while (w > 0 && (days[w - 1] as DayRecord).shortageWarning) w--;
           warned++;
           daysAhead += t - w;
+          if (t - w >= WARNED_AHEAD_DAYS) warnedAhead++;
         }
       }
     }
@@ -90,7 +103,27 @@ export function computeMetrics(traces: readonly PositionTrace[]): BacktestMetric
     stockoutEpisodes,
     warnedStockoutShare: stockoutEpisodes > 0 ? warned / stockoutEpisodes : 1,
     meanWarningDaysAhead: warned > 0 ? daysAhead / warned : 0,
+    warnedAheadShare: stockoutEpisodes > 0 ? warnedAhead / stockoutEpisodes : 1,
     shortageWarningEpisodes: warningEpisodes,
+    shortageWarningEpisodesPerPositionMonth: positionDays > 0 ? warningEpisodes / (positionDays / DAYS_PER_MONTH) : 0,
     warningPrecision: warningEpisodes > 0 ? confirmed / warningEpisodes : 1,
+  };
+}
+
+/**
+ * The same trace with shortage warnings re-decided at another threshold on the recorded chance of running out (days
+ * without a recorded chance keep their warnings): one simulation answers a whole threshold sweep, since warnings
+ * don't change what is ordered.
+ */
+export function atRiskThreshold(trace: PositionTrace, threshold: number): PositionTrace {
+  return {
+    ...trace,
+    days: trace.days.map((d) => {
+      if (d.risk === undefined) return d;
+      const warning = d.risk > 0 && d.risk >= threshold;
+      const alerts = d.alerts.filter((a) => a !== 'STOCKOUT_RISK');
+      if (warning) alerts.push('STOCKOUT_RISK');
+      return { ...d, alerts, shortageWarning: warning };
+    }),
   };
 }

@@ -15,6 +15,19 @@ export interface SupplierSpec {
 
 export interface PlannedEventSpec { startIndex: number; endIndex: number; uplift: number }
 
+/**
+ * The process a generated series' demand is drawn from, for the distribution oracle: Poisson around `mean` each day,
+ * or, when `intermittent`, a demand day with `probability` and then 1 + Poisson(size − 1) units.
+ */
+export interface DemandTruth {
+  /** Mean demand of each day index, TRUTH_TAIL_DAYS past the series' last day. */
+  mean: Float64Array;
+  intermittent?: { probability: number; size: number };
+}
+
+/** Days of the true mean kept past a series' last day, so windows that start near its end stay defined. */
+export const TRUTH_TAIL_DAYS = 128;
+
 /** One position's truth: its demand every day (from its first day of history) and who supplies it. */
 export interface BacktestSeries {
   sku: string;
@@ -34,6 +47,8 @@ export interface BacktestSeries {
   supplier: SupplierSpec;
   /** Lead times of receipts before the simulation starts. */
   pastLeadTimes: number[];
+  /** How the demand was drawn (generated scenarios only; a CSV history has no known truth). */
+  truth?: DemandTruth;
 }
 
 export interface Scenario {
@@ -108,17 +123,21 @@ export function generateScenario(options: ScenarioOptions): Scenario {
       const demand: number[] = new Array<number>(total);
       const probability = 0.1 + rng.next() * 0.25;
       const size = 1 + rng.next() * 4;
+      // The true means are recorded without drawing anything, so the demand is the same as before they were kept.
+      const mean = new Float64Array(total + TRUTH_TAIL_DAYS);
+      for (let i = 0; i < mean.length; i++) mean[i] = pattern === 'intermittent' ? probability * size : meanDemand(pattern, base, i, history, simDays, shift, events);
       for (let i = 0; i < total; i++) {
         demand[i] = pattern === 'intermittent'
           ? (rng.next() < probability ? 1 + rng.poisson(size - 1) : 0)
-          : rng.poisson(meanDemand(pattern, base, i, history, simDays, shift, events));
+          : rng.poisson(mean[i] as number);
       }
+      const truth: DemandTruth = pattern === 'intermittent' ? { mean, intermittent: { probability, size } } : { mean };
       const unitCost = Math.round((2 + rng.next() * 48) * 100) / 100;
       const packSize = rng.pick([1, 1, 6, 12]);
       const pastLeadTimes = Array.from({ length: 4 }, () => sampleLeadTime(rng, supplier));
       series.push({
         sku: `SKU-${pattern}-${p}`, location: `loc-${p % 3}`, pattern, startDay: simStartDay - history, simStart: history,
-        demand, events, unitCost, unitPrice: Math.round(unitCost * 2 * 100) / 100, packSize, moq: 0, supplier, pastLeadTimes,
+        demand, events, unitCost, unitPrice: Math.round(unitCost * 2 * 100) / 100, packSize, moq: 0, supplier, pastLeadTimes, truth,
       });
     }
   }

@@ -6,13 +6,14 @@ import type { PositionSnapshot } from '../snapshot.js';
 import { normalQuantile } from '../stats.js';
 import { computeMetrics, type BacktestMetrics, type DayRecord, type PositionTrace } from './metrics.js';
 import { seededRandom, type Random } from '../../random.js';
+import { oracleLevels, oraclePolicy } from './oracle.js';
 import { DEMAND_PATTERNS, SUPPLIER_PROFILES, sampleLeadTime, type BacktestSeries, type Scenario } from './scenario.js';
 
 export const POLICIES = ['engine', 'rolling-rop', 'static-minmax'] as const;
 export type PolicyName = (typeof POLICIES)[number];
 
 /** An open order in the simulation: when it was placed, when the supplier says, when it really arrives. */
-interface OpenOrder { qty: number; orderedAt: number; quotedEta: number; arrival: number }
+export interface OpenOrder { qty: number; orderedAt: number; quotedEta: number; arrival: number }
 
 /** What a policy sees at the end of a day. */
 export interface PolicyView {
@@ -33,6 +34,8 @@ export interface PolicyAnswer {
   shortageWarning: boolean;
   /** Days within which the warning claims a shortage (for the "if nobody acts" check). */
   warningWindowDays: number;
+  /** The chance of running out the warning is judged on, when the policy has one (kept so thresholds can be swept). */
+  riskProbability?: number;
 }
 
 export type Policy = (view: PolicyView) => PolicyAnswer;
@@ -161,10 +164,13 @@ export function simulateSeries(series: BacktestSeries, policy: Policy, rng: Rand
     const answer = policy({ series, t, onHand, pipeline, sales, outOfStock, observedLeadTimes });
     const record: DayRecord = { demand, sales: sold, onHand, ordered: answer.orderQty > 0, alerts: answer.alerts, shortageWarning: answer.shortageWarning };
     const prev = days[days.length - 1];
-    if (answer.shortageWarning && !prev?.shortageWarning) record.shortageIfIgnored = shortageIfIgnored(series, t, onHand, pipeline, answer.warningWindowDays, total);
+    const risk = answer.riskProbability;
+    if (risk !== undefined) record.risk = risk;
+    if ((answer.shortageWarning && !prev?.shortageWarning) || (risk !== undefined && risk > 0)) record.shortageIfIgnored = shortageIfIgnored(series, t, onHand, pipeline, answer.warningWindowDays, total);
     days.push(record);
     if (answer.orderQty > 0) {
       const lead = sampleLeadTime(rng, series.supplier);
+      record.leadTimeDays = lead;
       pipeline.push({ qty: answer.orderQty, orderedAt: t, quotedEta: t + series.supplier.quotedLeadTimeDays, arrival: t + lead });
     }
   }
@@ -182,44 +188,62 @@ function shortageIfIgnored(series: BacktestSeries, t: number, onHand: number, pi
   return false;
 }
 
+/** Metrics of each policy; the oracle's only where the scenario's demand process is known (generated scenarios). */
+export type PolicyMetrics = Record<PolicyName, BacktestMetrics> & { oracle?: BacktestMetrics };
+
 export interface BacktestReport {
   seed: number;
   positions: number;
   simDays: number;
-  byPattern: { pattern: string; metrics: Record<PolicyName, BacktestMetrics> }[];
+  byPattern: { pattern: string; metrics: PolicyMetrics }[];
   /** The same figures by supplier profile: where lead times run long or vary, quoted-lead-time baselines run short. */
-  bySupplierProfile: { profile: string; metrics: Record<PolicyName, BacktestMetrics> }[];
-  overall: Record<PolicyName, BacktestMetrics>;
+  bySupplierProfile: { profile: string; metrics: PolicyMetrics }[];
+  overall: PolicyMetrics;
 }
 
-/** Runs every series through the engine and both baselines with the same demand; lead-time draws are seeded per series. */
-export function runBacktest(scenario: Scenario, rules: RuleDefaults): BacktestReport {
-  const policies: Record<PolicyName, Policy> = { engine: enginePolicy(rules), 'rolling-rop': rollingPolicy(rules), 'static-minmax': staticPolicy(rules) };
-  const traces: Record<PolicyName, PositionTrace[]> = { engine: [], 'rolling-rop': [], 'static-minmax': [] };
-  const profileOf = new Map<PositionTrace, string>();
-  scenario.series.forEach((series, i) => {
-    for (const name of POLICIES) {
-      const trace = simulateSeries(series, policies[name], seededRandom(scenario.seed * 7919 + i), scenario.simDays);
-      profileOf.set(trace, series.supplier.profile);
-      traces[name].push(trace);
-    }
-  });
-  const seen = new Set(scenario.series.map((s) => s.pattern));
+/** Replays every series of a scenario through one policy; lead-time draws are seeded per series, the same for every policy. */
+export function simulateScenario(scenario: Scenario, policy: Policy): PositionTrace[] {
+  return scenario.series.map((series, i) => simulateSeries(series, policy, seededRandom(scenario.seed * 7919 + i), scenario.simDays));
+}
+
+/** Groups traces (each with its series) by demand pattern and by supplier profile, in the generator's order. */
+export function groupTraces<T>(series: readonly BacktestSeries[], metricsOf: (filter: (s: BacktestSeries) => boolean) => T): { byPattern: { pattern: string; metrics: T }[]; bySupplierProfile: { profile: string; metrics: T }[]; overall: T } {
+  const seen = new Set(series.map((s) => s.pattern));
   const patterns = [...DEMAND_PATTERNS.filter((p) => seen.has(p)), ...[...seen].filter((p) => !(DEMAND_PATTERNS as readonly string[]).includes(p))];
-  const metricsOf = (filter: (t: PositionTrace) => boolean): Record<PolicyName, BacktestMetrics> => ({
-    engine: computeMetrics(traces.engine.filter(filter)),
-    'rolling-rop': computeMetrics(traces['rolling-rop'].filter(filter)),
-    'static-minmax': computeMetrics(traces['static-minmax'].filter(filter)),
-  });
   return {
-    seed: scenario.seed,
-    positions: scenario.series.length,
-    simDays: scenario.simDays,
-    byPattern: patterns.map((pattern) => ({ pattern, metrics: metricsOf((t) => t.pattern === pattern) })),
-    bySupplierProfile: SUPPLIER_PROFILES.filter((p) => scenario.series.some((s) => s.supplier.profile === p))
-      .map((profile) => ({ profile, metrics: metricsOf((t) => profileOf.get(t) === profile) })),
+    byPattern: patterns.map((pattern) => ({ pattern, metrics: metricsOf((s) => s.pattern === pattern) })),
+    bySupplierProfile: SUPPLIER_PROFILES.filter((p) => series.some((s) => s.supplier.profile === p))
+      .map((profile) => ({ profile, metrics: metricsOf((s) => s.supplier.profile === profile) })),
     overall: metricsOf(() => true),
   };
+}
+
+export interface BacktestOptions {
+  /** Run the distribution oracle too (default: when every series' demand process is known). */
+  oracle?: boolean;
+}
+
+/**
+ * Runs every series through the engine and both baselines with the same demand, and the distribution oracle at the
+ * rules' service level as its quantile and their stockout-risk threshold for its alerts.
+ */
+export function runBacktest(scenario: Scenario, rules: RuleDefaults, options: BacktestOptions = {}): BacktestReport {
+  const withOracle = options.oracle ?? scenario.series.every((s) => s.truth !== undefined);
+  const traces = new Map<string, PositionTrace[]>([
+    ['engine', simulateScenario(scenario, enginePolicy(rules))],
+    ['rolling-rop', simulateScenario(scenario, rollingPolicy(rules))],
+    ['static-minmax', simulateScenario(scenario, staticPolicy(rules))],
+  ]);
+  if (withOracle) {
+    const levels = oracleLevels(scenario, [rules.serviceLevel], rules.reviewPeriodDays);
+    traces.set('oracle', simulateScenario(scenario, oraclePolicy(levels, { quantile: 0, riskThreshold: rules.stockoutRiskProbability })));
+  }
+  const metricsOf = (filter: (s: BacktestSeries) => boolean): PolicyMetrics => {
+    const out: Record<string, BacktestMetrics> = {};
+    for (const [name, list] of traces) out[name] = computeMetrics(list.filter((_, i) => filter(scenario.series[i] as BacktestSeries)));
+    return out as PolicyMetrics;
+  };
+  return { seed: scenario.seed, positions: scenario.series.length, simDays: scenario.simDays, ...groupTraces(scenario.series, metricsOf) };
 }
 
 export interface MatchedBaseline {
@@ -237,8 +261,7 @@ const MATCH_STEPS = 7;
  * fill rate reaches `targetFillRate`, and reports what inventory that takes.
  */
 export function matchRollingBaseline(scenario: Scenario, rules: RuleDefaults, targetFillRate: number): MatchedBaseline {
-  const run = (factor: number): BacktestMetrics => computeMetrics(scenario.series.map((series, i) =>
-    simulateSeries(series, rollingPolicy(rules, factor), seededRandom(scenario.seed * 7919 + i), scenario.simDays)));
+  const run = (factor: number): BacktestMetrics => computeMetrics(simulateScenario(scenario, rollingPolicy(rules, factor)));
   let high = run(MATCH_MAX_FACTOR);
   if (high.fillRate < targetFillRate) return { safetyFactor: MATCH_MAX_FACTOR, reached: false, metrics: high };
   let lo = 1, hi = MATCH_MAX_FACTOR;
