@@ -5,3 +5,5 @@ export { oracleLevels, oraclePolicy, ORACLE_SAMPLES, ORACLE_RISK_PATHS, type Ora
 export { computeMetrics, atRiskThreshold, WARNING_LOOKBACK_DAYS, WARNED_AHEAD_DAYS, type BacktestMetrics, type DayRecord, type PositionTrace } from './metrics.js';
 export { scenarioFromCsv, BacktestCsvError } from './csv.js';
 export { formatBacktestReport, checkTargets, metricsRow, policiesOf, type TargetCheck } from './report.js';
+export { runFrontier, atFill, FRONTIER_CURVES, FRONTIER_DEFAULTS, type FrontierOptions, type FrontierReport, type FrontierGroup, type FrontierCurve, type CurvePoint, type AlertSweepRow } from './frontier.js';
+export { formatFrontierReport, frontierChartSpec, checkFrontierTargets, matchedRatios } from './frontier-report.js';

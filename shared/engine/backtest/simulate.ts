@@ -115,8 +115,8 @@ export function rollingPolicy(rules: RuleDefaults, safetyFactor = 1): Policy {
 }
 
 /** Static min/max: set once from the warm-up history (as ERPs do) and never revised. */
-export function staticPolicy(rules: RuleDefaults): Policy {
-  const z = normalQuantile(rules.serviceLevel);
+export function staticPolicy(rules: RuleDefaults, safetyFactor = 1): Policy {
+  const z = normalQuantile(rules.serviceLevel) * safetyFactor;
   const levels = new WeakMap<BacktestSeries, { reorderPoint: number; max: number }>();
   return (v) => {
     let l = levels.get(v.series);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,5 +32,15 @@ describe('stocksentry explain and backtest (child process)', () => {
     const { code, stdout } = await run(['backtest', '--positions', '1', '--days', '30', '--seed', '7']);
     expect(code).toBe(0);
     for (const needle of ['| smooth | engine |', '| new-item | static-minmax |', '| **overall** | rolling-rop |', '| erratic | engine |', 'fill rate overall']) expect(stdout).toContain(needle);
+  });
+
+  it('backtest --frontier prints inventory at matched fill and writes the chart as SVG', async () => {
+    const plot = path.join(dir, 'frontier.svg');
+    const { code, stdout } = await run(['backtest', '--frontier', '--positions', '1', '--days', '40', '--seeds', '3', '--plot', plot]);
+    expect(code).toBe(0);
+    for (const needle of ['| **overall** |', 'engine ÷ oracle', '| oracle | 0.9 |', 'Alert quality on the same footing', 'inventory ≤ 1.10×']) expect(stdout).toContain(needle);
+    const svg = readFileSync(plot, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const label of ['overall', 'intermittent', 'oracle', 'rolling-rop']) expect(svg).toContain(label);
   });
 });
