@@ -9,7 +9,7 @@ export const PRIOR_WEIGHT_DAYS = 28;
 
 /** Smoothing weight of simple exponential smoothing (level) and of TSB (probability and size). */
 export const SES_ALPHA = 0.1;
-export const TSB_ALPHA = 0.1;
+export const TSB_ALPHA = 0.02;
 
 /** The window (days) that shape tests look at: zero share, weekly profile, trend, error variance. */
 export const SHAPE_WINDOW_DAYS = 84;

@@ -161,9 +161,20 @@ export function estimateDemand(s: PositionSnapshot, historyDays: number, asOfDay
 
   // Intermittent: many zero days that a weekly profile doesn't explain → TSB with a count distribution.
   if (!weekly && shapeN > 0 && zeros / shapeN >= INTERMITTENT_ZERO_SHARE) {
+    // Estimated over the whole history window: a demand every few days gives the shape window only a dozen or two.
+    let n = 0, hits = 0;
+    sizeSum = 0; sizeSqSum = 0;
+    for (let i = w0; i < end; i++) {
+      if (mask[i] !== 0) continue;
+      const y = daily[i] as number;
+      n++;
+      if (y > 0) { hits++; sizeSum += y; sizeSqSum += y * y; }
+    }
+    zeros = n - hits;
+    shapeN = n;
     let p = (shapeN - zeros) / shapeN;
     let size = shapeN - zeros > 0 ? sizeSum / (shapeN - zeros) : 0;
-    for (let i = s0; i < end; i++) {
+    for (let i = w0; i < end; i++) {
       if (mask[i] !== 0) continue;
       const y = daily[i] as number;
       if (y > 0) { p += TSB_ALPHA * (1 - p); size += TSB_ALPHA * (y - size); } else p -= TSB_ALPHA * p;

@@ -141,9 +141,8 @@ const roundToPack = (qty: number, pack: number): number => Math.ceil(qty / pack 
 
 /**
  * The oracle as a backtest policy: order up to reorder point + review-period demand when the inventory position is at
- * or below the reorder point (like the engine); alerts from the true chance of running out before an order placed today
- * lands, walking through what is already on order (its arrival drawn from the supplier's profile, given how long it has
- * been out).
+ * or below the reorder point (like the engine); alerts from the true chance of running out before the next arrival,
+ * counting an order placed today.
  */
 export function oraclePolicy(levels: OracleLevels, options: OraclePolicyOptions): Policy {
   const streams = new Map<BacktestSeries, Random>();
@@ -176,40 +175,24 @@ const RISK_MARGIN_SD = 6;
 const NEGLIGIBLE_RISK = 0.002;
 
 /**
- * The true chance that demand goes unmet before an order placed at the end of day t lands, by Monte-Carlo. Demand only
- * adds up and stock only rises when something arrives, so a path runs short iff cumulative demand exceeds what has
- * arrived on the day before an arrival or the day before the order lands: the draws are for those stretches only.
+ * The true chance of running out before the next arrival, by Monte-Carlo: the first of what is on order (each given how
+ * long it has been out) and an order placed today (placed or not: it is what can still be done about it).
  */
 function stockoutProbability(s: BacktestSeries, l: OracleSeriesLevels, t: number, onHand: number, pipeline: readonly OpenOrder[], rng: Random, paths: number): number {
   const truth = s.truth as DemandTruth;
   const prefix = l.meanPrefix;
   const last = prefix.length - 2;
-  // Far more on hand than demand until the order lands (at its lead time's NEGLIGIBLE_RISK quantile) can take: no risk.
+  // Far more on hand than demand until an order placed today lands (at its lead time's 1 − NEGLIGIBLE_RISK quantile) can take: no risk.
   const until = Math.min(last - t, l.longLeadTime);
   const mean = (prefix[t + until] as number) - (prefix[t + 1] as number);
   const sd = Math.sqrt(mean * (truth.intermittent ? 1 + truth.intermittent.size : 1));
   if (onHand > mean + RISK_MARGIN_SD * sd + 1) return 0;
-  const arrivals = new Int32Array(pipeline.length);
-  const order = pipeline.map((_, j) => j);
   let short = 0;
   for (let p = 0; p < paths; p++) {
-    const lands = Math.min(last - t, l.leadTimes.draw(rng));
-    for (let j = 0; j < pipeline.length; j++) {
-      const o = pipeline[j] as OpenOrder;
-      arrivals[j] = o.orderedAt + l.leadTimes.drawLongerThan(rng, t - o.orderedAt) - t;
-    }
-    order.sort((a, b) => (arrivals[a] as number) - (arrivals[b] as number));
-    let stock = onHand;
-    let demand = 0;
-    let day = 0;
-    let ranShort = false;
-    for (let j = 0; j <= order.length && !ranShort; j++) {
-      const arrives = j < order.length ? Math.min(arrivals[order[j] as number] as number, lands) : lands;
-      if (arrives - 1 > day) { demand += drawWindow(rng, truth, prefix, t + day, arrives - 1 - day); day = arrives - 1; }
-      if (demand > stock) ranShort = true;
-      if (j < order.length && arrives < lands) stock += (pipeline[order[j] as number] as OpenOrder).qty;
-    }
-    if (ranShort) short++;
+    let next = Math.min(last - t, l.leadTimes.draw(rng));
+    for (const o of pipeline) next = Math.min(next, o.orderedAt + l.leadTimes.drawLongerThan(rng, t - o.orderedAt) - t);
+    // Arrivals land before the day's sales: demand of the days before the next arrival against what is on hand.
+    if (next > 1 && drawWindow(rng, truth, prefix, t, next - 1) > onHand) short++;
   }
   return short / paths;
 }

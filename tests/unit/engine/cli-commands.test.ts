@@ -42,5 +42,5 @@ describe('stocksentry explain and backtest (child process)', () => {
     const svg = readFileSync(plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     for (const label of ['overall', 'intermittent', 'oracle', 'rolling-rop']) expect(svg).toContain(label);
-  });
+  }, 120_000); // a child process that sweeps four policies and loads Vega: slow on a busy machine
 });
