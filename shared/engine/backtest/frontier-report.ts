@@ -74,19 +74,19 @@ export function frontierChartSpec(report: FrontierReport): Record<string, unknow
     for (const c of FRONTIER_CURVES) for (const p of g.curves[c]) values.push({ group: g.group, policy: c, setting: p.parameter, unmet: Math.max(MIN_UNMET, 1 - p.fill) * 100, inventory: Math.round(p.inventory) });
     values.push({ group: g.group, policy: 'engine (own service level)', setting: report.serviceLevel, unmet: Math.max(MIN_UNMET, 1 - g.engine.fill) * 100, inventory: Math.round(g.engine.inventory), own: true });
   }
-  const x = { field: 'unmet', type: 'quantitative', title: 'unmet demand, % (log scale; better to the right)', scale: { type: 'log', reverse: true } };
-  const y = { field: 'inventory', type: 'quantitative', title: 'average inventory value', scale: { zero: false } };
-  const color = { field: 'policy', type: 'nominal', title: 'policy', scale: { domain: [...FRONTIER_CURVES], range: ['#d62728', '#2ca02c', '#1f77b4', '#9467bd'] } };
+  const x = { field: 'unmet', type: 'quantitative', title: 'unmet demand, % (log; better →)', scale: { type: 'log', reverse: true } };
+  const y = { field: 'inventory', type: 'quantitative', title: 'avg inventory value', scale: { zero: false } };
+  const color = { field: 'policy', type: 'nominal', title: null, legend: { orient: 'top' }, scale: { domain: [...FRONTIER_CURVES], range: ['#d62728', '#2ca02c', '#1f77b4', '#9467bd'] } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `Inventory against service: seeds ${report.seeds.join(', ')}, ${report.positions} positions × ${report.simDays} days`,
+    title: { text: `Inventory against service (◆ the engine at its own service level): seeds ${report.seeds.join(', ')}, ${report.positions} positions × ${report.simDays} days`, anchor: 'start' },
     data: { values },
     facet: { field: 'group', type: 'nominal', title: null, sort: groups.map((g) => g.group) },
     columns: 3,
     resolve: { scale: { y: 'independent', x: 'independent' } },
     spec: {
-      width: 260,
-      height: 170,
+      width: 220,
+      height: 150,
       layer: [
         { transform: [{ filter: 'datum.own !== true' }], mark: { type: 'line', point: true, clip: true }, encoding: { x, y, color, order: { field: 'setting', type: 'quantitative' } } },
         { transform: [{ filter: 'datum.own === true' }], mark: { type: 'point', shape: 'diamond', size: 140, filled: true, color: 'black' }, encoding: { x, y } },
