@@ -30,10 +30,10 @@ export const TREND_MIN_CHANGE = 0.15;
 /** Daily damping of the trend: the forecast flattens out instead of extrapolating forever. */
 export const TREND_DAMPING = 0.97;
 
-/** Yearly seasonality needs a year plus the level window of history, and this coefficient of variation of 4-week blocks. */
-export const YEARLY_MIN_DAYS = 365 + 28;
+/** Yearly seasonality needs a year plus the level window of history, and this coefficient of variation of 4-week blocks; six-week windows (the level, last year around each day) keep less of a slow mover's noise in the profile. */
+export const YEARLY_MIN_DAYS = 365 + 42;
 export const YEARLY_MIN_BLOCK_CV = 0.15;
-export const YEARLY_LEVEL_DAYS = 28;
+export const YEARLY_LEVEL_DAYS = 42;
 
 /** Observed lead times needed before they replace the quoted one. */
 export const MIN_LEAD_TIME_OBSERVATIONS = 3;
