@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { formatPath } from '../shared/config.js';
+import { formatPath, type HubConfig } from '../shared/config.js';
+import type { CredentialResolver } from '../connectors/sdk/credentials.js';
 import { SIGNATURE_HEADER, verify } from '../shared/signing.js';
 import type { ReplenishmentRequest } from '../shared/replenishment/request.js';
 import type { InboundWriter } from '../shared/replenishment/ports.js';
@@ -27,10 +28,13 @@ export interface AckApiEvent {
 }
 export interface AckApiResult { statusCode: number; headers: Record<string, string>; body: string }
 
+/** Who may sign: a supplier (its `secret`), or a connector posting goods receipts (its `receiptSecret`). */
+export type SenderKind = 'supplier' | 'receiptSource';
+
 export interface AckApiDeps extends ReplenishmentDeps {
   inventory: InboundWriter;
-  /** The shared secrets a sender signs with (two during a rotation); none means the sender is unknown. */
-  secretsFor: (senderId: string, kind: 'supplier' | 'receiptSource') => Promise<string[]>;
+  /** The shared secrets a sender of this kind signs with (two during a rotation); none means no such sender. */
+  secretsFor: (senderId: string, kind: SenderKind) => Promise<string[]>;
   toleranceSeconds?: number;
   maxBodyBytes?: number;
 }
@@ -49,7 +53,7 @@ const ROUTES: { pattern: RegExp; kind: 'ack' | 'shipNotice' | 'receipt' }[] = [
 ];
 
 const STATUS_OF: Record<string, number> = {
-  ACK_INVALID: 400, REQUEST_LINE_UNKNOWN: 400, ACK_SIGNATURE_INVALID: 401, SUPPLIER_UNKNOWN: 401,
+  ACK_INVALID: 400, REQUEST_LINE_UNKNOWN: 400, ACK_SIGNATURE_INVALID: 401, SUPPLIER_UNKNOWN: 401, RECEIPT_FORBIDDEN: 403,
   REQUEST_NOT_FOUND: 404, ACK_REPLAYED: 409, REQUEST_STATE_INVALID: 409, REQUEST_CONFLICT: 503,
 };
 
@@ -70,6 +74,19 @@ function parseJson(body: string, contentType: string): unknown {
   }
 }
 
+/** The first kind of sender `senderId` is whose secret signed the body; unknown senders and bad signatures get the same 401, so ids cannot be probed. */
+async function authenticate(deps: AckApiDeps, event: AckApiEvent, body: string, senderId: string, kinds: SenderKind[]): Promise<{ kind: SenderKind; secrets: string[] }> {
+  let reason = 'unknown sender or no credential configured';
+  for (const kind of kinds) {
+    const secrets = await deps.secretsFor(senderId, kind);
+    if (secrets.length === 0) continue;
+    const check = verify(body, header(event, SIGNATURE_HEADER), secrets, deps.clock.now(), deps.toleranceSeconds);
+    if (check.ok) return { kind, secrets };
+    reason = check.reason;
+  }
+  throw new HttpError(401, 'ACK_SIGNATURE_INVALID', `signature check failed for "${senderId}": ${reason}. Sign the raw body: ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`);
+}
+
 async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: ReplenishmentRequest; kind: string }> {
   const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(event.rawPath) })).find((r) => r.match);
   if (!route?.match) throw new HttpError(404, 'ROUTE_NOT_FOUND', `no route ${event.rawPath}; use /suppliers/{id}/acks, /suppliers/{id}/ship-notices or /receipts/{source}`);
@@ -77,17 +94,15 @@ async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: 
   const senderId = decodeURIComponent(route.match[1] ?? '');
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   if (Buffer.byteLength(body) > (deps.maxBodyBytes ?? 256 * 1024)) throw new HttpError(413, 'BODY_TOO_LARGE', 'body is larger than 256 KiB; split the message');
-  const secrets = await deps.secretsFor(senderId, route.kind === 'receipt' ? 'receiptSource' : 'supplier');
-  // Unknown senders and bad signatures get the same answer, so ids cannot be probed.
-  const check = secrets.length ? verify(body, header(event, SIGNATURE_HEADER), secrets, deps.clock.now(), deps.toleranceSeconds) : { ok: false as const, reason: 'unknown sender or no credential configured' };
-  if (!check.ok) throw new HttpError(401, 'ACK_SIGNATURE_INVALID', `signature check failed for "${senderId}": ${check.reason}. Sign the raw body: ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`);
+  // Receipts come from a receiving connector or from the order's own supplier; acks and notices from suppliers only.
+  const { kind: senderKind, secrets } = await authenticate(deps, event, body, senderId, route.kind === 'receipt' ? ['receiptSource', 'supplier'] : ['supplier']);
 
   const contentType = (header(event, 'content-type') ?? '').toLowerCase();
   const xml = /^(text|application)\/xml\b/.test(contentType);
   if (route.kind === 'receipt') {
     if (xml) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'goods receipts are JSON only');
     const receipt = goodsReceipt.parse(parseJson(body, contentType));
-    return { request: await recordReceipt(deps, senderId, receipt, body), kind: 'receipt' };
+    return { request: await recordReceipt(deps, senderId, receipt, body, senderKind === 'supplier' ? senderId : undefined), kind: 'receipt' };
   }
   const supplier = deps.suppliers.get(senderId);
   if (!supplier) throw new HttpError(401, 'SUPPLIER_UNKNOWN', `"${senderId}" is not a configured supplier`);
@@ -163,19 +178,27 @@ export function nodeHttpListener(handler: (event: AckApiEvent) => Promise<AckApi
   };
 }
 
+/**
+ * The secrets each sender signs with, by kind: a supplier's `secret`, a connector's `receiptSecret`. Never a connector's
+ * `credentials` (the token the hub reads the source with), so the supplier API cannot read those.
+ */
+export function configuredSecrets(config: Pick<HubConfig, 'suppliers' | 'connectors'>, resolve: CredentialResolver): AckApiDeps['secretsFor'] {
+  return async (senderId, kind) => {
+    const ref = kind === 'supplier' ? config.suppliers.find((s) => s.id === senderId)?.secret : config.connectors.find((c) => c.name === senderId)?.receiptSecret;
+    return ref ? [await resolve(ref)] : [];
+  };
+}
+
 let lambdaHandler: Promise<ReturnType<typeof createSupplierAckHandler>> | undefined;
 
-/** Lambda entry (API Gateway HTTP API, payload v2): suppliers sign with their secret, connectors posting receipts with theirs. */
+/** Lambda entry (API Gateway HTTP API, payload v2): suppliers sign with their secret, connectors posting receipts with their receiptSecret. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event) => {
     lambdaHandler ??= awsServices().then((hub) => createSupplierAckHandler({
       ...hub.replenishment, inventory: hub.store,
-      secretsFor: async (senderId) => {
-        const ref = hub.config.suppliers.find((s) => s.id === senderId)?.secret ?? hub.config.connectors.find((c) => c.name === senderId)?.credentials;
-        return ref ? [await hub.credentials(ref)] : [];
-      },
+      secretsFor: configuredSecrets(hub.config, hub.credentials),
     }, (entry) => logger.info('supplier message', entry), (kind, request) => {
       if (kind !== 'ack') return;
       metrics.addMetric('RequestsAcknowledged', 'Count', 1);

@@ -22,6 +22,11 @@ export const connectorConfig = z.object({
   /** Base URL of the source API, or a file path for file connectors. */
   endpoint: z.string().min(1),
   credentials: credentialRef.optional(),
+  /**
+   * The key this connector's side (e.g. the ERP's goods receiving) signs `POST /receipts/<name>` with; kept apart from
+   * `credentials`, so the supplier API never needs the token the hub reads the source with.
+   */
+  receiptSecret: credentialRef.optional(),
   /** Connector-specific settings, validated by the connector's own spec. */
   options: z.record(z.string(), z.unknown()).default({}),
   /** Run a full reconcile (marks vanished positions) every N syncs. */

@@ -15,7 +15,7 @@ import { createEvaluateChangesHandler } from '../../functions/evaluate-changes.j
 import { createEvaluateSweepHandler } from '../../functions/evaluate-sweep.js';
 import { createSendReplenishmentHandler } from '../../functions/send-replenishment.js';
 import { hubServices, type HubServices } from '../../functions/services.js';
-import { createSupplierAckHandler, nodeHttpListener } from '../../functions/supplier-ack.js';
+import { configuredSecrets, createSupplierAckHandler, nodeHttpListener } from '../../functions/supplier-ack.js';
 import { createSyncConnectorHandler } from '../../functions/sync-connector.js';
 import { createHubTable } from '../../shared/adapters/dynamodb/client.js';
 import { flushDueGroups, routeById, type Alert, type AlertPublisher } from '../../shared/alerts/index.js';
@@ -145,10 +145,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
 
     const supplierAck = createSupplierAckHandler({
       ...services.replenishment, inventory: services.store,
-      secretsFor: async (senderId) => {
-        const ref = config.suppliers.find((s) => s.id === senderId)?.secret ?? config.connectors.find((c) => c.name === senderId)?.credentials;
-        return ref ? [await services.credentials(ref)] : [];
-      },
+      secretsFor: configuredSecrets(config, services.credentials),
     });
     const alertsApi = createAlertsApiHandler({ store: alerts.store, settings: alerts.settings, secrets: alerts.secrets, clock, bus });
     const supplierListener = nodeHttpListener(supplierAck);

@@ -522,8 +522,8 @@ export class HubStack extends Stack {
       timeout: Duration.seconds(10),
     });
     for (const supplier of this.config.suppliers) this.grantSecretRead(f, supplier.secret);
-    // Goods receipts posted to the same API are signed with the posting connector's credential.
-    for (const connector of this.config.connectors) this.grantSecretRead(f, connector.credentials);
+    // Goods receipts are signed with the posting connector's receiptSecret; its API credentials stay with its sync function.
+    for (const connector of this.config.connectors) this.grantSecretRead(f, connector.receiptSecret);
     this.suppressNoFunctionDlq(f, 'Invoked synchronously by API Gateway; the supplier receives the error and retries.');
     const api = new apigwv2.HttpApi(this, 'SupplierAckApi', {
       apiName: `${this.prefix}-supplier-ack`,

@@ -2,7 +2,8 @@
 
 export type ReplenishmentErrorCode =
   | 'REQUEST_NOT_FOUND' | 'REQUEST_STATE_INVALID' | 'REQUEST_CONFLICT' | 'REQUEST_LINE_UNKNOWN'
-  | 'ACK_INVALID' | 'ACK_SIGNATURE_INVALID' | 'ACK_REPLAYED' | 'SUPPLIER_UNKNOWN' | 'DELIVERY_FAILED' | 'FORMAT_UNKNOWN';
+  | 'ACK_INVALID' | 'ACK_SIGNATURE_INVALID' | 'ACK_REPLAYED' | 'SUPPLIER_UNKNOWN' | 'DELIVERY_FAILED' | 'FORMAT_UNKNOWN'
+  | 'RECEIPT_FORBIDDEN';
 
 export class ReplenishmentError extends Error {
   constructor(readonly code: ReplenishmentErrorCode, message: string, readonly location?: string, options?: { cause?: unknown }) {
@@ -64,5 +65,12 @@ export class SupplierUnknownError extends ReplenishmentError {
   constructor(supplierId: string) {
     super('SUPPLIER_UNKNOWN', `No supplier "${supplierId}" in hub.config suppliers; add it there or fix the id.`, supplierId);
     this.name = 'SupplierUnknownError';
+  }
+}
+
+export class ReceiptForbiddenError extends ReplenishmentError {
+  constructor(idempotencyKey: string, supplierId: string) {
+    super('RECEIPT_FORBIDDEN', `Request "${idempotencyKey}" is not an order of supplier "${supplierId}": a supplier may post receipts for its own orders only; the hub's receiving connector posts the others.`, idempotencyKey);
+    this.name = 'ReceiptForbiddenError';
   }
 }

@@ -6,7 +6,7 @@ import { toDay } from '../time.js';
 import type { ReplenishmentConfig, ReplenishmentSupplier } from './config.js';
 import { ACK_SOURCE, applyAck, applyReceipt, applyShipNotice, inboundRecords } from './ack.js';
 import { approvalTask, decideApproval, type ApprovalDecision, type ApprovalTask } from './approval.js';
-import { AckInvalidError, AckReplayedError, RequestConflictError, RequestNotFoundError, RequestStateInvalidError, SupplierUnknownError } from './errors.js';
+import { AckInvalidError, AckReplayedError, ReceiptForbiddenError, RequestConflictError, RequestNotFoundError, RequestStateInvalidError, SupplierUnknownError } from './errors.js';
 import { buildScorecard, type SupplierScorecard } from './lead-time.js';
 import type { InboundMessage, InboundWriter, RequestStore } from './ports.js';
 import { ackDueAt, overdueAcks, replanToBackup, type ReplanReason } from './replan.js';
@@ -171,13 +171,17 @@ export async function receiveSupplierMessage(deps: ReplenishmentDeps & { invento
   return replanAfter(deps, done.after, done.after.lines.some((l) => l.status === 'rejected' && !l.replannedTo) ? 'rejected' : 'short');
 }
 
-/** Goods received against a request: closes its lines, takes the delivered quantity off inbound, learns the lead time. */
-export async function recordReceipt(deps: ReplenishmentDeps & { inventory: InboundWriter }, source: string, receipt: GoodsReceipt, rawBody: string): Promise<ReplenishmentRequest> {
+/**
+ * Goods received against a request: closes its lines, takes the delivered quantity off inbound, learns the lead time.
+ * `supplierId`: the receipt comes from a supplier, who may post it for its own orders only.
+ */
+export async function recordReceipt(deps: ReplenishmentDeps & { inventory: InboundWriter }, source: string, receipt: GoodsReceipt, rawBody: string, supplierId?: string): Promise<ReplenishmentRequest> {
   const at = deps.clock.now();
   const message: InboundMessage = { senderId: source, messageId: receipt.receiptId, kind: 'receipt', requestKey: receipt.poNumber, receivedAt: at.toISOString(), body: rawBody };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await deps.requests.get(receipt.poNumber);
     if (!current) throw new RequestNotFoundError(receipt.poNumber);
+    if (supplierId !== undefined && current.supplierId !== supplierId) throw new ReceiptForbiddenError(receipt.poNumber, supplierId);
     const applied = applyReceipt(current, receipt, at);
     const saved = await deps.requests.save(applied.request, { message, observations: applied.observations });
     if (saved.status === 'replayed') throw new AckReplayedError(source, receipt.receiptId);

@@ -194,7 +194,10 @@ describe('least privilege', () => {
     const secretActions = (id: string) => roleStatements(id).filter((s) => ([] as string[]).concat(s.Action).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secretActions('Sync-erp').map((s) => s.Resource))).toContain('secret:stocksentry/erp-??????');
     expect(secretActions('Sync-shop')).toEqual([]);
-    expect(JSON.stringify(secretActions('SupplierAckHandler').map((s) => s.Resource))).toMatch(/stocksentry\/acme-\?{6}.*stocksentry\/erp-\?{6}/);
+    // The supplier API reads supplier secrets and the ERP's receipt key, never the token the ERP is read with.
+    const ackSecrets = JSON.stringify(secretActions('SupplierAckHandler').map((s) => s.Resource));
+    expect(ackSecrets).toMatch(/stocksentry\/acme-\?{6}.*stocksentry\/erp-receipts-\?{6}/);
+    expect(ackSecrets).not.toContain('stocksentry/erp-??????');
     // On AWS webhooks are SNS HTTPS subscriptions (signed by SNS), so no function reads a receiver's webhook secret.
     expect(JSON.stringify(template.toJSON())).not.toContain('stocksentry/planning-hook');
     expect(JSON.stringify(secretActions('SendReplenishment').map((s) => s.Resource))).toContain('secret:stocksentry/acme-??????');

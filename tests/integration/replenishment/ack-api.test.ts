@@ -4,11 +4,17 @@ import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventor
 import { DynamoRequestStore } from '../../../shared/adapters/dynamodb/request-store.js';
 import { replenishmentConfig, type ReplenishmentSupplier } from '../../../shared/replenishment/config.js';
 import { newRequest, type ReplenishmentRequest } from '../../../shared/replenishment/request.js';
-import { createSupplierAckHandler, type AckApiEvent } from '../../../functions/supplier-ack.js';
+import { configuredSecrets, createSupplierAckHandler, type AckApiEvent } from '../../../functions/supplier-ack.js';
+import { envCredentials } from '../../../connectors/sdk/credentials.js';
+import { connectorConfig, supplierConfig } from '../../../shared/config.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 const NOW = new Date('2026-05-05T09:00:00Z');
-const SECRETS: Record<string, string> = { 'sup-std': 'sec-std', 'sup-alt': 'sec-alt', 'erp-main': 'sec-erp' };
+/** The secrets as hub.config names them: suppliers' `secret`, the ERP's receipt key apart from the token it is read with. */
+const secrets = configuredSecrets({
+  suppliers: [supplierConfig.parse({ id: 'sup-std', leadTimeDays: 5, secret: { env: 'SUP_STD' } }), supplierConfig.parse({ id: 'sup-alt', leadTimeDays: 8, secret: { env: 'SUP_ALT' } })],
+  connectors: [connectorConfig.parse({ name: 'erp-main', type: 'odoo', endpoint: 'https://erp.example', credentials: { env: 'ERP_TOKEN' }, receiptSecret: { env: 'ERP_RECEIPTS' } })],
+}, envCredentials({ SUP_STD: 'sec-std', SUP_ALT: 'sec-alt', ERP_TOKEN: 'erp-api-token', ERP_RECEIPTS: 'sec-erp' }));
 const config = replenishmentConfig.parse({ approval: { autoApproveBelow: 100_000 } });
 const suppliers = new Map<string, ReplenishmentSupplier>([
   ['sup-std', { id: 'sup-std', leadTimeDays: 5, format: 'json', backupSupplierId: 'sup-alt' }],
@@ -48,7 +54,7 @@ beforeEach(async () => {
   table = await createTestTable();
   requests = new DynamoRequestStore(table.doc, table.tableName);
   inventory = new DynamoInventoryStore(table.doc, table.tableName);
-  handler = createSupplierAckHandler({ requests, inventory, clock: { now: () => NOW }, config, suppliers, secretsFor: async (id) => (SECRETS[id] ? [SECRETS[id]!] : []) });
+  handler = createSupplierAckHandler({ requests, inventory, clock: { now: () => NOW }, config, suppliers, secretsFor: secrets });
   await inventory.upsertPositions('erp', [{ sku: 'SKU-A', locationId: 'store-1', onHand: 5, inbound: [{ qty: 50, eta: '2026-06-01', ref: 'PO-77' }] }], NOW);
 });
 
@@ -166,5 +172,24 @@ describe('supplier-ack API', () => {
     expect((await inventory.getPosition('SKU-A', 'store-1'))?.inbound).toEqual([expect.objectContaining({ ref: 'PO-77' })]);
     expect(await requests.listObservations('sup-std')).toEqual([expect.objectContaining({ sku: 'SKU-A', leadTimeDays: 6, onTime: false, receivedQty: 24 })]);
     expect((await handler(post('/receipts/erp-main', receipt, { secret: 'sec-erp' }))).statusCode).toBe(409);
+  });
+
+  it('takes a receipt only from the order\'s own supplier or the receiving connector\'s receipt key: another supplier gets 403 and nothing is written', async () => {
+    await seedSent();
+    await handler(post('/suppliers/sup-std/acks', ackBody()));
+    const before = { ...(await snapshot()), observations: await requests.listObservations('sup-std'), alt: await requests.listObservations('sup-alt') };
+    const receipt = (id: string) => JSON.stringify({ receiptId: id, poNumber: KEY, receivedOn: '2026-05-10', lines: [{ sku: 'SKU-A', qty: 24 }] });
+
+    // sup-alt signs correctly with its own secret, for sup-std's order.
+    const foreign = await handler(post('/receipts/sup-alt', receipt('GR-X1'), { secret: 'sec-alt' }));
+    expect(foreign.statusCode).toBe(403);
+    expect(JSON.parse(foreign.body).error).toMatchObject({ code: 'RECEIPT_FORBIDDEN', message: expect.stringContaining('not an order of supplier "sup-alt"') });
+    // The ERP's API token is not a receipt key.
+    expect((await handler(post('/receipts/erp-main', receipt('GR-X2'), { secret: 'erp-api-token' }))).statusCode).toBe(401);
+    expect({ ...(await snapshot()), observations: await requests.listObservations('sup-std'), alt: await requests.listObservations('sup-alt') }).toEqual(before);
+
+    // The owner may post its own order's receipt.
+    expect((await handler(post('/receipts/sup-std', receipt('GR-X3'), { secret: 'sec-std' }))).statusCode).toBe(200);
+    expect(await requests.listObservations('sup-std')).toHaveLength(1);
   });
 });
