@@ -19,6 +19,11 @@ export interface RateLimiter {
 }
 
 export interface HttpClientOptions {
+  /**
+   * The only origin (scheme://host:port) requests may go to: the connector's endpoint. Any other URL, however a page
+   * named it (Link header, a next URL in a body, a stored cursor), is refused before a byte or a credential leaves.
+   */
+  origin?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
   /** Retries after the first attempt for 5xx, 429, throttled responses, timeouts and network errors. */
@@ -50,6 +55,25 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.name = 'HttpError';
+  }
+}
+
+/** A URL outside the configured origin: never requested, so the source's credentials never reach another host. */
+export class OriginMismatchError extends Error {
+  readonly code = 'HTTP_ORIGIN_MISMATCH';
+  constructor(readonly url: string, readonly expected: string, readonly actual: string) {
+    super(`Refused to request ${url}: its origin ${actual} is not the connector's endpoint origin ${expected}. A page pointed the client to another host (or a stored cursor predates an endpoint change); check the source, or run a full sync after changing endpoint.`);
+    this.name = 'OriginMismatchError';
+  }
+}
+
+/** scheme://host:port of an http(s) URL (default ports left out, as URL.origin does), or undefined for anything else. */
+export function httpOrigin(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -107,6 +131,7 @@ export class HttpClient {
   /** Sends a request; resolves with a 2xx response (or a 4xx other than 429, which is the caller's to judge). */
   async request(method: string, url: string, init: { headers?: Record<string, string>; body?: unknown; cost?: number } = {}): Promise<HttpResponse> {
     const maxRetries = this.options.maxRetries ?? 5;
+    this.checkOrigin(url);
     for (let attempt = 0; ; attempt++) {
       await this.options.rateLimiter?.acquire(init.cost);
       let response: HttpResponse;
@@ -135,6 +160,13 @@ export class HttpClient {
       const told = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers, Date.now()) : undefined;
       await this.sleep(told ?? throttledDelay ?? this.backoffMs(attempt));
     }
+  }
+
+  private checkOrigin(url: string): void {
+    const expected = this.options.origin;
+    if (expected === undefined) return;
+    const actual = httpOrigin(url) ?? url;
+    if (actual !== expected) throw new OriginMismatchError(redactUrl(url), expected, actual);
   }
 
   /** Exponential backoff with full jitter: uniform in [0, min(max, base·2^attempt)], never below base/2. */

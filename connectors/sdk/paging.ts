@@ -19,6 +19,9 @@ export function parseLinkHeader(header: string | null): Record<string, string> {
   return links;
 }
 
+/** A next-page URL as a page gave it, made absolute against that page's URL; the client refuses it if it leaves the origin. */
+const nextUrl = (next: string | undefined, response: HttpResponse): string | undefined => (next === undefined || next === '' ? undefined : new URL(next, response.url).toString());
+
 /**
  * Link-header cursors (Shopify REST, WooCommerce): request exactly the rel="next" URL, never rebuild it.
  * `rowsOf` also gets the response, so it can judge a 401/403/404 (returned, not thrown, by the client) before the body.
@@ -27,7 +30,7 @@ export async function* linkHeaderPages<T>(http: HttpClient, firstUrl: string, ro
   let url: string | undefined = firstUrl;
   while (url) {
     const response = await http.get(url, { headers });
-    url = parseLinkHeader(response.headers.get('link')).next;
+    url = nextUrl(parseLinkHeader(response.headers.get('link')).next, response);
     yield { rows: rowsOf(response.body, response), next: url, response };
   }
 }
@@ -73,14 +76,14 @@ export async function* offsetPages<T>(fetchPage: (offset: number, limit: number)
   }
 }
 
-/** OData V2: follow d.__next ($skiptoken) as an opaque URL. */
+/** OData: follow V2's d.__next or V4's @odata.nextLink ($skiptoken) as an opaque URL. */
 export async function* odataPages<T>(http: HttpClient, firstUrl: string, headers?: Record<string, string>): AsyncGenerator<Page<T>> {
   let url: string | undefined = firstUrl;
   while (url) {
     const response = await http.get(url, { headers });
-    const d = (response.body as { d?: { results?: T[]; __next?: string } } | undefined)?.d;
-    url = d?.__next;
-    yield { rows: d?.results ?? [], next: url, response };
+    const body = response.body as { d?: { results?: T[]; __next?: string }; value?: T[]; '@odata.nextLink'?: string } | undefined;
+    url = nextUrl(body?.d ? body.d.__next : body?.['@odata.nextLink'], response);
+    yield { rows: body?.d?.results ?? body?.value ?? [], next: url, response };
   }
 }
 

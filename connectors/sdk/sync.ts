@@ -5,7 +5,7 @@ import { positionKey, type PositionRecord } from '../../shared/model.js';
 import type { Clock, InventoryStore, QuarantineEntry } from '../../shared/ports.js';
 import { baseOptions, parseCursor, type ConnectorContext, type StreamName, type AnyConnector } from './contract.js';
 import type { CredentialResolver } from './credentials.js';
-import { HttpClient, type HttpClientOptions } from './http.js';
+import { HttpClient, httpOrigin, type HttpClientOptions } from './http.js';
 import { validateRecord, type StreamRecord } from './records.js';
 
 export interface StreamReport {
@@ -105,7 +105,7 @@ export async function connectorContext<O>(connector: AnyConnector, opts: Pick<Ru
     credential = await opts.credentials(opts.config.credentials);
   }
   const base = { config: opts.config, options, endpoint: opts.config.endpoint.replace(/\/+$/, ''), credential, clock: opts.clock, full };
-  const http = new HttpClient({ ...connector.http?.(base), ...opts.http });
+  const http = new HttpClient({ ...connector.http?.(base), ...opts.http, origin: httpOrigin(base.endpoint) });
   return { ...base, http };
 }
 
