@@ -4,8 +4,9 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { ReplenishmentSupplier } from '../shared/replenishment/config.js';
+import type { ReplenishmentRequest } from '../shared/replenishment/request.js';
 import { RequestNotFoundError, SupplierUnknownError } from '../shared/replenishment/errors.js';
-import { markSent, type ReplenishmentDeps } from '../shared/replenishment/service.js';
+import { claimSend, markSent, releaseSend, type ReplenishmentDeps } from '../shared/replenishment/service.js';
 import { replenishmentRequested } from '../events/replenishment.js';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { deliver, DeliveryError, type DeliveryTransports } from '../connectors/outbound/deliver.js';
@@ -26,6 +27,9 @@ export type SendOutcome = { status: 'sent'; revision: number; attempts: number }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How long a sender's claim holds: well past the function's 60 s timeout, so only a crashed sender's claim lapses. */
+export const SEND_CLAIM_MS = 5 * 60_000;
+
 /** Sends the request's current revision unless it was already sent or is not approved (a duplicate event is harmless). */
 export async function sendReplenishment(deps: SendDeps, detailInput: unknown): Promise<SendOutcome> {
   const detail = replenishmentRequested.parse(detailInput);
@@ -36,6 +40,19 @@ export async function sendReplenishment(deps: SendDeps, detailInput: unknown): P
   const supplier = deps.suppliers.get(request.supplierId);
   if (!supplier) throw new SupplierUnknownError(request.supplierId);
   if (!supplier.endpoint && supplier.format !== 'email') return { status: 'skipped', reason: `supplier ${supplier.id} has no endpoint; the request is recorded only` };
+  // Duplicate events may arrive at once: only the one that claims this revision sends it.
+  if (!(await claimSend(deps, request.idempotencyKey, request.revision, SEND_CLAIM_MS))) {
+    return { status: 'skipped', reason: `revision ${request.revision} is being sent or was sent by another delivery` };
+  }
+  try {
+    return await deliverClaimed(deps, request, supplier);
+  } catch (error) {
+    await releaseSend(deps, request.idempotencyKey, request.revision).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function deliverClaimed(deps: SendDeps, request: ReplenishmentRequest, supplier: ReplenishmentSupplier): Promise<SendOutcome> {
   const secret = await deps.secretFor(supplier);
   const message = await outboundFormat(supplier.format).render(request, {
     supplier, buyerId: deps.config.buyerId, at: deps.clock.now(), ...(secret ? { secret } : {}), ...(deps.fromEmail ? { fromEmail: deps.fromEmail } : {}),

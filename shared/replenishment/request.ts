@@ -41,6 +41,8 @@ export interface ReplenishmentRequest {
   revision: number;
   /** The revision the supplier last received. */
   sentRevision?: number;
+  /** A sender's claim on delivering `revision` (conditional write): others skip it until `until`, when a crashed sender's claim lapses. */
+  sendClaim?: { revision: number; until: string };
   lines: RequestLine[];
   total: number;
   approval: ApprovalState;

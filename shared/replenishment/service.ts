@@ -103,6 +103,25 @@ export async function decide(deps: ReplenishmentDeps, key: string, decision: App
   return request ? { requests: [request], events: eventsFor(request, at) } : { requests: [], events: [] };
 }
 
+/**
+ * Claims the delivery of `revision` with a conditional write on the request, so concurrent senders (duplicate events)
+ * send it once: true for the one caller that won; false when it is sent, superseded or claimed by another for `leaseMs`.
+ */
+export async function claimSend(deps: ReplenishmentDeps, key: string, revision: number, leaseMs: number): Promise<boolean> {
+  const at = deps.clock.now();
+  const done = await mutate(deps.requests, key, (r) => {
+    if (r.state !== 'approved' || r.revision !== revision || (r.sentRevision ?? 0) >= revision) return undefined;
+    if (r.sendClaim?.revision === revision && Date.parse(r.sendClaim.until) > at.getTime()) return undefined;
+    return { ...r, sendClaim: { revision, until: new Date(at.getTime() + leaseMs).toISOString() } };
+  });
+  return done !== undefined;
+}
+
+/** Gives a failed delivery's claim back, so a retry of the event (or its redrive) can send at once. */
+export async function releaseSend(deps: ReplenishmentDeps, key: string, revision: number): Promise<void> {
+  await mutate(deps.requests, key, (r) => (r.sendClaim?.revision === revision ? { ...r, sendClaim: undefined } : undefined));
+}
+
 /** Records that `revision` reached the supplier; starts the acknowledgement clock. Idempotent. */
 export async function markSent(deps: ReplenishmentDeps, key: string, revision: number): Promise<ReplenishmentRequest | undefined> {
   const at = deps.clock.now();
@@ -110,9 +129,9 @@ export async function markSent(deps: ReplenishmentDeps, key: string, revision: n
   const done = await mutate(deps.requests, key, (r) => {
     if ((r.sentRevision ?? 0) >= revision) return undefined;
     // Amended while this revision was on the wire: remember what the supplier has; the newer revision is still to send.
-    if (r.revision !== revision) return { ...r, sentRevision: revision, sentAt: r.sentAt ?? at.toISOString(), updatedAt: at.toISOString() };
+    if (r.revision !== revision) return { ...r, sentRevision: revision, sentAt: r.sentAt ?? at.toISOString(), updatedAt: at.toISOString(), sendClaim: undefined };
     if (r.state !== 'approved') return undefined;
-    return { ...r, state: r.ackedAt ? 'acknowledged' : 'sent', sentRevision: revision,
+    return { ...r, state: r.ackedAt ? 'acknowledged' : 'sent', sentRevision: revision, sendClaim: undefined,
       sentAt: r.sentAt ?? at.toISOString(), ackDueAt: ackDueAt(at, sla), updatedAt: at.toISOString() };
   });
   return done?.after;
