@@ -7,6 +7,7 @@ import { ZodError } from 'zod';
 import { formatPath, type HubConfig } from '../shared/config.js';
 import type { CredentialResolver } from '../connectors/sdk/credentials.js';
 import { SIGNATURE_HEADER, verify } from '../shared/signing.js';
+import { redactMessageBody } from '../shared/redact.js';
 import type { ReplenishmentRequest } from '../shared/replenishment/request.js';
 import type { InboundWriter } from '../shared/replenishment/ports.js';
 import { ReplenishmentError } from '../shared/replenishment/errors.js';
@@ -102,7 +103,7 @@ async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: 
   if (route.kind === 'receipt') {
     if (xml) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'goods receipts are JSON only');
     const receipt = goodsReceipt.parse(parseJson(body, contentType));
-    return { request: await recordReceipt(deps, senderId, receipt, body, senderKind === 'supplier' ? senderId : undefined), kind: 'receipt' };
+    return { request: await recordReceipt(deps, senderId, receipt, redactMessageBody(body), senderKind === 'supplier' ? senderId : undefined), kind: 'receipt' };
   }
   const supplier = deps.suppliers.get(senderId);
   if (!supplier) throw new HttpError(401, 'SUPPLIER_UNKNOWN', `"${senderId}" is not a configured supplier`);
@@ -122,7 +123,8 @@ async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: 
   }
   const message: SupplierMessage = supplierMessage.parse(parsed);
   if (message.type !== route.kind) throw new HttpError(400, 'ACK_INVALID', `type: this route takes "${route.kind}" messages, got "${message.type}"`, 'type');
-  const outcome = await receiveSupplierMessage(deps, senderId, message, body);
+  // Kept for audit without its credentials (cXML SharedSecret, tokens).
+  const outcome = await receiveSupplierMessage(deps, senderId, message, redactMessageBody(body));
   const request = outcome.requests.find((r) => r.idempotencyKey === message.poNumber) ?? outcome.requests[0];
   if (!request) throw new HttpError(500, 'INTERNAL', 'the acknowledgement produced no request state');
   return { request, kind: message.type };

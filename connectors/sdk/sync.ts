@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { formatPath, type ConnectorConfig } from '../../shared/config.js';
 import { positionKey, type PositionRecord } from '../../shared/model.js';
+import { redactSecrets } from '../../shared/redact.js';
 import type { Clock, InventoryStore, QuarantineEntry } from '../../shared/ports.js';
 import { baseOptions, parseCursor, type ConnectorContext, type StreamName, type AnyConnector } from './contract.js';
 import type { CredentialResolver } from './credentials.js';
@@ -206,7 +207,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       const result = message.type === 'record' ? validateRecord(stream.name, message.record, precision) : { ok: false as const, reason: message.reason };
       if (!result.ok) {
         report.quarantined++;
-        rejects.push({ connector: config.name, stream: stream.name, reason: result.reason, raw: message.type === 'record' ? (message.raw ?? message.record) : message.raw });
+        rejects.push({ connector: config.name, stream: stream.name, reason: result.reason, raw: redactSecrets(message.type === 'record' ? (message.raw ?? message.record) : message.raw) });
         continue;
       }
       const key = recordKey(stream.name, result.record);

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import { DynamoRequestStore } from '../../../shared/adapters/dynamodb/request-store.js';
@@ -160,6 +161,10 @@ describe('supplier-ack API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/<Status code="200" text="OK"/);
     expect((await requests.get(key))?.lines.map((l) => l.status)).toEqual(['confirmed', 'rejected']);
+    // The document is kept for audit, without the shared secret it carried.
+    const [stored] = await requests.listMessages(key);
+    expect(stored?.body).toContain('<SharedSecret>[redacted]</SharedSecret>');
+    expect(JSON.stringify(await table.doc.send(new ScanCommand({ TableName: table.tableName })))).not.toContain('sec-alt');
     expect((await inventory.getPosition('SKU-A', 'store-1'))?.inbound).toContainEqual(expect.objectContaining({ qty: 24, eta: '2026-05-13', supplierId: 'sup-alt' }));
   });
 
