@@ -11,7 +11,7 @@ import {
   ALERT_STATES, LABEL_NAMES, type AlertEvent, type AlertsSettings, type AlertSecrets, type AlertStore, type EventPublisher,
 } from '../shared/alerts/index.js';
 import type { Clock } from '../shared/ports.js';
-import { logger } from './observability.js';
+import { handlerLogger } from './observability.js';
 import { awsAlertDeps } from './dispatch-alerts.js';
 
 /** The parts of an API Gateway v2 event the API reads. */
@@ -38,6 +38,16 @@ export interface AlertsApiDeps {
 class HttpError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
+
+const logger = handlerLogger('alerts-api');
+
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `path: "${segment.slice(0, 100)}" is not valid percent-encoding`);
+  }
+};
 
 const json = (statusCode: number, body: unknown): AlertsApiResponse =>
   ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -115,7 +125,7 @@ async function oneClick(method: string, token: string, deps: AlertsApiDeps): Pro
 async function route(req: AlertsApiRequest, deps: AlertsApiDeps): Promise<AlertsApiResponse> {
   const method = req.requestContext.http.method.toUpperCase();
   const path = (req.rawPath ?? req.requestContext.http.path ?? '/').replace(/\/+$/, '') || '/';
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(decodeSegment);
   const now = () => deps.clock.now();
 
   if (parts[0] === 'a' && parts.length === 2 && (method === 'GET' || method === 'POST')) return oneClick(method, parts[1]!, deps);

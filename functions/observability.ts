@@ -16,3 +16,9 @@ export function countBy(metricName: string, dimension: string, values: readonly 
     single.addMetric(metricName, 'Count', n);
   }
 }
+
+/**
+ * A handler's own logger, named in every line (`handler`): the local hub runs all handlers in one process, where the
+ * shared logger carries whichever Lambda context was injected last.
+ */
+export const handlerLogger = (handler: string) => logger.createChild({ persistentKeys: { handler } });

@@ -16,7 +16,7 @@ import { goodsReceipt, supplierMessage, type SupplierMessage } from '../shared/r
 import { cxmlResponse, cxmlSender, cxmlToSupplierMessage, parseCxml } from '../connectors/outbound/cxml.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { countBy, logger, metrics } from './observability.js';
+import { countBy, handlerLogger, metrics } from './observability.js';
 import { awsServices } from './services.js';
 
 /** The parts of an API Gateway HTTP API (v2) event this handler reads; node:http adapters can build it in a few lines. */
@@ -75,6 +75,14 @@ function parseJson(body: string, contentType: string): unknown {
   }
 }
 
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'PATH_INVALID', `path: "${segment.slice(0, 100)}" is not valid percent-encoding`, 'path');
+  }
+}
+
 /** The first kind of sender `senderId` is whose secret signed the body; unknown senders and bad signatures get the same 401, so ids cannot be probed. */
 async function authenticate(deps: AckApiDeps, event: AckApiEvent, body: string, senderId: string, kinds: SenderKind[]): Promise<{ kind: SenderKind; secrets: string[] }> {
   let reason = 'unknown sender or no credential configured';
@@ -92,7 +100,7 @@ async function handle(deps: AckApiDeps, event: AckApiEvent): Promise<{ request: 
   const route = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(event.rawPath) })).find((r) => r.match);
   if (!route?.match) throw new HttpError(404, 'ROUTE_NOT_FOUND', `no route ${event.rawPath}; use /suppliers/{id}/acks, /suppliers/{id}/ship-notices or /receipts/{source}`);
   if (event.requestContext.http.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${event.requestContext.http.method} is not allowed; use POST`);
-  const senderId = decodeURIComponent(route.match[1] ?? '');
+  const senderId = decodePathSegment(route.match[1] ?? '');
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   if (Buffer.byteLength(body) > (deps.maxBodyBytes ?? 256 * 1024)) throw new HttpError(413, 'BODY_TOO_LARGE', 'body is larger than 256 KiB; split the message');
   // Receipts come from a receiving connector or from the order's own supplier; acks and notices from suppliers only.
@@ -145,8 +153,17 @@ function toError(error: unknown): HttpError {
   return new HttpError(500, 'INTERNAL', 'internal error; the message was not applied, retry later');
 }
 
+/** This function's own logger: its lines carry its name wherever it runs (the local hub runs every handler in one process). */
+const logger = handlerLogger('supplier-ack');
+
+/** Refusals are warnings (the sender's mistake); only real faults are errors, with their cause. */
+const logOutcome = ({ level, ...entry }: Record<string, unknown>): void => {
+  if (level === 'error') logger.error('supplier message failed', entry);
+  else logger.warn('supplier message refused', entry);
+};
+
 /** The handler factory: mount it on API Gateway, or on node:http locally. */
-export function createSupplierAckHandler(deps: AckApiDeps, log: (entry: Record<string, unknown>) => void = () => undefined,
+export function createSupplierAckHandler(deps: AckApiDeps, log: (entry: Record<string, unknown>) => void = logOutcome,
   onApplied: (kind: string, request: ReplenishmentRequest) => void = () => undefined) {
   return async (event: AckApiEvent): Promise<AckApiResult> => {
     const xml = /^(text|application)\/xml\b/.test((header(event, 'content-type') ?? '').toLowerCase());
@@ -167,11 +184,34 @@ export function createSupplierAckHandler(deps: AckApiDeps, log: (entry: Record<s
   };
 }
 
-/** Mounts the handler on node:http (the local runtime): builds the v2-like event from the request, body kept raw for the signature. */
-export function nodeHttpListener(handler: (event: AckApiEvent) => Promise<AckApiResult>) {
+/** What the local listener reads of a body at most, as API Gateway caps payloads: the handlers' own limits are lower. */
+export const LISTENER_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Mounts the handler on node:http (the local runtime): builds the v2-like event from the request, body kept raw for the
+ * signature. A body over `maxBodyBytes` is answered 413 as soon as it is known (by content-length or while reading),
+ * and the rest is never read or buffered.
+ */
+export function nodeHttpListener(handler: (event: AckApiEvent) => Promise<AckApiResult>, maxBodyBytes = LISTENER_MAX_BODY_BYTES) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const tooLarge = (): void => {
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      res.on('finish', () => req.destroy());
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+        .end(JSON.stringify({ error: { code: 'BODY_TOO_LARGE', message: `body is larger than ${maxBodyBytes} bytes` } }));
+    };
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+      tooLarge();
+      return;
+    }
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBodyBytes) tooLarge();
+      else chunks.push(c);
+    });
     req.on('end', () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
       const event: AckApiEvent = { rawPath: new URL(req.url ?? '/', 'http://local').pathname, requestContext: { http: { method: req.method ?? 'GET' } }, headers, body: Buffer.concat(chunks).toString('utf8') };
@@ -201,7 +241,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     lambdaHandler ??= awsServices().then((hub) => createSupplierAckHandler({
       ...hub.replenishment, inventory: hub.store,
       secretsFor: configuredSecrets(hub.config, hub.credentials),
-    }, (entry) => logger.info('supplier message', entry), (kind, request) => {
+    }, logOutcome, (kind, request) => {
       if (kind !== 'ack') return;
       metrics.addMetric('RequestsAcknowledged', 'Count', 1);
       countBy('RequestsAcknowledged', 'supplier', [request.supplierId]);

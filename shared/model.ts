@@ -1,7 +1,14 @@
 // The canonical model: every connector maps its source into these shapes, every consumer reads them.
 import { z } from 'zod';
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/** A YYYY-MM-DD day that exists in the calendar (no 2026-02-31), years 1900–2199: wider than any stock data, narrow enough for day arithmetic. */
+export function isCalendarDate(value: string): boolean {
+  if (!/^(19|20|21)\d{2}-\d{2}-\d{2}$/.test(value)) return false;
+  const [y, m, d] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+}
+export const isoDate = z.string().refine(isCalendarDate, 'expected a date YYYY-MM-DD that exists in the calendar (years 1900–2199)');
 export const isoDateTime = z.string().datetime({ offset: true });
 const qty = z.number().finite();
 const nonNegative = z.number().finite().nonnegative();

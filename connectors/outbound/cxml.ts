@@ -95,9 +95,19 @@ const day = (value: string | undefined): string | undefined => value?.slice(0, 1
 
 /** Parses an XML document, or fails with a 4xx-worthy message naming the problem. */
 export function parseCxml(xml: string): Node {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new AckInvalidError(`body: not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`, 'body');
-  const root = child(parser.parse(xml) as Node, 'cXML');
+  // An internal DTD subset is how entity tricks (external entities, billion laughs) arrive; cXML never needs one.
+  if (/<!DOCTYPE[^>]*\[/i.test(xml) || /<!ENTITY/i.test(xml)) throw new AckInvalidError('body: DOCTYPE with entity declarations is not accepted; send the cXML document without an internal DTD subset', 'body');
+  let parsed: Node;
+  try {
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) throw new AckInvalidError(`body: not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`, 'body');
+    parsed = parser.parse(xml) as Node;
+  } catch (error) {
+    // The parser's own refusals (nesting too deep, entities) are the document's fault, not ours.
+    if (error instanceof AckInvalidError) throw error;
+    throw new AckInvalidError(`body: the XML document was refused (${error instanceof Error ? error.message : String(error)})`, 'body');
+  }
+  const root = child(parsed, 'cXML');
   if (!root) throw new AckInvalidError('body: the root element must be <cXML>', 'cXML');
   return root;
 }

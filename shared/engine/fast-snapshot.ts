@@ -1,5 +1,6 @@
 // A hand-written check of the common, valid snapshot: accepts only what `positionSnapshot` accepts, so callers can skip zod
 // for it and fall back to zod (and its error messages with field paths) for everything else.
+import { isCalendarDate } from '../model.js';
 import type { PositionSnapshot } from './snapshot.js';
 
 type Obj = Record<string, unknown>;
@@ -11,14 +12,14 @@ const isText = (v: unknown): v is string => typeof v === 'string';
 const isName = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
-/** Same as the isoDate regex /^\d{4}-\d{2}-\d{2}$/. */
+/** Same as isoDate: YYYY-MM-DD and a real calendar day. */
 function isDate(v: unknown): boolean {
   if (typeof v !== 'string' || v.length !== 10) return false;
   for (let i = 0; i < 10; i++) {
     const c = v.charCodeAt(i);
     if (i === 4 || i === 7 ? c !== 45 : !isDigit(c)) return false;
   }
-  return true;
+  return isCalendarDate(v);
 }
 
 // Optional fields: absent (or undefined) passes; anything else, null included, must match.

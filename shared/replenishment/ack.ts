@@ -6,6 +6,25 @@ import { daysBetween } from '../time.js';
 import { AckInvalidError, RequestStateInvalidError } from './errors.js';
 
 const ACKABLE = new Set(['sent', 'acknowledged', 'approved']);
+
+/** How far after the order day a promised, ship, delivery or receipt date may fall: a year covers any real lead time. */
+export const MAX_DATE_HORIZON_DAYS = 366;
+/** Default share above the ordered quantity a supplier may confirm, ship or a receipt may report (replenishment.overConfirmTolerance). */
+export const DEFAULT_OVER_CONFIRM_TOLERANCE = 0.1;
+
+/** A message date must lie between `from` (the order day, or the day it was sent) and a year later: 9999-12-31 is a typo, not an ETA. */
+function checkDate(date: string, from: string, field: string): void {
+  const offset = daysBetween(from, date);
+  if (offset < 0) throw new AckInvalidError(`${field}: ${date} is before ${from}, when the request was ordered`, field);
+  if (offset > MAX_DATE_HORIZON_DAYS) throw new AckInvalidError(`${field}: ${date} is more than ${MAX_DATE_HORIZON_DAYS} days after ${from}; check the date`, field);
+}
+
+/** More than ordered (plus the tolerance) is never applied: a buyer raises the order first, then the supplier confirms it. */
+function checkQty(qty: number, line: RequestLine, tolerance: number, field: string): void {
+  if (qty > line.qty * (1 + tolerance)) {
+    throw new AckInvalidError(`${field}: ${qty} is more than the ${line.qty} ordered on line ${line.lineNo} plus the ${Math.round(tolerance * 100)}% tolerance (replenishment.overConfirmTolerance); ask the buyer to change the order first`, field);
+  }
+}
 const TERMINAL_LINE = new Set(['received', 'rejected', 'replanned', 'cancelled']);
 
 function lineByNo(request: ReplenishmentRequest, lines: RequestLine[], lineNo: number, field: string): RequestLine {
@@ -23,12 +42,18 @@ const settle = (request: ReplenishmentRequest, lines: RequestLine[]): Replenishm
  * Applies a supplier's acknowledgement. Lines the ack does not list take the header status (accepted as ordered);
  * the promised date falls back from line to header to the line's need-by date.
  */
-export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Date): ReplenishmentRequest {
+export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Date, tolerance = DEFAULT_OVER_CONFIRM_TOLERANCE): ReplenishmentRequest {
   // A supplier may answer before the sender has recorded the send; quoting the current revision proves it got it.
   const inFlight = request.state === 'approved' && ack.revision === request.revision;
   if ((request.sentRevision === undefined && !inFlight) || !ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'acknowledged (it was not sent or is finished)');
   const lines = request.lines.map((l) => ({ ...l }));
-  const listed = new Map(ack.lines.map((l, i) => [lineByNo(request, lines, l.lineNo, `lines[${i}].lineNo`).lineNo, l]));
+  if (ack.promisedDate) checkDate(ack.promisedDate, request.orderDay, 'promisedDate');
+  const listed = new Map(ack.lines.map((l, i) => {
+    const line = lineByNo(request, lines, l.lineNo, `lines[${i}].lineNo`);
+    if (l.confirmedQty !== undefined) checkQty(l.confirmedQty, line, tolerance, `lines[${i}].confirmedQty`);
+    if (l.promisedDate) checkDate(l.promisedDate, request.orderDay, `lines[${i}].promisedDate`);
+    return [line.lineNo, l];
+  }));
   for (const line of lines) {
     if (line.status !== 'open' && line.status !== 'confirmed') continue;
     const detail = listed.get(line.lineNo);
@@ -45,12 +70,15 @@ export function applyAck(request: ReplenishmentRequest, ack: SupplierAck, at: Da
 }
 
 /** A ship notice moves the ETA to the delivery date and records what was shipped. */
-export function applyShipNotice(request: ReplenishmentRequest, notice: ShipNotice, at: Date): ReplenishmentRequest {
+export function applyShipNotice(request: ReplenishmentRequest, notice: ShipNotice, at: Date, tolerance = DEFAULT_OVER_CONFIRM_TOLERANCE): ReplenishmentRequest {
   if (request.sentRevision === undefined || !ACKABLE.has(request.state)) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'shipped (it was not sent or is finished)');
+  checkDate(notice.shipDate, request.orderDay, 'shipDate');
+  checkDate(notice.deliveryDate, notice.shipDate, 'deliveryDate');
   const lines = request.lines.map((l) => ({ ...l }));
   notice.lines.forEach((n, i) => {
     const line = lineByNo(request, lines, n.lineNo, `lines[${i}].lineNo`);
     if (TERMINAL_LINE.has(line.status)) throw new AckInvalidError(`lines[${i}]: line ${n.lineNo} is ${line.status} and cannot be shipped`, `lines[${i}].lineNo`);
+    checkQty(n.qty, line, tolerance, `lines[${i}].qty`);
     Object.assign(line, { status: 'shipped', shippedQty: n.qty, promisedDate: notice.deliveryDate, confirmedQty: line.confirmedQty ?? line.qty });
   });
   return { ...request, lines, state: request.state === 'sent' ? 'acknowledged' : request.state, ackedAt: request.ackedAt ?? at.toISOString(), updatedAt: at.toISOString() };
@@ -72,15 +100,17 @@ export interface LeadTimeObservation {
 }
 
 /** A receipt closes the lines it names and yields one lead-time observation per line closed. */
-export function applyReceipt(request: ReplenishmentRequest, receipt: GoodsReceipt, at: Date):
+export function applyReceipt(request: ReplenishmentRequest, receipt: GoodsReceipt, at: Date, tolerance = DEFAULT_OVER_CONFIRM_TOLERANCE):
   { request: ReplenishmentRequest; observations: LeadTimeObservation[] } {
   if (request.sentRevision === undefined) throw new RequestStateInvalidError(request.idempotencyKey, request.state, 'received (it was never sent)');
   const lines = request.lines.map((l) => ({ ...l }));
   const orderedOn = (request.sentAt ?? request.createdAt).slice(0, 10);
+  checkDate(receipt.receivedOn, orderedOn, 'receivedOn');
   const observations: LeadTimeObservation[] = [];
   receipt.lines.forEach((r, i) => {
     const line = lines.find((l) => l.sku === r.sku);
     if (!line) throw new AckInvalidError(`lines[${i}].sku: request ${request.idempotencyKey} has no line for ${r.sku}`, `lines[${i}].sku`);
+    checkQty(r.qty, line, tolerance, `lines[${i}].qty`);
     const firstReceipt = line.status !== 'received';
     line.receivedQty += r.qty;
     if (!firstReceipt) return;

@@ -31,6 +31,11 @@ export const replenishmentConfig = z.object({
   /** Who the hub is towards suppliers (cXML From identity, JSON buyerId). */
   buyerId: z.string().min(1).default('stocksentry'),
   approval: approvalPolicy.default(approvalPolicy.parse({})),
+  /**
+   * Share above the ordered quantity a supplier may confirm or ship, and a receipt may report (0.1 = 10%); more is
+   * refused with 400, never applied: a buyer changes the order first.
+   */
+  overConfirmTolerance: z.number().min(0).max(1).default(0.1),
   /** Hours a supplier has to acknowledge a sent request before it is re-planned to the backup supplier. */
   ackSlaHours: z.number().positive().default(48),
   leadTimeRisk: leadTimeRiskPolicy.default(leadTimeRiskPolicy.parse({})),

@@ -177,7 +177,7 @@ export async function receiveSupplierMessage(deps: ReplenishmentDeps & { invento
   let done: Awaited<ReturnType<typeof mutate>>;
   try {
     done = await mutate(deps.requests, message.poNumber,
-      (r) => (message.type === 'ack' ? applyAck(r, message, at) : applyShipNotice(r, message, at)), { message: record });
+      (r) => (message.type === 'ack' ? applyAck(r, message, at, deps.config.overConfirmTolerance) : applyShipNotice(r, message, at, deps.config.overConfirmTolerance)), { message: record });
   } catch (error) {
     // A replay may be a retry after the inbound write failed: rewriting the stored inbound is idempotent and heals that.
     if (error instanceof AckReplayedError) await writeInbound(deps.inventory, (await deps.requests.get(message.poNumber)) ?? existing, at);
@@ -201,7 +201,7 @@ export async function recordReceipt(deps: ReplenishmentDeps & { inventory: Inbou
     const current = await deps.requests.get(receipt.poNumber);
     if (!current) throw new RequestNotFoundError(receipt.poNumber);
     if (supplierId !== undefined && current.supplierId !== supplierId) throw new ReceiptForbiddenError(receipt.poNumber, supplierId);
-    const applied = applyReceipt(current, receipt, at);
+    const applied = applyReceipt(current, receipt, at, deps.config.overConfirmTolerance);
     const saved = await deps.requests.save(applied.request, { message, observations: applied.observations });
     if (saved.status === 'replayed') throw new AckReplayedError(source, receipt.receiptId);
     if (saved.status === 'saved') {

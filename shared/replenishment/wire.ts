@@ -4,7 +4,20 @@ import { isoDate, isoDateTime } from '../model.js';
 
 /** Quantities and prices travel as decimal strings (no float noise); inbound also accepts JSON numbers. */
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal string like "10" or "4.50"');
-const quantity = z.union([z.number().finite().nonnegative(), decimalString.transform(Number)]);
+
+/** The largest quantity a supplier message may carry: far above any order line, far below where a float loses units. */
+export const MAX_MESSAGE_QUANTITY = 1_000_000_000;
+/**
+ * An inbound quantity: a JSON number, or the decimal string the canonical format itself uses (coerced explicitly),
+ * at most 6 decimals and MAX_MESSAGE_QUANTITY.
+ */
+const QUANTITY_TEXT = /^\d{1,10}(\.\d{1,6})?$/;
+const QUANTITY_MESSAGE = 'expected a quantity: a number, or a decimal string like "10" or "4.5" (at most 6 decimals)';
+const quantity = z.union([z.number(), z.string().regex(QUANTITY_TEXT, QUANTITY_MESSAGE)], { error: QUANTITY_MESSAGE })
+  .transform(Number).pipe(z.number().finite().nonnegative().max(MAX_MESSAGE_QUANTITY, `expected at most ${MAX_MESSAGE_QUANTITY.toLocaleString('en')}`));
+/** Identifiers that become parts of storage keys: bounded well under DynamoDB's key size. */
+const key = z.string().min(1).max(200);
+const lineNo = z.number().int().positive().max(100_000);
 
 export const ORDER_SCHEMA_ID = 'stocksentry.replenishment-request/v1';
 
@@ -35,7 +48,7 @@ export const canonicalOrder = z.object({
 export type CanonicalOrder = z.infer<typeof canonicalOrder>;
 
 const lineAck = z.object({
-  lineNo: z.number().int().positive(),
+  lineNo,
   status: z.enum(['accepted', 'changed', 'rejected']),
   confirmedQty: quantity.optional(),
   promisedDate: isoDate.optional(),
@@ -48,12 +61,12 @@ export const supplierAck = z.object({
   type: z.literal('ack'),
   /** Unique per message; a repeated id is rejected as a replay. */
   messageId: z.string().min(8).max(128),
-  poNumber: z.string().min(1),
-  revision: z.number().int().positive().optional(),
+  poNumber: key,
+  revision: z.number().int().positive().max(1_000_000).optional(),
   status: z.enum(['accepted', 'changed', 'rejected']),
   promisedDate: isoDate.optional(),
   reason: z.string().max(500).optional(),
-  lines: z.array(lineAck).default([]),
+  lines: z.array(lineAck).max(10_000).default([]),
 });
 export type SupplierAck = z.infer<typeof supplierAck>;
 
@@ -61,10 +74,10 @@ export type SupplierAck = z.infer<typeof supplierAck>;
 export const shipNotice = z.object({
   type: z.literal('shipNotice'),
   messageId: z.string().min(8).max(128),
-  poNumber: z.string().min(1),
+  poNumber: key,
   shipDate: isoDate,
   deliveryDate: isoDate,
-  lines: z.array(z.object({ lineNo: z.number().int().positive(), qty: quantity })).min(1),
+  lines: z.array(z.object({ lineNo, qty: quantity })).min(1).max(10_000),
 });
 export type ShipNotice = z.infer<typeof shipNotice>;
 
@@ -73,9 +86,9 @@ export type SupplierMessage = z.infer<typeof supplierMessage>;
 
 /** Warehouse → hub (ERP connector or API): goods received against a request. */
 export const goodsReceipt = z.object({
-  receiptId: z.string().min(1),
-  poNumber: z.string().min(1),
+  receiptId: z.string().min(1).max(128),
+  poNumber: key,
   receivedOn: isoDate,
-  lines: z.array(z.object({ sku: z.string().min(1), qty: quantity })).min(1),
+  lines: z.array(z.object({ sku: key, qty: quantity })).min(1).max(10_000),
 });
 export type GoodsReceipt = z.infer<typeof goodsReceipt>;

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import { DynamoRequestStore } from '../../../shared/adapters/dynamodb/request-store.js';
 import { replenishmentConfig, type ReplenishmentSupplier } from '../../../shared/replenishment/config.js';
@@ -196,5 +197,87 @@ describe('supplier-ack API', () => {
     // The owner may post its own order's receipt.
     expect((await handler(post('/receipts/sup-std', receipt('GR-X3'), { secret: 'sec-std' }))).statusCode).toBe(200);
     expect(await requests.listObservations('sup-std')).toHaveLength(1);
+  });
+
+  it('refuses confirming, shipping or receiving more than ordered beyond the tolerance, and out-of-range numbers, with 400 and nothing written', async () => {
+    await seedSent();
+    const before = { ...(await snapshot()), observations: await requests.listObservations('sup-std') };
+    const receipt = (qty: unknown) => JSON.stringify({ receiptId: 'GR-BIG', poNumber: KEY, receivedOn: '2026-05-06', lines: [{ sku: 'SKU-A', qty }] });
+    const notice = (qty: unknown) => JSON.stringify({ type: 'shipNotice', messageId: 'asn-000001', poNumber: KEY, shipDate: '2026-05-05', deliveryDate: '2026-05-07', lines: [{ lineNo: 1, qty }] });
+    const cases: [string, string, RegExp][] = [
+      ['/suppliers/sup-std/acks', ackBody({ status: 'changed', lines: [{ lineNo: 1, status: 'changed', confirmedQty: '1000000' }] }), /lines\[0\]\.confirmedQty: 1000000 is more than the 24 ordered on line 1 plus the 10% tolerance/],
+      ['/suppliers/sup-std/acks', ackBody({ status: 'changed', lines: [{ lineNo: 1, status: 'changed', confirmedQty: 27 }] }), /27 is more than the 24 ordered/],
+      ['/suppliers/sup-std/acks', ackBody({ status: 'changed', lines: [{ lineNo: 1, status: 'changed', confirmedQty: 2 ** 60 }] }), /confirmedQty: expected at most 1,000,000,000/],
+      ['/suppliers/sup-std/acks', ackBody({ status: 'changed', lines: [{ lineNo: 1, status: 'changed', confirmedQty: '1e3' }] }), /confirmedQty: expected a quantity/],
+      ['/suppliers/sup-std/acks', ackBody({ status: 'changed', lines: [{ lineNo: 2 ** 53 + 2, status: 'accepted' }] }), /lines\[0\]\.lineNo/],
+      ['/suppliers/sup-std/acks', ackBody({ revision: 1e300 }), /^revision/],
+      ['/suppliers/sup-std/ship-notices', notice(1_000_000), /lines\[0\]\.qty: 1000000 is more than the 24 ordered/],
+      ['/receipts/sup-std', receipt(1_000_000), /lines\[0\]\.qty: 1000000 is more than the 24 ordered/],
+    ];
+    for (const [path, body, message] of cases) {
+      const res = await handler(post(path, body));
+      expect({ body, status: res.statusCode }).toEqual({ body, status: 400 });
+      expect(JSON.parse(res.body).error.message).toMatch(message);
+    }
+    expect({ ...(await snapshot()), observations: await requests.listObservations('sup-std') }).toEqual(before);
+    // Within the tolerance (24 + 10%) a supplier may confirm a little more, e.g. a full carton.
+    expect((await handler(post('/suppliers/sup-std/acks', ackBody({ status: 'changed', lines: [{ lineNo: 1, status: 'changed', confirmedQty: 26 }] })))).statusCode).toBe(200);
+  });
+
+  it('refuses impossible and implausible dates with 400 naming the field, and writes nothing', async () => {
+    await seedSent();
+    await handler(post('/suppliers/sup-std/acks', ackBody({ messageId: 'ack-first-01' })));
+    const before = { ...(await snapshot()), observations: await requests.listObservations('sup-std') };
+    const receipt = (receivedOn: string) => JSON.stringify({ receiptId: `GR-${receivedOn}`, poNumber: KEY, receivedOn, lines: [{ sku: 'SKU-A', qty: 24 }] });
+    const cases: [string, string, RegExp][] = [
+      ['/suppliers/sup-std/acks', ackBody({ promisedDate: '2026-02-31' }), /^promisedDate: expected a date YYYY-MM-DD that exists in the calendar/],
+      ['/suppliers/sup-std/acks', ackBody({ promisedDate: '9999-99-99' }), /^promisedDate: expected a date/],
+      ['/suppliers/sup-std/acks', ackBody({ promisedDate: '2031-01-01' }), /^promisedDate: 2031-01-01 is more than 366 days after 2026-05-04/],
+      ['/suppliers/sup-std/acks', ackBody({ promisedDate: '2026-04-01' }), /^promisedDate: 2026-04-01 is before 2026-05-04/],
+      ['/receipts/sup-std', receipt('2031-12-31'), /^receivedOn: 2031-12-31 is more than 366 days after 2026-05-04/],
+      ['/receipts/sup-std', receipt('9999-12-31'), /^receivedOn: expected a date YYYY-MM-DD that exists in the calendar/],
+      ['/receipts/sup-std', receipt('2026-13-45'), /^receivedOn: expected a date/],
+    ];
+    for (const [path, body, message] of cases) {
+      const res = await handler(post(path, body));
+      expect({ body, status: res.statusCode }).toEqual({ body, status: 400 });
+      expect(JSON.parse(res.body).error.message).toMatch(message);
+    }
+    expect({ ...(await snapshot()), observations: await requests.listObservations('sup-std') }).toEqual(before);
+  });
+
+  it('answers malformed input 400 with a reason (never 500 "retry later") and logs no error', async () => {
+    await seedSent();
+    const logged: Record<string, unknown>[] = [];
+    const logging = createSupplierAckHandler({ requests, inventory, clock: { now: () => NOW }, config, suppliers, secretsFor: secrets }, (e) => logged.push(e));
+    const before = await snapshot();
+    const xml = (inner: string) => `<?xml version="1.0"?>${inner}`;
+    const cases: [string, string, string, RegExp][] = [
+      ['/suppliers/%E0%A4%A/acks', 'application/json', ackBody(), /not valid percent-encoding/],
+      ['/suppliers/sup-alt/acks', 'text/xml', xml('<!DOCTYPE cXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><cXML payloadID="p-1"><Header/>&x;</cXML>'), /DOCTYPE with entity declarations/],
+      ['/suppliers/sup-alt/acks', 'text/xml', xml(`<cXML>${'<a>'.repeat(30_000)}${'</a>'.repeat(30_000)}</cXML>`), /XML document was refused/],
+      ['/suppliers/sup-std/acks', 'application/json', `{"type":"ack","x":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, /not valid JSON|messageId/],
+    ];
+    for (const [path, contentType, body, message] of cases) {
+      const res = await logging(post(path, body, { contentType, secret: path.includes('sup-alt') ? 'sec-alt' : 'sec-std' }));
+      expect({ path, status: res.statusCode }).toEqual({ path, status: 400 });
+      expect(res.body).toMatch(message);
+    }
+    expect(logged.filter((e) => e.level === 'error')).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('logs a real fault as an error under supplier-ack and answers 500', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const failing = { get: async () => { throw new Error('table unreachable'); } } as unknown as DynamoRequestStore;
+      const broken = createSupplierAckHandler({ requests: failing, inventory, clock: { now: () => NOW }, config, suppliers, secretsFor: secrets });
+      expect((await broken(post('/suppliers/sup-std/acks', ackBody()))).statusCode).toBe(500);
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(error.mock.calls[0]).toEqual(['supplier message failed', expect.objectContaining({ code: 'INTERNAL', cause: expect.stringContaining('table unreachable') })]);
+      expect((error.mock.contexts[0] as Logger).getPersistentLogAttributes()).toMatchObject({ handler: 'supplier-ack' });
+    } finally {
+      error.mockRestore();
+    }
   });
 });
