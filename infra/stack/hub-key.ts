@@ -1,5 +1,5 @@
 // The hub's customer-managed key: encrypts the table, queues and topics; lets AWS services deliver into them.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -45,12 +45,16 @@ export class HubKey extends Construct {
           resources: ['*'],
           conditions: { StringEquals: { 'aws:SourceAccount': account } },
         }),
-        // CloudWatch alarm actions publish to the encrypted operator topic.
+        // CloudWatch alarm actions publish to the encrypted operator topic: alarms of this account only.
         new iam.PolicyStatement({
           sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
           principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
           actions: DELIVERY_ACTIONS,
           resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': account },
+            ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          },
         }),
       ],
     });

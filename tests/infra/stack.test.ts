@@ -1,5 +1,6 @@
 // The stack as CloudFormation: table, stream, schedules, bus rules, topics, least privilege, KMS/TLS/PITR, alarms, dashboard, cdk-nag.
 import { type App, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
@@ -206,6 +207,15 @@ describe('least privilege', () => {
     expect(JSON.stringify(tableStatements)).toContain('/index/gsi1');
   });
 
+  it('lets CloudWatch use the key only for alarms of this account', () => {
+    const cloudwatch = allStatements(template).filter(({ statement }) => JSON.stringify(statement.Principal ?? '').includes('cloudwatch.amazonaws.com'));
+    expect(cloudwatch).toHaveLength(1);
+    expect(cloudwatch[0]!.statement.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+    });
+  });
+
   it('lets every role that sends to an encrypted dead-letter queue also encrypt with the hub key', () => {
     const keyArn = JSON.stringify(ref(logicalIdOf(stack.key)));
     const senders = Object.values(resources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
@@ -295,6 +305,14 @@ describe('cdk-nag', () => {
   it('lets the app synthesize with the packs registered as validation plugins, as infra/app.ts does', () => {
     Validations.of(app).addPlugins(...hubChecks(app));
     expect(() => app.synth({ force: true })).not.toThrow();
+  }, SYNTH_TIMEOUT_MS);
+
+  it('acknowledges the X-Ray wildcard on the tracing policy alone: a wildcard added later to a function role is still reported', () => {
+    const f = stack.functions.find((x) => x.node.id === 'SendReplenishment')!;
+    f.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    const violations = hubChecks(app).flatMap((pack) => pack.validateScope(stack).violations)
+      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    expect(violations).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::\*\] .*SendReplenishment\/Role\/DefaultPolicy/)]);
   }, SYNTH_TIMEOUT_MS);
 
   it('acknowledges one rule per entry, each with a written reason', () => {

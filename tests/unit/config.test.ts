@@ -24,6 +24,12 @@ describe('hub config', () => {
     expect(config.evaluation.sweepSchedule).toBe('cron(0 5 * * ? *)');
   });
 
+  it('holds supplier endpoints to https like webhooks (plain http only on this machine)', () => {
+    expect(issuesOf({ suppliers: [{ id: 'sup-a', leadTimeDays: 5, endpoint: 'http://supplier.example/orders' }] }))
+      .toEqual([{ path: 'suppliers[0].endpoint', message: 'supplier endpoints must use https:// (http only on localhost)' }]);
+    expect(issuesOf({ suppliers: [{ id: 'sup-a', leadTimeDays: 5, endpoint: 'https://supplier.example/orders' }, { id: 'sup-b', leadTimeDays: 5, endpoint: 'http://127.0.0.1:8080/orders' }] })).toEqual([]);
+  });
+
   it('names the path of a wrong field and what was expected', () => {
     const issues = issuesOf({ connectors: [{ name: 'shop', type: 'shopify', endpoint: 'https://x', schedule: 'every 5 minutes' }] });
     expect(issues).toEqual([{ path: 'connectors[0].schedule', message: expect.stringContaining('expected rate(') }]);
