@@ -36,33 +36,34 @@ export type ConnectorConfig = z.infer<typeof connectorConfig>;
 
 const probability = z.number().gt(0).lt(1);
 
+/** Rule defaults feed the engine's day-by-day arrays, so each is bounded like a snapshot's numbers (shared/engine/snapshot.ts). */
 export const ruleDefaults = z.object({
   serviceLevel: probability.default(0.95),
   serviceLevelByAbc: z.object({ A: probability, B: probability, C: probability }).partial().default({}),
   /** Days between order opportunities; the order-up-to level covers lead time + review period. */
-  reviewPeriodDays: z.number().positive().default(7),
+  reviewPeriodDays: z.number().positive().max(365).default(7),
   /** How far ahead the stock projection looks, in days. */
-  horizonDays: z.number().int().positive().default(60),
+  horizonDays: z.number().int().positive().max(730).default(60),
   /**
    * STOCKOUT_RISK is raised when the chance of running out before replenishment can arrive reaches this
    * probability: lower warns more stockouts earlier, at the cost of more warnings that turn out unneeded.
    */
   stockoutRiskProbability: probability.default(0.45),
   /** Stock above order-up-to × (1 + margin) is overstock. */
-  overstockMargin: z.number().nonnegative().default(1),
-  deadStockDays: z.number().int().positive().default(90),
-  ageingDays: z.number().int().positive().default(180),
+  overstockMargin: z.number().nonnegative().max(100).default(1),
+  deadStockDays: z.number().int().positive().max(3650).default(90),
+  ageingDays: z.number().int().positive().max(3650).default(180),
   /** A supplier whose observed lead time exceeds quoted × ratio is a lead-time risk. */
-  leadTimeRiskRatio: z.number().gt(1).default(1.3),
+  leadTimeRiskRatio: z.number().gt(1).max(100).default(1.3),
   /** How many days of history feed the forecast. */
-  historyDays: z.number().int().positive().default(365),
+  historyDays: z.number().int().positive().max(3660).default(365),
   /** Lead time assumed for an item whose supplier is unknown. */
-  defaultLeadTimeDays: z.number().positive().default(14),
+  defaultLeadTimeDays: z.number().positive().max(730).default(14),
   overrides: z.array(z.object({
     sku: z.string().optional(),
     location: z.string().optional(),
-    minQty: z.number().nonnegative().optional(),
-    maxQty: z.number().nonnegative().optional(),
+    minQty: z.number().nonnegative().max(1e9).optional(),
+    maxQty: z.number().nonnegative().max(1e9).optional(),
     serviceLevel: probability.optional(),
   })).default([]),
 });
@@ -70,13 +71,16 @@ export type RuleDefaults = z.infer<typeof ruleDefaults>;
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number like +14155550100');
 
+/** An endpoint the hub sends to: https, or plain http only on this machine (local runs and tests). */
+const outboundUrl = (what: string) => z.string().url().refine((u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u),
+  `${what} must use https:// (http only on localhost)`);
+
 export const receiver = z.object({
   name: id,
   emails: z.array(z.string().email()).default([]),
   phones: z.array(e164).default([]),
   webhooks: z.array(z.object({
-    url: z.string().url().refine((u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u),
-      'webhooks must use https:// (http only on localhost)'),
+    url: outboundUrl('webhooks'),
     secret: credentialRef.optional(),
   })).default([]),
   /** Suppliers (by id) who are told too, at their configured `email`. */
@@ -106,7 +110,7 @@ export const supplierConfig = z.object({
   name: z.string().optional(),
   leadTimeDays: z.number().positive(),
   /** Where replenishment requests go; omitted means requests are only recorded. */
-  endpoint: z.string().url().optional(),
+  endpoint: outboundUrl('supplier endpoints').optional(),
   format: z.enum(['json', 'cxml', 'email']).default('json'),
   email: z.string().email().optional(),
   secret: credentialRef.optional(),

@@ -39,10 +39,24 @@ export function evaluateLine(text: string, lineNumber: number, rules: RuleDefaul
   try {
     const decision: Partial<EngineDecision> = evaluatePosition(snapshot, rules, { projection: options.explain === true });
     if (!options.explain) delete decision.explain;
+    // Bounded inputs keep every number finite; should one still overflow, say so rather than print null quantities.
+    const overflow = nonFinitePath(decision);
+    if (overflow !== undefined) return JSON.stringify({ error: `could not evaluate this snapshot: ${overflow} is not a finite number; check the magnitudes of its quantities`, line: lineNumber });
     return JSON.stringify(decision);
   } catch (err) {
     return JSON.stringify({ error: `could not evaluate this snapshot: ${(err as Error).message}`, line: lineNumber });
   }
+}
+
+/** The path of the first NaN or infinite number in a decision, or undefined when all are finite. */
+function nonFinitePath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path || '(decision)';
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonFinitePath(child, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Line breaks as readline sees them with crlfDelay: Infinity: \r\n, \n, or a lone \r. */

@@ -46,6 +46,32 @@ describe('evaluateStream', () => {
   });
 });
 
+describe('evaluate input bounds', () => {
+  it('answers an error line naming the field for numbers beyond a plausible range, at once and without the memory they would take', async () => {
+    const base = snapshot();
+    const lines: [unknown, RegExp][] = [
+      [{ ...base, supplier: { id: 'sup-1', leadTimeDays: 1e8 } }, /supplier\.leadTimeDays: .*730/],
+      [{ ...base, supplier: { id: 'sup-1', leadTimeDays: 3e8 } }, /supplier\.leadTimeDays/],
+      [{ ...base, supplier: { id: 'sup-1', leadTimeDays: 1e9 } }, /supplier\.leadTimeDays/],
+      [{ ...base, supplier: { id: 'sup-1', leadTimeDays: 7, observedLeadTimes: [7, 8, 1e9] } }, /supplier\.observedLeadTimes\[2\]/],
+      [{ ...base, onHand: 1e308 }, /onHand: .*1000000000/],
+      [{ ...base, item: { unitCost: 4, moq: 1e308 } }, /item\.moq/],
+      [{ ...base, demand: { ...base.demand, daily: [...base.demand.daily.slice(1), 1e308] } }, /demand\.daily\[119\]/],
+      [{ ...base, asOf: '2026-13-45' }, /asOf: expected a date YYYY-MM-DD that exists in the calendar/],
+      [{ ...base, demand: { ...base.demand, start: '1900-01-01' } }, /demand\.start: expected a day on or before asOf and less than 3660 days before it/],
+    ];
+    const started = performance.now();
+    const answers = await run(`${lines.map(([l]) => JSON.stringify(l)).join('\n')}\n${JSON.stringify(base)}\n`);
+    lines.forEach(([, message], i) => {
+      expect(answers[i]).toMatchObject({ line: i + 1 });
+      expect((answers[i] as { error: string }).error).toMatch(message);
+    });
+    expect(answers[lines.length]).toMatchObject({ sku: 'SKU-1', replenish: null });
+    // 1e8 days of lead time took 28 s and 4 GB before it was bounded.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
+
 describe('evaluateStream line splitting', () => {
   it('splits like readline: CRLF, lone CR, lines and multi-byte characters cut across chunks, no final newline', async () => {
     const a = JSON.stringify(snapshot({ sku: 'A' }));

@@ -2,7 +2,10 @@
 import type { BacktestMetrics } from './metrics.js';
 import { POLICIES, type BacktestReport, type MatchedBaseline, type PolicyMetrics } from './simulate.js';
 
-export interface TargetCheck { target: string; value: string; met: boolean }
+/** `met` is null for a target this run cannot score (no stockouts, so none to warn about). */
+export interface TargetCheck { target: string; value: string; met: boolean | null }
+
+const NO_STOCKOUTS = 'no stockouts to warn about';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -13,9 +16,15 @@ export function checkTargets(report: BacktestReport): TargetCheck[] {
   return [
     { target: 'fill rate overall ≥ 98.5%', value: pct(e.fillRate), met: e.fillRate >= 0.985 },
     { target: 'fill rate per pattern ≥ 97.5%', value: `worst ${worst.pattern} ${pct(worst.fill)}`, met: worst.fill >= 0.975 },
-    { target: '≥ 60% of stockouts preceded by a warning', value: pct(e.warnedStockoutShare), met: e.warnedStockoutShare >= 0.6 },
-    { target: 'warnings ≥ 3 days ahead on average', value: `${e.meanWarningDaysAhead.toFixed(1)} days`, met: e.meanWarningDaysAhead >= 3 },
-    { target: '≥ 60% of warning episodes followed by a real shortage if nobody acts', value: pct(e.warningPrecision), met: e.warningPrecision >= 0.6 },
+    e.stockoutEpisodes === 0
+      ? { target: '≥ 60% of stockouts preceded by a warning', value: NO_STOCKOUTS, met: null }
+      : { target: '≥ 60% of stockouts preceded by a warning', value: pct(e.warnedStockoutShare), met: e.warnedStockoutShare >= 0.6 },
+    e.stockoutEpisodes === 0
+      ? { target: 'warnings ≥ 3 days ahead on average', value: NO_STOCKOUTS, met: null }
+      : { target: 'warnings ≥ 3 days ahead on average', value: `${e.meanWarningDaysAhead.toFixed(1)} days`, met: e.meanWarningDaysAhead >= 3 },
+    e.shortageWarningEpisodes === 0
+      ? { target: '≥ 60% of warning episodes followed by a real shortage if nobody acts', value: 'no warnings', met: null }
+      : { target: '≥ 60% of warning episodes followed by a real shortage if nobody acts', value: pct(e.warningPrecision), met: e.warningPrecision >= 0.6 },
     { target: '≤ 0.4 shortage-warning episodes per position-month', value: e.shortageWarningEpisodesPerPositionMonth.toFixed(2), met: e.shortageWarningEpisodesPerPositionMonth <= 0.4 },
   ];
 }
@@ -26,7 +35,11 @@ export const policiesOf = (m: PolicyMetrics): (keyof PolicyMetrics)[] => (m.orac
 const HEADER = 'policy | positions | fill rate | stockout days/pos | avg inventory value | days of cover | orders/pos | alert episodes/pos-month | warning episodes/pos-month | stockouts warned (episodes) | warned ≥ 3 days ahead | warning days ahead | warnings → real shortage (episodes) |';
 const RULE = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
-export const metricsRow = (group: string, policy: string, m: BacktestMetrics): string => `| ${group} | ${policy} | ${m.positions} | ${(m.fillRate * 100).toFixed(2)}% | ${m.stockoutDaysPerPosition.toFixed(1)} | ${Math.round(m.avgInventoryValue).toLocaleString('en-US')} | ${m.daysOfCover.toFixed(1)} | ${m.ordersPerPosition.toFixed(1)} | ${m.alertEpisodesPerPositionMonth.toFixed(2)} | ${m.shortageWarningEpisodesPerPositionMonth.toFixed(2)} | ${(m.warnedStockoutShare * 100).toFixed(0)}% (${m.stockoutEpisodes}) | ${(m.warnedAheadShare * 100).toFixed(0)}% | ${m.meanWarningDaysAhead.toFixed(1)} | ${(m.warningPrecision * 100).toFixed(0)}% (${m.shortageWarningEpisodes}) |`;
+const warned = (m: BacktestMetrics): string => (m.stockoutEpisodes === 0
+  ? `${NO_STOCKOUTS} | - | -`
+  : `${(m.warnedStockoutShare * 100).toFixed(0)}% (${m.stockoutEpisodes}) | ${(m.warnedAheadShare * 100).toFixed(0)}% | ${m.meanWarningDaysAhead.toFixed(1)}`);
+
+export const metricsRow = (group: string, policy: string, m: BacktestMetrics): string => `| ${group} | ${policy} | ${m.positions} | ${(m.fillRate * 100).toFixed(2)}% | ${m.stockoutDaysPerPosition.toFixed(1)} | ${Math.round(m.avgInventoryValue).toLocaleString('en-US')} | ${m.daysOfCover.toFixed(1)} | ${m.ordersPerPosition.toFixed(1)} | ${m.alertEpisodesPerPositionMonth.toFixed(2)} | ${m.shortageWarningEpisodesPerPositionMonth.toFixed(2)} | ${warned(m)} | ${m.shortageWarningEpisodes === 0 ? 'no warnings' : `${(m.warningPrecision * 100).toFixed(0)}% (${m.shortageWarningEpisodes})`} |`;
 
 export function formatBacktestReport(report: BacktestReport, matched?: MatchedBaseline): string {
   const out = [
@@ -42,7 +55,7 @@ export function formatBacktestReport(report: BacktestReport, matched?: MatchedBa
   for (const p of report.bySupplierProfile) for (const policy of policiesOf(p.metrics)) out.push(metricsRow(p.profile, policy, p.metrics[policy] as BacktestMetrics));
   if (report.overall.oracle) out.push('', 'oracle: the same reorder-point structure with the true demand process and lead-time distributions (quantile = the rules\' service level); compare at matched fill with --frontier.');
   out.push('', '| target | engine | met |', '|---|---|---|');
-  for (const t of checkTargets(report)) out.push(`| ${t.target} | ${t.value} | ${t.met ? 'yes' : 'no'} |`);
+  for (const t of checkTargets(report)) out.push(`| ${t.target} | ${t.value} | ${t.met === null ? 'not scored' : t.met ? 'yes' : 'no'} |`);
   if (matched) {
     const ratio = report.overall.engine.avgInventoryValue / Math.max(1e-9, matched.metrics.avgInventoryValue);
     out.push(`| (diagnostic) avg inventory value vs rolling baseline at equal fill rate | ${(ratio * 100).toFixed(1)}% | ${matched.reached ? (ratio <= 0.65 ? 'yes' : 'no') : 'baseline never got there'} |`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, generateScenario, runBacktest, scenarioFromCsv, BacktestCsvError, type DayRecord } from '../../../shared/engine/backtest/index.js';
+import { checkTargets, computeMetrics, formatBacktestReport, generateScenario, runBacktest, scenarioFromCsv, BacktestCsvError, type BacktestReport, type DayRecord } from '../../../shared/engine/backtest/index.js';
 import { seededRandom } from '../../../shared/random.js';
 import { defaultRules } from './fixtures.js';
 
@@ -84,5 +84,20 @@ describe('backtest runs', () => {
     expect(() => scenarioFromCsv(bad, 1, 1)).toThrow(BacktestCsvError);
     expect(() => scenarioFromCsv(bad, 1, 1)).toThrow(/line 2, column "demand"/);
     expect(() => scenarioFromCsv('date,sku,demand\n', 1, 1)).toThrow(/location/);
+  });
+});
+
+describe('the backtest report without stockouts', () => {
+  it('says there were no stockouts to warn about and does not score the warning targets', () => {
+    const m = computeMetrics([{ pattern: 'smooth', unitCost: 2, days: [day(10, 10, 50, { ordered: true }), day(10, 10, 40), day(10, 10, 30)] }]);
+    expect(m.stockoutEpisodes).toBe(0);
+    const metrics = { engine: m, 'rolling-rop': m, 'static-minmax': m };
+    const report: BacktestReport = { seed: 1, positions: 1, simDays: 3, byPattern: [{ pattern: 'smooth', metrics }], bySupplierProfile: [{ profile: 'steady', metrics }], overall: metrics };
+    const targets = checkTargets(report);
+    expect(targets.find((t) => t.target.includes('stockouts preceded by a warning'))).toEqual({ target: '≥ 60% of stockouts preceded by a warning', value: 'no stockouts to warn about', met: null });
+    expect(targets.find((t) => t.target.includes('days ahead'))?.met).toBeNull();
+    const text = formatBacktestReport(report);
+    expect(text).not.toContain('100% (0)');
+    expect(text).toContain('| ≥ 60% of stockouts preceded by a warning | no stockouts to warn about | not scored |');
   });
 });
