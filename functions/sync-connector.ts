@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { z } from 'zod';
-import { runSync, type SyncReport } from '../connectors/sdk/sync.js';
+import { runSync, SyncStreamsFailedError, type SyncReport } from '../connectors/sdk/sync.js';
 import type { InventoryStore } from '../shared/ports.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
@@ -32,10 +32,27 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
     const correlationId = `sync-${name}-${randomUUID()}`;
     logger.appendKeys({ correlationId });
     const previousRun = await deps.store.getCursor(name, LAST_SYNC_CURSOR);
-    const report = await runSync({
-      config, store: stampedWith(deps.store, correlationId), clock: deps.clock, credentials: deps.credentials, full: request.full,
-      log: (entry) => logger.info('sync', entry),
-    });
+    let report: SyncReport;
+    try {
+      report = await runSync({
+        config, store: stampedWith(deps.store, correlationId), clock: deps.clock, credentials: deps.credentials, full: request.full,
+        log: (entry) => logger.info('sync', entry),
+      });
+    } catch (error) {
+      if (!(error instanceof SyncStreamsFailedError)) throw error;
+      // The other streams synced: count them, name the failing ones (metric and log), then fail the invocation.
+      for (const failure of error.failures) {
+        const perStream = metrics.singleMetric();
+        perStream.addDimensions({ connector: name, stream: failure.stream });
+        perStream.addMetric('SyncStreamFailures', 'Count', 1);
+        logger.error('sync stream failed', { connector: name, stream: failure.stream, code: failure.code, error: failure.message });
+      }
+      const perConnector = metrics.singleMetric();
+      perConnector.addDimension('connector', name);
+      perConnector.addMetric('SyncStreamFailures', 'Count', error.failures.length);
+      recordStreams(name, error.report);
+      throw error;
+    }
     const finishedAt = new Date(Date.parse(report.startedAt) + report.durationMs);
     await deps.store.putCursor(name, LAST_SYNC_CURSOR, finishedAt.toISOString(), finishedAt);
     metrics.addDimension('connector', name);
@@ -44,15 +61,21 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
     if (previousRun) metrics.addMetric('SyncLagSeconds', 'Seconds', Math.round((finishedAt.getTime() - Date.parse(previousRun)) / 1000));
     metrics.addMetric('RecordsSynced', 'Count', report.streams.reduce((n, s) => n + s.written, 0));
     metrics.addMetric('RecordsQuarantined', 'Count', report.streams.reduce((n, s) => n + s.quarantined, 0));
-    for (const s of report.streams) {
-      const perStream = metrics.singleMetric();
-      perStream.addDimensions({ connector: name, stream: s.name });
-      perStream.addMetric('RecordsSynced', 'Count', s.written);
-      perStream.addMetric('RecordsQuarantined', 'Count', s.quarantined);
-    }
+    recordStreams(name, report);
     logger.info('sync finished', { report });
     return report;
   }).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+}
+
+/** Per-stream record counts, also of a run in which some streams failed. */
+function recordStreams(connector: string, report: SyncReport): void {
+  for (const s of report.streams) {
+    if (s.error !== undefined) continue;
+    const perStream = metrics.singleMetric();
+    perStream.addDimensions({ connector, stream: s.name });
+    perStream.addMetric('RecordsSynced', 'Count', s.written);
+    perStream.addMetric('RecordsQuarantined', 'Count', s.quarantined);
+  }
 }
 
 /** The store as the sync sees it: every position record carries the run's id, so the stream and evaluation can log it. */

@@ -1,7 +1,7 @@
 // odoo: JSON-2 (Odoo 19+) or JSON-RPC execute_kw. stock.quant → positions (+ lots), product.product + orderpoints +
 // supplierinfo → items, supplierinfo partners → suppliers, open purchase.order.line → inbound, internal stock.location → locations.
 import { z } from 'zod';
-import { baseOptions, checkpoint, ConnectorError, defineConnector, mapRecord, parseCursor, record, type ConnectorContext, type ReadMessage } from '../sdk/contract.js';
+import { baseOptions, checkpoint, ConnectorError, defineConnector, mapRecord, parseCursor, record, warning, type ConnectorContext, type ReadMessage, type StreamInfo, type StreamName } from '../sdk/contract.js';
 import { HttpError } from '../sdk/http.js';
 import { groupInbound, locationMapOption, mapLocation, utcDay, type InboundSourceLine } from '../sdk/mapping.js';
 import { keysetPages } from '../sdk/paging.js';
@@ -36,18 +36,16 @@ export class OdooRpcError extends ConnectorError {
 /** How this run reaches Odoo: JSON-2 (the key names the user) or JSON-RPC execute_kw with the uid `authenticate` gave. */
 type Via = { protocol: 'json2' } | { protocol: 'jsonrpc'; uid: number };
 
-/** Per-run state: the API, detected version differences and lookups, so each is fetched once. */
+/**
+ * Per-run state: the API (decided by the first call), model fields asked for only when a stream needs them, and
+ * lookups, so each is fetched once. Nothing is asked at set-up: a user needs read access only to what its streams read.
+ */
 interface Session {
-  via: Via;
-  partnerField: 'partner_id' | 'name';
-  lotModel: string;
-  /** Lots carry expiration_date only with the product_expiry app; without it, asking for the field is an error. */
-  lotExpiry: boolean;
-  storable: Domain;
+  via?: Via;
+  fields: Map<string, Promise<Record<string, { relation?: string }>>>;
   skus: Map<number, string | false>;
-  locationNames: Map<number, string>;
 }
-const sessions = new WeakMap<object, Promise<Session>>();
+const sessions = new WeakMap<object, Session>();
 
 async function rpc<T>(ctx: Ctx, service: string, method: string, args: unknown[]): Promise<T> {
   const response = await ctx.http.post(`${ctx.endpoint}/jsonrpc`, { jsonrpc: '2.0', method: 'call', id: 1, params: { service, method, args } });
@@ -113,40 +111,63 @@ async function call<T>(ctx: Ctx, via: Via, model: string, method: string, args: 
   throw new OdooRpcError(remote?.name ?? `HTTP ${status}`, `Odoo ${model}.${method} failed (HTTP ${status})${remote ? `: ${remote.name}: ${remote.message}` : ''}${hint}.`);
 }
 
-async function session(ctx: Ctx): Promise<Session> {
+function session(ctx: Ctx): Session {
   let s = sessions.get(ctx.http);
   if (!s) {
-    s = (async () => {
-      let via: Via = ctx.options.protocol === 'jsonrpc' ? await authenticate(ctx) : { protocol: 'json2' };
-      const fieldsOf = (model: string, attribute: string) => call<Record<string, { relation?: string }>>(ctx, via, model, 'fields_get', [], { attributes: [attribute] });
-      // Version drift: supplierinfo.name became partner_id, stock.production.lot became stock.lot (v16), type='product' became is_storable (v18).
-      const supplierFields = await fieldsOf('product.supplierinfo', 'type').catch(async (error: unknown) => {
-        // `auto` probes JSON-2 with this first call: Odoo before 19 has no /json/2 route and answers a bare 404.
-        if (ctx.options.protocol !== 'auto' || !(error instanceof ConnectorError && error.code === 'ODOO_NO_JSON2')) throw error;
-        via = await authenticate(ctx);
-        return fieldsOf('product.supplierinfo', 'type');
-      });
-      const quantFields = await fieldsOf('stock.quant', 'relation');
-      const productFields = await fieldsOf('product.product', 'type');
-      const lotModel = quantFields.lot_id?.relation ?? 'stock.lot';
-      const lotFields = await fieldsOf(lotModel, 'type');
-      return {
-        via,
-        skus: new Map(),
-        locationNames: new Map(),
-        partnerField: 'partner_id' in supplierFields ? 'partner_id' : 'name',
-        lotModel,
-        lotExpiry: 'expiration_date' in lotFields,
-        storable: 'is_storable' in productFields ? [['is_storable', '=', true]] : [['type', '=', 'product']],
-      };
-    })();
+    s = { fields: new Map(), skus: new Map() };
     sessions.set(ctx.http, s);
   }
   return s;
 }
 
+const isNoJson2 = (error: unknown): boolean => error instanceof ConnectorError && error.code === 'ODOO_NO_JSON2';
+
 async function execute<T>(ctx: Ctx, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> {
-  return call<T>(ctx, (await session(ctx)).via, model, method, args, kwargs);
+  const s = session(ctx);
+  if (s.via === undefined && ctx.options.protocol === 'auto') {
+    // `auto` probes JSON-2 with the first real call: Odoo before 19 has no /json/2 route and answers a bare 404.
+    try {
+      const result = await call<T>(ctx, { protocol: 'json2' }, model, method, args, kwargs);
+      s.via = { protocol: 'json2' };
+      return result;
+    } catch (error) {
+      if (!isNoJson2(error)) throw error;
+      s.via = await authenticate(ctx);
+    }
+  }
+  s.via ??= ctx.options.protocol === 'jsonrpc' ? await authenticate(ctx) : { protocol: 'json2' };
+  return call<T>(ctx, s.via, model, method, args, kwargs);
+}
+
+/** A model's fields (for version drift and installed apps), asked once per run and only by the streams that need them. */
+function fieldsOf(ctx: Ctx, model: string, attribute: string): Promise<Record<string, { relation?: string }>> {
+  const s = session(ctx);
+  let fields = s.fields.get(model);
+  if (!fields) {
+    fields = execute<Record<string, { relation?: string }>>(ctx, model, 'fields_get', [], { attributes: [attribute] });
+    s.fields.set(model, fields);
+    fields.catch(() => s.fields.delete(model));
+  }
+  return fields;
+}
+
+// Version drift: supplierinfo.name became partner_id, stock.production.lot became stock.lot (v16), type='product' became is_storable (v18).
+const partnerFieldOf = async (ctx: Ctx): Promise<'partner_id' | 'name'> => ('partner_id' in await fieldsOf(ctx, 'product.supplierinfo', 'type') ? 'partner_id' : 'name');
+const lotModelOf = async (ctx: Ctx): Promise<string> => (await fieldsOf(ctx, 'stock.quant', 'relation')).lot_id?.relation ?? 'stock.lot';
+const storableOf = async (ctx: Ctx): Promise<Domain> => ('is_storable' in await fieldsOf(ctx, 'product.product', 'type') ? [['is_storable', '=', true]] : [['type', '=', 'product']]);
+
+/** An AccessError (the user may not read a model): optional enrichments leave their fields out with a warning instead. */
+const isAccessDenied = (error: unknown): boolean => error instanceof OdooRpcError && (error.remoteName === 'odoo.exceptions.AccessError' || error.remoteName === 'HTTP 403');
+
+/** Runs an optional enrichment; when the user may not read its model, gives `fallback` and notes what was left out. */
+async function optional<T>(run: () => Promise<T>, fallback: T, what: string, warnings: string[]): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    warnings.push(`${what} left out: ${(error as Error).message}`);
+    return fallback;
+  }
 }
 
 const searchRead = (ctx: Ctx, model: string, domain: Domain, fields: string[], extra: Record<string, unknown> = {}) =>
@@ -169,16 +190,19 @@ async function lookup(ctx: Ctx, model: string, field: string, ids: number[], cac
 }
 
 async function skusOf(ctx: Ctx, productIds: number[]): Promise<Map<number, string | false>> {
-  const s = await session(ctx);
+  const s = session(ctx);
   await lookup(ctx, 'product.product', 'default_code', productIds, s.skus as Map<number, unknown>);
   return s.skus;
 }
 
-async function hubLocationOf(ctx: Ctx, locationIds: number[]): Promise<(id: number) => string> {
-  const s = await session(ctx);
-  await lookup(ctx, 'stock.location', 'complete_name', locationIds, s.locationNames as Map<number, unknown>);
-  return (id) => mapLocation(ctx.options.locations, id, String(s.locationNames.get(id) ?? id)).id;
-}
+/** The hub location of a many2one [id, "WH/Stock"] pair: its name comes with it, so stock.location itself is never read. */
+const hubLocationOf = (ctx: Ctx, m2o: unknown): string => mapLocation(ctx.options.locations, m2oId(m2o)!, m2oName(m2o) ?? String(m2oId(m2o))).id;
+
+const odooStreams: StreamInfo[] = [{ name: 'locations' }, { name: 'items' }, { name: 'suppliers' }, { name: 'positions' }, { name: 'purchaseOrders', snapshot: true }];
+/** The model each stream reads first; `check` proves access to exactly these. */
+const STREAM_MODELS: Partial<Record<StreamName, string>> = {
+  locations: 'stock.location', items: 'product.product', suppliers: 'product.supplierinfo', positions: 'stock.quant', purchaseOrders: 'purchase.order.line',
+};
 
 const quantCursor = z.object({
   since: z.string().optional(), sinceId: z.number().optional(),
@@ -196,8 +220,8 @@ async function* readPositions(cursor: string | undefined, ctx: Ctx): AsyncGenera
   const since = ctx.full ? undefined : state.since;
   const sinceId = ctx.full ? undefined : state.sinceId;
   let { max, maxId } = state;
-  const s = await session(ctx);
   const domain = since ? [...INTERNAL, ['write_date', '>=', since]] : INTERNAL;
+  let lotExpiry: { model: string; expiry: boolean } | undefined;
   for await (const page of pagesOf(ctx, 'stock.quant', domain, ['product_id', 'location_id', 'write_date'], state.after)) {
     const pairs = new Map<string, [number, number]>();
     for (const q of page.rows) {
@@ -216,15 +240,23 @@ async function* readPositions(cursor: string | undefined, ctx: Ctx): AsyncGenera
       const locationIds = [...new Set([...pairs.values()].map(([, l]) => l))];
       const quants = await searchRead(ctx, 'stock.quant', [['product_id', 'in', productIds], ['location_id', 'in', locationIds]], QUANT_FIELDS);
       const skus = await skusOf(ctx, productIds);
-      const hubLocation = await hubLocationOf(ctx, locationIds);
       const lotIds = quants.map((q) => m2oId(q.lot_id)).filter((id): id is number => id !== undefined);
       const expiries = new Map<number, unknown>();
-      if (lotIds.length > 0 && s.lotExpiry) await lookup(ctx, s.lotModel, 'expiration_date', lotIds, expiries);
-      for (const [key, [product, location]] of pairs) {
+      if (lotIds.length > 0) {
+        // Lots carry expiration_date only with the product_expiry app; the lot model is asked only when there are lots.
+        const warnings: string[] = [];
+        lotExpiry ??= await optional(async () => {
+          const model = await lotModelOf(ctx);
+          return { model, expiry: 'expiration_date' in await fieldsOf(ctx, model, 'type') };
+        }, { model: 'stock.lot', expiry: false }, 'lot expiry dates', warnings);
+        for (const w of warnings) yield warning(w);
+        if (lotExpiry.expiry) await lookup(ctx, lotExpiry.model, 'expiration_date', lotIds, expiries);
+      }
+      for (const [key, [product]] of pairs) {
         const own = quants.filter((q) => `${m2oId(q.product_id)}:${m2oId(q.location_id)}` === key);
         yield mapRecord(own, (rows) => ({
           sku: skus.get(product) || '',
-          locationId: hubLocation(location),
+          locationId: hubLocationOf(ctx, rows[0]!.location_id),
           onHand: rows.reduce((n, q) => n + Number(q.quantity), 0),
           reserved: rows.reduce((n, q) => n + Number(q.reserved_quantity), 0),
           lots: rows.filter((q) => q.lot_id !== false).map((q) => {
@@ -243,17 +275,21 @@ async function* readItems(cursor: string | undefined, ctx: Ctx): AsyncGenerator<
   const since = ctx.full ? undefined : state.since;
   const sinceId = ctx.full ? undefined : state.sinceId;
   let { max, maxId } = state;
-  const s = await session(ctx);
-  const domain = since ? [...s.storable, ['write_date', '>=', since]] : s.storable;
+  const storable = await storableOf(ctx);
+  const domain = since ? [...storable, ['write_date', '>=', since]] : storable;
   const fields = ['default_code', 'name', 'standard_price', 'list_price', 'categ_id', 'product_tmpl_id', 'write_date'];
   for await (const page of pagesOf(ctx, 'product.product', domain, fields, state.after)) {
     const rows = page.rows.filter((p) => !(since !== undefined && sinceId !== undefined && String(p.write_date) === since && p.id <= sinceId));
     const ids = rows.map((p) => p.id);
     const tmplIds = rows.map((p) => m2oId(p.product_tmpl_id)).filter((id): id is number => id !== undefined);
-    const orderpoints = ids.length ? await searchRead(ctx, 'stock.warehouse.orderpoint', [['product_id', 'in', ids]], ['product_id', 'product_min_qty', 'product_max_qty']) : [];
-    const supplierinfo = tmplIds.length ? await searchRead(ctx, 'product.supplierinfo', [['product_tmpl_id', 'in', tmplIds]], [s.partnerField, 'product_tmpl_id', 'min_qty', 'delay'], { order: 'sequence asc, id asc' }) : [];
+    // Reorder rules and vendors enrich items; a user who may not read them still syncs the items, with a warning.
+    const warnings: string[] = [];
+    const orderpoints = ids.length ? await optional(() => searchRead(ctx, 'stock.warehouse.orderpoint', [['product_id', 'in', ids]], ['product_id', 'product_min_qty', 'product_max_qty']), [], 'minQty and maxQty (reorder rules)', warnings) : [];
+    const partnerField = tmplIds.length ? await optional(() => partnerFieldOf(ctx), undefined, 'moq and supplierId (vendors)', warnings) : undefined;
+    const supplierinfo = partnerField ? await optional(() => searchRead(ctx, 'product.supplierinfo', [['product_tmpl_id', 'in', tmplIds]], [partnerField, 'product_tmpl_id', 'min_qty', 'delay'], { order: 'sequence asc, id asc' }), [], 'moq and supplierId (vendors)', warnings) : [];
     const refs = new Map<number, unknown>();
-    await lookup(ctx, 'res.partner', 'ref', supplierinfo.map((i) => m2oId(i[s.partnerField])!).filter(Boolean), refs);
+    if (partnerField) await optional(() => lookup(ctx, 'res.partner', 'ref', supplierinfo.map((i) => m2oId(i[partnerField])!).filter(Boolean), refs), undefined, 'supplier references (res.partner ref)', warnings);
+    for (const w of warnings) yield warning(w);
     for (const product of rows) {
       const written = String(product.write_date);
       if (max === undefined || written > max || (written === max && product.id > (maxId ?? 0))) {
@@ -263,7 +299,7 @@ async function* readItems(cursor: string | undefined, ctx: Ctx): AsyncGenerator<
       // The first orderpoint and the preferred (lowest sequence) vendor speak for the item.
       const orderpoint = orderpoints.find((o) => m2oId(o.product_id) === product.id);
       const vendor = supplierinfo.find((i) => m2oId(i.product_tmpl_id) === m2oId(product.product_tmpl_id));
-      const partner = vendor ? m2oId(vendor[s.partnerField]) : undefined;
+      const partner = vendor && partnerField ? m2oId(vendor[partnerField]) : undefined;
       yield mapRecord(product, (p) => ({
         sku: p.default_code || '',
         name: p.name,
@@ -283,12 +319,12 @@ async function* readItems(cursor: string | undefined, ctx: Ctx): AsyncGenerator<
 const supplierIdOf = (partnerId: number, ref: unknown): string => (typeof ref === 'string' && ref ? ref : `odoo-partner-${partnerId}`);
 
 async function* readSuppliers(ctx: Ctx): AsyncGenerator<ReadMessage> {
-  const s = await session(ctx);
+  const partnerField = await partnerFieldOf(ctx);
   // A supplier's lead time is its longest quoted delay: plan for the slowest item it delivers.
   const delays = new Map<number, number>();
-  for await (const page of pagesOf(ctx, 'product.supplierinfo', [], [s.partnerField, 'delay'])) {
+  for await (const page of pagesOf(ctx, 'product.supplierinfo', [], [partnerField, 'delay'])) {
     for (const info of page.rows) {
-      const partner = m2oId(info[s.partnerField]);
+      const partner = m2oId(info[partnerField]);
       if (partner !== undefined) delays.set(partner, Math.max(delays.get(partner) ?? 0, Number(info.delay)));
     }
   }
@@ -311,12 +347,11 @@ async function* readPurchaseOrders(ctx: Ctx): AsyncGenerator<ReadMessage> {
   const refs = new Map<number, unknown>();
   await lookup(ctx, 'res.partner', 'ref', [...orders.values()].map((o) => m2oId(o.partner_id)!).filter(Boolean), refs);
   const skus = await skusOf(ctx, lines.map((l) => m2oId(l.product_id)!));
-  const destinations = [...pickingTypes.values()].map(m2oId).filter((id): id is number => id !== undefined);
-  const hubLocation = await hubLocationOf(ctx, destinations);
   const open: InboundSourceLine[] = [];
   for (const line of lines) {
     const order = orders.get(m2oId(line.order_id)!);
-    const destination = m2oId(pickingTypes.get(m2oId(order?.picking_type_id)!));
+    const destinationPair = pickingTypes.get(m2oId(order?.picking_type_id)!);
+    const destination = m2oId(destinationPair);
     const sku = skus.get(m2oId(line.product_id)!);
     const partner = m2oId(order?.partner_id);
     if (!order || destination === undefined || !sku) {
@@ -324,7 +359,7 @@ async function* readPurchaseOrders(ctx: Ctx): AsyncGenerator<ReadMessage> {
       continue;
     }
     open.push({
-      sku, locationId: hubLocation(destination),
+      sku, locationId: hubLocationOf(ctx, destinationPair),
       qty: Number(line.product_qty) - Number(line.qty_received),
       eta: utcDay(String(line.date_planned)),
       orderedAt: order.date_order ? utcDay(String(order.date_order)) : undefined,
@@ -345,15 +380,19 @@ async function* readLocations(ctx: Ctx): AsyncGenerator<ReadMessage> {
 export const odoo = defineConnector<OdooOptions>({
   type: 'odoo',
   spec: odooOptions,
+  /** Reads one row of each enabled stream's model: the rights the sync will need, and no others. */
   async check(ctx) {
-    try {
-      await session(ctx);
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, reason: (error as Error).message };
+    for (const stream of odooStreams.filter((s) => !ctx.options.streams || ctx.options.streams.includes(s.name))) {
+      const model = STREAM_MODELS[stream.name]!;
+      try {
+        await execute(ctx, model, 'search_read', [[]], { fields: ['id'], limit: 1 });
+      } catch (error) {
+        return { ok: false, reason: `stream ${stream.name} (reads ${model}): ${(error as Error).message}` };
+      }
     }
+    return { ok: true };
   },
-  discover: () => [{ name: 'locations' }, { name: 'items' }, { name: 'suppliers' }, { name: 'positions' }, { name: 'purchaseOrders', snapshot: true }],
+  discover: () => odooStreams,
   read(stream, cursor, ctx) {
     switch (stream) {
       case 'positions': return readPositions(cursor, ctx);

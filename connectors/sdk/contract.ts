@@ -21,7 +21,9 @@ export type BaseOptions = z.infer<typeof baseOptions>;
 export type ReadMessage =
   | { type: 'record'; record: unknown; raw?: unknown }
   | { type: 'invalid'; reason: string; raw: unknown }
-  | { type: 'checkpoint'; cursor: string };
+  | { type: 'checkpoint'; cursor: string }
+  /** Something the user should fix that did not stop the stream (an unmapped location, an enrichment left out). */
+  | { type: 'warning'; message: string };
 
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 
@@ -67,6 +69,7 @@ export interface Connector<O extends BaseOptions = BaseOptions> {
 export const record = (record: unknown, raw?: unknown): ReadMessage => ({ type: 'record', record, raw });
 export const invalid = (reason: string, raw: unknown): ReadMessage => ({ type: 'invalid', reason, raw });
 export const checkpoint = (cursor: unknown): ReadMessage => ({ type: 'checkpoint', cursor: JSON.stringify(cursor) });
+export const warning = (message: string): ReadMessage => ({ type: 'warning', message });
 
 /** Parses a cursor written by `checkpoint`; an unreadable cursor means "start over" rather than a failed sync. */
 export function parseCursor<T extends z.ZodType>(schema: T, cursor: string | undefined): z.infer<T> | undefined {

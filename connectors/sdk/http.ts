@@ -16,6 +16,10 @@ export interface RateLimiter {
   acquire(cost?: number): Promise<void>;
   /** Learns from a response (remaining budget, bucket level). */
   observe(response: HttpResponse): void;
+  /** What it learned, small and JSON, for the SDK to keep with the run's checkpoint (undefined: nothing yet). */
+  state?(): unknown;
+  /** Starts from a state an earlier run kept (anything unreadable is ignored). */
+  resume?(state: unknown): void;
 }
 
 export interface HttpClientOptions {
@@ -118,6 +122,15 @@ export class HttpClient {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** The rate limiter's learned state, for the run's checkpoint. */
+  limiterState(): unknown {
+    return this.options.rateLimiter?.state?.();
+  }
+
+  resumeLimiter(state: unknown): void {
+    if (state !== undefined) this.options.rateLimiter?.resume?.(state);
   }
 
   get(url: string, init: { headers?: Record<string, string>; cost?: number } = {}): Promise<HttpResponse> {
@@ -296,6 +309,9 @@ export class LeakyBucketLimiter implements RateLimiter {
   }
 }
 
+/** A cost budget as a response reported it: points available of maximum at `at` (ms, the limiter's clock), restored per second. */
+export interface CostBudget { available: number; maximum: number; restoreRate: number; at: number }
+
 /**
  * Shopify GraphQL's cost budget, learned from extensions.cost.throttleStatus: waits until the budget restored
  * at `restoreRate` points/s covers the next query's expected cost (the last actual cost seen, until told otherwise).
@@ -339,6 +355,21 @@ export class CostBudgetLimiter implements RateLimiter {
     this.at = this.now();
     // Shopify reserves the requested cost up front, so budget for that, not the (smaller) actual cost.
     if (cost.requestedQueryCost) this.lastCost = cost.requestedQueryCost;
+  }
+
+  /** The budget as the last response reported it (wall-clock `at`), kept with the run's checkpoint. */
+  state(): CostBudget | undefined {
+    return Number.isFinite(this.maximum) ? { available: this.available, maximum: this.maximum, restoreRate: this.restoreRate, at: this.at } : undefined;
+  }
+
+  /**
+   * Starts from the budget the last run's last response reported, restored since at its rate, so back-to-back runs do
+   * not open with a THROTTLED query; ignored once this run has heard from the server.
+   */
+  resume(state: unknown): void {
+    const b = state as Partial<CostBudget> | undefined;
+    if (Number.isFinite(this.maximum) || !b || ![b.available, b.maximum, b.restoreRate, b.at].every((x) => typeof x === 'number' && Number.isFinite(x)) || !(b.restoreRate! > 0)) return;
+    ({ available: this.available, maximum: this.maximum, restoreRate: this.restoreRate, at: this.at } = b as CostBudget);
   }
 
   /** How long to wait before retrying a THROTTLED query of this requested cost. */

@@ -23,7 +23,13 @@ export interface StreamReport {
   checkpoints: number;
   /** True when this run read the stream from the start (initial or full sync). */
   fromStart: boolean;
+  /** Why the stream failed this run (the others still ran). */
+  error?: string;
+  /** What the connector warned about without failing (unmapped locations, enrichments left out), each once. */
+  warnings: string[];
 }
+
+export interface StreamFailure { stream: StreamName; code: string; message: string; cause?: unknown }
 
 export interface SyncReport {
   connector: string;
@@ -31,6 +37,8 @@ export interface SyncReport {
   /** A full reconcile: every stream read from the start and vanished positions marked. */
   full: boolean;
   streams: StreamReport[];
+  /** Streams that failed this run, each with its error's code and message; the others ran to the end. */
+  failed: Omit<StreamFailure, 'cause'>[];
   /** Positions of this source marked vanished by the full reconcile. */
   vanished: number;
   requests: number;
@@ -77,12 +85,32 @@ export class ConnectorCredentialsError extends Error {
   }
 }
 
+/** A run in which some streams failed: every other stream ran and the run counts as completed; `report` says what each did. */
+export class SyncStreamsFailedError extends Error {
+  readonly code = 'SYNC_STREAMS_FAILED';
+  constructor(readonly connector: string, readonly failures: StreamFailure[], readonly report: SyncReport) {
+    super(`Connector "${connector}": ${failures.map((f) => `stream ${f.stream} failed: ${f.message}`).join('; ')}. The other streams synced.`, { cause: failures[0]?.cause });
+    this.name = 'SyncStreamsFailedError';
+  }
+}
+
+/** The run stops here as if the process died (tests simulate crashes from onCheckpoint): no stream after it runs. */
+class RunInterrupted extends Error {
+  constructor(cause: unknown) {
+    super('run interrupted', { cause });
+  }
+}
+
 /** Cursor stream that counts completed runs, so every Nth run is a full reconcile. */
 export const RUNS_CURSOR = '_runs';
 const runsState = z.object({
   completed: z.number().int().nonnegative(),
   /** Streams an unfinished (crashed) run already completed: the next run skips them. */
   done: z.array(z.string()).optional(),
+  /** How many runs in a row resumed the unfinished one (at most one does). */
+  resumed: z.number().int().nonnegative().optional(),
+  /** The rate limiter's state as the last response left it (e.g. Shopify's cost budget), so the next run starts informed. */
+  limiter: z.unknown().optional(),
 });
 
 /** Streams that others depend on go first: locations and items before the positions that reference them. */
@@ -135,6 +163,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const runs = parseCursor(runsState, await store.getCursor(config.name, RUNS_CURSOR)) ?? { completed: 0 };
   const full = opts.full === true || (runs.completed > 0 && (runs.completed + 1) % config.fullReconcileEvery === 0);
   const ctx = await connectorContext<z.infer<typeof baseOptions>>(connector, opts, full);
+  ctx.http.resumeLimiter(runs.limiter);
   const precision = ctx.options.precision ?? 6;
   const wanted = new Set(opts.streams ?? ctx.options.streams ?? STREAM_ORDER);
   const streams = connector.discover(ctx.options)
@@ -149,105 +178,130 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const seenPositions = new Set<string>();
   let allPositionStreamsFromStart = true;
 
-  const done = new Set(runs.done ?? []);
+  // A crashed run's finished streams are skipped by the next run only: if that one crashes too, the one after reads
+  // every stream again, so a stream that keeps failing the run can never leave the streams before it stale.
+  const resuming = (runs.done?.length ?? 0) > 0 && (runs.resumed ?? 0) < 1;
+  const resumed = resuming ? (runs.resumed ?? 0) + 1 : 0;
+  const done = new Set(resuming ? runs.done : []);
+  const failures: StreamFailure[] = [];
   for (const stream of streams) {
     if (done.has(stream.name)) {
       if (stream.name === 'positions' || stream.name === 'purchaseOrders') allPositionStreamsFromStart = false;
       continue;
     }
-    // An empty cursor marks a snapshot stream that finished: the next run starts over.
-    const stored = full ? undefined : (await store.getCursor(config.name, stream.name)) || undefined;
-    const fromStart = stored === undefined;
-    const report: StreamReport = { name: stream.name, read: 0, written: 0, unchanged: 0, quarantined: 0, conflicts: 0, checkpoints: 0, fromStart };
-    const seen = new Set<string>();
-    let batch = new Map<string, unknown>();
-    let rejects: QuarantineEntry[] = [];
+    try {
+      // An empty cursor marks a snapshot stream that finished: the next run starts over.
+      const stored = full ? undefined : (await store.getCursor(config.name, stream.name)) || undefined;
+      const fromStart = stored === undefined;
+      const report: StreamReport = { name: stream.name, read: 0, written: 0, unchanged: 0, quarantined: 0, conflicts: 0, checkpoints: 0, fromStart, warnings: [] };
+      const seen = new Set<string>();
+      let batch = new Map<string, unknown>();
+      let rejects: QuarantineEntry[] = [];
 
-    const flush = async (): Promise<void> => {
-      const at = opts.clock.now();
-      if (rejects.length > 0) {
-        await store.quarantine(rejects, at);
-        rejects = [];
+      const flush = async (): Promise<void> => {
+        const at = opts.clock.now();
+        if (rejects.length > 0) {
+          await store.quarantine(rejects, at);
+          rejects = [];
+        }
+        if (batch.size === 0) return;
+        const records = [...batch.values()];
+        batch = new Map();
+        const counted = await write(store, config.name, stream.name, records, at);
+        report.written += counted.written;
+        report.unchanged += counted.unchanged;
+        report.conflicts += counted.conflicts;
+      };
+
+      // Sales land in position-month items: small batches would rewrite each month once per batch.
+      const streamBatch = stream.name === 'sales' ? Math.max(batchSize, SALES_BATCH) : batchSize;
+      const streamCtx = { ...ctx, full: ctx.full || fromStart };
+      let lastCursor = stored;
+      let readSinceCheckpoint = 0;
+      // A checkpoint after no new records is no progress: hold it, and store it only if the stream ends there.
+      let pending: string | undefined;
+      const save = async (cursor: string): Promise<void> => {
+        await flush();
+        await store.putCursor(config.name, stream.name, cursor, opts.clock.now());
+        lastCursor = cursor;
+        readSinceCheckpoint = 0;
+        pending = undefined;
+        report.checkpoints++;
+        try {
+        await opts.onCheckpoint?.(stream.name, cursor);
+      } catch (error) {
+        throw new RunInterrupted(error);
       }
-      if (batch.size === 0) return;
-      const records = [...batch.values()];
-      batch = new Map();
-      const counted = await write(store, config.name, stream.name, records, at);
-      report.written += counted.written;
-      report.unchanged += counted.unchanged;
-      report.conflicts += counted.conflicts;
-    };
-
-    // Sales land in position-month items: small batches would rewrite each month once per batch.
-    const streamBatch = stream.name === 'sales' ? Math.max(batchSize, SALES_BATCH) : batchSize;
-    const streamCtx = { ...ctx, full: ctx.full || fromStart };
-    let lastCursor = stored;
-    let readSinceCheckpoint = 0;
-    // A checkpoint after no new records is no progress: hold it, and store it only if the stream ends there.
-    let pending: string | undefined;
-    const save = async (cursor: string): Promise<void> => {
+      };
+      for await (const message of connector.read(stream.name, stored, streamCtx)) {
+        if (message.type === 'warning') {
+          if (!report.warnings.includes(message.message)) report.warnings.push(message.message);
+          log({ msg: 'stream warning', connector: config.name, stream: stream.name, warning: message.message });
+          continue;
+        }
+        if (message.type === 'checkpoint') {
+          if (message.cursor === lastCursor) pending = undefined;
+          // Checkpoints are stored once a batch's worth of records is read, so a checkpoint never forces a small write.
+          else if (readSinceCheckpoint < streamBatch) pending = message.cursor;
+          else await save(message.cursor);
+          continue;
+        }
+        report.read++;
+        readSinceCheckpoint++;
+        const result = message.type === 'record' ? validateRecord(stream.name, message.record, precision) : { ok: false as const, reason: message.reason };
+        if (!result.ok) {
+          report.quarantined++;
+          rejects.push({ connector: config.name, stream: stream.name, reason: result.reason, raw: redactSecrets(message.type === 'record' ? (message.raw ?? message.record) : message.raw) });
+          continue;
+        }
+        const key = recordKey(stream.name, result.record);
+        if (stream.name === 'positions' || stream.name === 'purchaseOrders') seen.add(key);
+        if (stream.name === 'purchaseOrders') {
+          for (const line of (result.record as StreamRecord<'purchaseOrders'>).inbound) line.source = config.name;
+        }
+        // A later record for the same key in one batch supersedes the earlier one (overlapping pages).
+        batch.delete(key);
+        batch.set(key, result.record);
+        if (batch.size >= streamBatch || rejects.length >= batchSize) await flush();
+      }
+      if (pending !== undefined) await save(pending);
       await flush();
-      await store.putCursor(config.name, stream.name, cursor, opts.clock.now());
-      lastCursor = cursor;
-      readSinceCheckpoint = 0;
-      pending = undefined;
-      report.checkpoints++;
-      await opts.onCheckpoint?.(stream.name, cursor);
-    };
-    for await (const message of connector.read(stream.name, stored, streamCtx)) {
-      if (message.type === 'checkpoint') {
-        if (message.cursor === lastCursor) pending = undefined;
-        // Checkpoints are stored once a batch's worth of records is read, so a checkpoint never forces a small write.
-        else if (readSinceCheckpoint < streamBatch) pending = message.cursor;
-        else await save(message.cursor);
-        continue;
-      }
-      report.read++;
-      readSinceCheckpoint++;
-      const result = message.type === 'record' ? validateRecord(stream.name, message.record, precision) : { ok: false as const, reason: message.reason };
-      if (!result.ok) {
-        report.quarantined++;
-        rejects.push({ connector: config.name, stream: stream.name, reason: result.reason, raw: redactSecrets(message.type === 'record' ? (message.raw ?? message.record) : message.raw) });
-        continue;
-      }
-      const key = recordKey(stream.name, result.record);
-      if (stream.name === 'positions' || stream.name === 'purchaseOrders') seen.add(key);
-      if (stream.name === 'purchaseOrders') {
-        for (const line of (result.record as StreamRecord<'purchaseOrders'>).inbound) line.source = config.name;
-      }
-      // A later record for the same key in one batch supersedes the earlier one (overlapping pages).
-      batch.delete(key);
-      batch.set(key, result.record);
-      if (batch.size >= streamBatch || rejects.length >= batchSize) await flush();
-    }
-    if (pending !== undefined) await save(pending);
-    await flush();
 
-    if (stream.name === 'positions' || stream.name === 'purchaseOrders') {
-      for (const key of seen) seenPositions.add(key);
-      if (!fromStart) allPositionStreamsFromStart = false;
+      if (stream.name === 'positions' || stream.name === 'purchaseOrders') {
+        for (const key of seen) seenPositions.add(key);
+        if (!fromStart) allPositionStreamsFromStart = false;
+      }
+      if (stream.snapshot) {
+        if (fromStart) report.written += await clearUnreported(store, config.name, seen, opts.clock.now());
+        await store.putCursor(config.name, stream.name, '', opts.clock.now());
+      }
+      log({ msg: 'stream synced', connector: config.name, ...report });
+      reports.push(report);
+      done.add(stream.name);
+      await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed, done: [...done], resumed, limiter: ctx.http.limiterState() }), opts.clock.now());
+    } catch (error) {
+      if (error instanceof RunInterrupted) throw error.cause;
+      // One stream's failure (a missing scope, a denied model) must not keep the others from refreshing: note it, go on.
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ stream: stream.name, code: (error as { code?: string }).code ?? 'SYNC_STREAM_FAILED', message, cause: error });
+      reports.push({ name: stream.name, read: 0, written: 0, unchanged: 0, quarantined: 0, conflicts: 0, checkpoints: 0, fromStart: false, warnings: [], error: message });
+      if (stream.name === 'positions' || stream.name === 'purchaseOrders') allPositionStreamsFromStart = false;
+      log({ msg: 'stream failed', connector: config.name, stream: stream.name, error: message });
     }
-    if (stream.snapshot) {
-      if (fromStart) report.written += await clearUnreported(store, config.name, seen, opts.clock.now());
-      await store.putCursor(config.name, stream.name, '', opts.clock.now());
-    }
-    log({ msg: 'stream synced', connector: config.name, ...report });
-    reports.push(report);
-    done.add(stream.name);
-    await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed, done: [...done] }), opts.clock.now());
   }
 
   let vanished = 0;
   if (full && allPositionStreamsFromStart && streams.some((s) => s.name === 'positions')) {
     vanished = await store.markVanished(config.name, seenPositions, opts.clock.now());
   }
-  await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed + 1 }), opts.clock.now());
+  await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed + 1, limiter: ctx.http.limiterState() }), opts.clock.now());
 
   const report: SyncReport = {
     connector: config.name,
     type: config.type,
     full,
     streams: reports,
+    failed: failures.map(({ stream, code, message }) => ({ stream, code, message })),
     vanished,
     requests: ctx.http.stats.requests,
     throttled: ctx.http.stats.throttled,
@@ -256,6 +310,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     durationMs: Math.round(performance.now() - t0),
   };
   log({ msg: 'sync finished', connector: config.name, full, vanished, requests: report.requests, throttled: report.throttled, durationMs: report.durationMs });
+  if (failures.length > 0) throw new SyncStreamsFailedError(config.name, failures, report);
   return report;
 }
 

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { InboundLine } from '../../shared/model.js';
 import { addDays } from '../../shared/time.js';
-import { baseOptions, checkpoint, ConnectorError, defineConnector, mapRecord, parseCursor, record, type ConnectorContext, type ReadMessage, type StreamName } from '../sdk/contract.js';
-import { CostBudgetLimiter, LeakyBucketLimiter, type HttpResponse } from '../sdk/http.js';
+import { baseOptions, checkpoint, ConnectorError, defineConnector, mapRecord, parseCursor, record, warning, type ConnectorContext, type ReadMessage, type StreamName } from '../sdk/contract.js';
+import { CostBudgetLimiter, LeakyBucketLimiter, type HttpClient, type HttpResponse } from '../sdk/http.js';
 import { later, locationMapOption, mapLocation, utcDay, utcInstant, type LocationMap } from '../sdk/mapping.js';
 import { graphqlPages, linkHeaderPages, type Connection, type Page } from '../sdk/paging.js';
 
@@ -95,6 +95,23 @@ const unauthorized = (response: HttpResponse): ConnectorError =>
 const notFound = (ctx: Ctx): ConnectorError =>
   new ConnectorError('SHOPIFY_NOT_FOUND', `No Shopify Admin API at ${ctx.endpoint} (API version ${ctx.options.apiVersion}); check endpoint and apiVersion.`);
 
+/** What each stream reads and the access scope it needs, so a refusal says which stream and which permission. */
+interface Need { stream: StreamName | 'check'; scope: string }
+const NEEDS = {
+  check: { stream: 'check', scope: 'read_locations' },
+  locations: { stream: 'locations', scope: 'read_locations' },
+  positions: { stream: 'positions', scope: 'read_inventory' },
+  sales: { stream: 'sales', scope: 'read_orders' },
+  items: { stream: 'items', scope: 'read_products' },
+} as const satisfies Record<string, Need>;
+
+const missingScope = (need: Need, detail: string): ConnectorError =>
+  new ConnectorError('SHOPIFY_MISSING_SCOPE', `Shopify refused the ${need.stream} stream: ${detail}. Give the app's Admin API access token the ${need.scope} scope, then reinstall the app.`);
+
+/** A 404 for one resource, once the API answered others: the resource is hidden from this token or this API version. */
+const resourceNotFound = (ctx: Ctx, need: Need, path: string): ConnectorError => (need.stream === 'check' ? notFound(ctx)
+  : new ConnectorError('SHOPIFY_NOT_FOUND', `Shopify answered 404 for ${path}, which the ${need.stream} stream reads: the access token may lack the ${need.scope} scope (Shopify hides what a token may not read), or API version ${ctx.options.apiVersion} does not offer it.`));
+
 // GraphQL transport.
 
 interface ThrottleBody { errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; restoreRate: number } } } }
@@ -111,19 +128,26 @@ function throttledDelayMs(response: HttpResponse): number | undefined {
 /** The requested cost Shopify last reported per query shape, so the limiter budgets each query for its own cost. */
 const requestedCosts = new Map<string, number>();
 
-async function gql<T>(ctx: Ctx, query: string, variables: Record<string, unknown>): Promise<T> {
+/** Runs a query for `need`; `field` is the top-level field the caller reads, which must be in the answer. */
+async function gql<T>(ctx: Ctx, need: Need, field: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const shape = `${query}#${String(variables.first ?? '')}`;
   const response = await ctx.http.post(`${ctx.endpoint}/admin/api/${ctx.options.apiVersion}/graphql.json`, { query, variables }, { cost: requestedCosts.get(shape) });
   const requested = (response.body as ThrottleBody | undefined)?.extensions?.cost?.requestedQueryCost;
   if (requested) requestedCosts.set(shape, requested);
   if (response.status === 401 || response.status === 403) throw unauthorized(response);
   if (response.status === 404) throw notFound(ctx);
-  const body = response.body as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length || !body.data) throw new ConnectorError('SHOPIFY_GRAPHQL', `Shopify GraphQL error: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
-  return body.data;
+  const body = response.body as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+  const denied = body.errors?.find((e) => e.extensions?.code === 'ACCESS_DENIED');
+  if (denied) throw missingScope(need, denied.message);
+  if (body.errors?.length) throw new ConnectorError('SHOPIFY_GRAPHQL', `Shopify GraphQL error in the ${need.stream} stream: ${body.errors.map((e) => e.message).join('; ')}`);
+  // A null field without an error (hidden by permissions, or an API version without it) must not surface as a TypeError.
+  if (!body.data || body.data[field] === undefined || (body.data[field] === null && field !== 'location')) {
+    throw new ConnectorError('SHOPIFY_GRAPHQL', `Shopify answered the ${need.stream} query without "${field}": the access token may lack the ${need.scope} scope, or API version ${ctx.options.apiVersion} lacks the field.`);
+  }
+  return body.data as T;
 }
 
-interface GqlLocation { id: string; legacyResourceId: string; name: string; isActive: boolean }
+interface GqlLocation { id: string; legacyResourceId?: string | null; name: string; isActive: boolean }
 
 const LOCATIONS = `query($first:Int!,$after:String){ locations(first:$first, after:$after){ pageInfo{hasNextPage endCursor} nodes{ id legacyResourceId name isActive } } }`;
 
@@ -160,23 +184,24 @@ const ORDERS = `query($first:Int!,$after:String,$query:String){ orders(first:$fi
 
 const graphqlApi: ShopifyApi = {
   async check(ctx) {
-    await gql(ctx, '{ shop { name } }', {});
+    await gql(ctx, NEEDS.check, 'shop', '{ shop { name } }', {});
   },
   async locations(ctx) {
     const out: ShopLocation[] = [];
-    for await (const page of graphqlPages((after) => gql<{ locations: Connection<GqlLocation> }>(ctx, LOCATIONS, { first: 250, after }).then((d) => d.locations))) {
-      out.push(...page.rows.map((l) => ({ id: l.id, legacyId: l.legacyResourceId, name: l.name, active: l.isActive })));
+    for await (const page of graphqlPages((after) => gql<{ locations: Connection<GqlLocation> }>(ctx, NEEDS.locations, 'locations', LOCATIONS, { first: 250, after }).then((d) => d.locations))) {
+      // Maps keyed by the numeric id work as in REST: legacyResourceId, else the id at the end of the global id.
+      out.push(...page.rows.map((l) => ({ id: l.id, legacyId: l.legacyResourceId ?? l.id.split('/').pop() ?? l.id, name: l.name, active: l.isActive })));
     }
     return out;
   },
   levelReader: (ctx) => async function* (location, since, after) {
-    const pages = graphqlPages((cursor) => gql<{ location: { inventoryLevels: Connection<GqlLevel> } | null }>(ctx, LEVELS, {
+    const pages = graphqlPages((cursor) => gql<{ location: { inventoryLevels: Connection<GqlLevel> } | null }>(ctx, NEEDS.positions, 'location', LEVELS, {
       loc: location.id, first: pageSize(ctx), after: cursor, query: since ? `updated_at:>='${since}'` : null,
     }).then((d) => d.location?.inventoryLevels ?? { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } }), { after });
     for await (const page of pages) yield { ...page, rows: page.rows.map(gqlLevel) };
   },
   async *orders(ctx, from) {
-    const pages = graphqlPages((after) => gql<{ orders: Connection<GqlOrder> }>(ctx, ORDERS, { first: pageSize(ctx), after, query: `created_at:>='${from}T00:00:00Z'` }).then((d) => d.orders));
+    const pages = graphqlPages((after) => gql<{ orders: Connection<GqlOrder> }>(ctx, NEEDS.sales, 'orders', ORDERS, { first: pageSize(ctx), after, query: `created_at:>='${from}T00:00:00Z'` }).then((d) => d.orders));
     for await (const page of pages) {
       yield page.rows.map((o) => ({
         createdAt: o.createdAt,
@@ -202,22 +227,20 @@ function restUrl(ctx: Ctx, resource: string, params: Record<string, string | und
 }
 
 /** Pages of a REST list (Link-header cursors); a refusal becomes a ConnectorError that says what to fix. */
-function restList<T>(ctx: Ctx, url: string, key: string, scope: string): AsyncGenerator<Page<T>> {
+function restList<T>(ctx: Ctx, url: string, key: string, need: Need): AsyncGenerator<Page<T>> {
   return linkHeaderPages(ctx.http, url, (body, response) => {
     if (response.status === 401) throw unauthorized(response);
-    if (response.status === 403) {
-      throw new ConnectorError('SHOPIFY_MISSING_SCOPE', `Shopify refused ${new URL(response.url).pathname} (HTTP 403): ${errorsOf(body)}. Give the app's Admin API access token the ${scope} scope, then reinstall the app.`);
-    }
-    if (response.status === 404) throw notFound(ctx);
+    if (response.status === 403) throw missingScope(need, `${new URL(response.url).pathname} answered HTTP 403: ${errorsOf(body)}`);
+    if (response.status === 404) throw resourceNotFound(ctx, need, new URL(response.url).pathname);
     const rows = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
     if (!Array.isArray(rows)) throw new ConnectorError('SHOPIFY_REST', `Shopify answered ${new URL(response.url).pathname} without a "${key}" list: ${JSON.stringify(body).slice(0, 200)}`);
     return rows as T[];
   });
 }
 
-async function restLocations(ctx: Ctx): Promise<ShopLocation[]> {
+async function restLocations(ctx: Ctx, need: Need = NEEDS.locations): Promise<ShopLocation[]> {
   const out: ShopLocation[] = [];
-  for await (const page of restList<RestLocation>(ctx, restUrl(ctx, 'locations', {}), 'locations', 'read_locations')) {
+  for await (const page of restList<RestLocation>(ctx, restUrl(ctx, 'locations', {}), 'locations', need)) {
     out.push(...page.rows.map((l) => ({ id: String(l.id), legacyId: String(l.id), name: l.name, active: l.active })));
   }
   return out;
@@ -230,7 +253,7 @@ async function lookUpItems(ctx: Ctx, known: Map<number, RestInventoryItem | null
     const chunk = missing.slice(i, i + ITEM_IDS_PER_CALL);
     for (const id of chunk) known.set(id, null);
     const url = restUrl(ctx, 'inventory_items', { ids: chunk.join(','), limit: String(chunk.length) });
-    for await (const page of restList<RestInventoryItem>(ctx, url, 'inventory_items', 'read_inventory')) {
+    for await (const page of restList<RestInventoryItem>(ctx, url, 'inventory_items', NEEDS.positions)) {
       for (const item of page.rows) known.set(item.id, item);
     }
   }
@@ -253,16 +276,16 @@ function restLevel(level: RestLevel, item: RestInventoryItem | null | undefined)
 
 const restApi: ShopifyApi = {
   async check(ctx) {
-    await restLocations(ctx);
+    await restLocations(ctx, NEEDS.check);
   },
-  locations: restLocations,
+  locations: (ctx) => restLocations(ctx),
   levelReader(ctx) {
     // Each inventory item is looked up once per sync, whatever number of locations stock it.
     const items = new Map<number, RestInventoryItem | null>();
     return async function* (location, since, after) {
       // inventory_levels.json documents updated_at_min (inclusive); one location per call is well under its 50 location_ids.
       const first = restUrl(ctx, 'inventory_levels', { location_ids: location.id, limit: String(pageSize(ctx)), updated_at_min: since });
-      for await (const page of restList<RestLevel>(ctx, after ?? first, 'inventory_levels', 'read_inventory')) {
+      for await (const page of restList<RestLevel>(ctx, after ?? first, 'inventory_levels', NEEDS.positions)) {
         await lookUpItems(ctx, items, page.rows.filter((l) => l.available !== null).map((l) => l.inventory_item_id));
         yield { ...page, rows: page.rows.map((l) => restLevel(l, items.get(l.inventory_item_id))) };
       }
@@ -270,9 +293,9 @@ const restApi: ShopifyApi = {
   },
   async *orders(ctx, from) {
     // Orders carry only the POS location's id; its name is what name-keyed location maps use.
-    const locations = new Map((await restLocations(ctx)).map((l) => [l.legacyId, l]));
+    const locations = new Map((await locationsOnce(ctx)).map((l) => [l.legacyId, l]));
     const url = restUrl(ctx, 'orders', { status: 'any', created_at_min: `${from}T00:00:00Z`, limit: String(pageSize(ctx)), fields: 'id,created_at,cancelled_at,location_id,line_items' });
-    for await (const page of restList<RestOrder>(ctx, url, 'orders', 'read_orders')) {
+    for await (const page of restList<RestOrder>(ctx, url, 'orders', NEEDS.sales)) {
       yield page.rows.map((o) => {
         const locationId = o.location_id === null ? undefined : String(o.location_id);
         return {
@@ -292,6 +315,29 @@ const apiOf = (ctx: Ctx): ShopifyApi => (ctx.options.api === 'rest' ? restApi : 
 // Readers shared by both transports.
 
 const hubLocation = (map: LocationMap, location: Pick<ShopLocation, 'legacyId' | 'name'>) => mapLocation(map, location.legacyId, location.name);
+
+/** The shop's locations, fetched once per sync (per HTTP client) however many streams and readers ask. */
+const locationLists = new WeakMap<HttpClient, Promise<ShopLocation[]>>();
+function locationsOnce(ctx: Ctx): Promise<ShopLocation[]> {
+  let list = locationLists.get(ctx.http);
+  if (!list) {
+    list = apiOf(ctx).locations(ctx);
+    locationLists.set(ctx.http, list);
+    list.catch(() => locationLists.delete(ctx.http));
+  }
+  return list;
+}
+
+/** With a location map configured, a location it names neither by id nor by name lands under its slug: say so. */
+function* unmapped(ctx: Ctx, locations: ShopLocation[]): Generator<ReadMessage> {
+  const map = ctx.options.locations;
+  if (Object.keys(map).length === 0) return;
+  for (const l of locations) {
+    if (l.active && map[l.legacyId] === undefined && map[l.name] === undefined) {
+      yield warning(`Shopify location "${l.name}" (id ${l.legacyId}) is not in options.locations; its stock is kept under "${hubLocation(map, l).id}". Map it by id or name.`);
+    }
+  }
+}
 
 const levelCursor = z.object({
   since: z.string().optional(), sinceId: z.string().optional(),
@@ -320,7 +366,9 @@ async function* readPositions(cursor: string | undefined, ctx: Ctx): AsyncGenera
   const since = ctx.full ? undefined : state.since;
   const sinceId = ctx.full ? undefined : state.sinceId;
   let { max, maxId } = state;
-  const locations = (await api.locations(ctx)).filter((l) => l.active).sort((a, b) => byId(a.id, b.id));
+  const all = await locationsOnce(ctx);
+  yield* unmapped(ctx, all);
+  const locations = all.filter((l) => l.active).sort((a, b) => byId(a.id, b.id));
   const levelPages = api.levelReader(ctx);
   // loc '' marks "all locations read, only the final checkpoint is missing".
   const start = state.loc === undefined ? 0 : state.loc === '' ? locations.length : Math.max(0, locations.findIndex((l) => l.id === state.loc));
@@ -377,7 +425,9 @@ async function* readSales(cursor: string | undefined, ctx: Ctx): AsyncGenerator<
 }
 
 async function* readLocations(ctx: Ctx): AsyncGenerator<ReadMessage> {
-  for (const location of await apiOf(ctx).locations(ctx)) {
+  const locations = await locationsOnce(ctx);
+  yield* unmapped(ctx, locations);
+  for (const location of locations) {
     if (!location.active) continue;
     const mapped = hubLocation(ctx.options.locations, location);
     yield record({ id: mapped.id, name: location.name, kind: mapped.kind ?? 'store' }, location);
@@ -394,7 +444,7 @@ async function* readItems(cursor: string | undefined, ctx: Ctx): AsyncGenerator<
   const state = parseCursor(z.object({ since: z.string().optional(), after: z.string().optional(), max: z.string().optional() }), cursor) ?? {};
   const since = ctx.full ? undefined : state.since;
   let max = state.max;
-  const pages = graphqlPages((after) => gql<{ productVariants: Connection<Variant> }>(ctx, VARIANTS, { first: pageSize(ctx), after, query: since ? `updated_at:>'${since}'` : null }).then((d) => d.productVariants), { after: state.after });
+  const pages = graphqlPages((after) => gql<{ productVariants: Connection<Variant> }>(ctx, NEEDS.items, 'productVariants', VARIANTS, { first: pageSize(ctx), after, query: since ? `updated_at:>'${since}'` : null }).then((d) => d.productVariants), { after: state.after });
   for await (const page of pages) {
     for (const v of page.rows) {
       max = later(max, v.updatedAt);

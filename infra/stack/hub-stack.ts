@@ -321,6 +321,18 @@ export class HubStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }));
+      // A stream that fails while the others sync (a missing scope, a denied model) leaves its data stale.
+      this.alarms.route(new cloudwatch.Alarm(this, `Sync-${connector.name}-StreamAlarm`, {
+        alarmDescription: `Connector ${connector.name}: a stream failed to sync while the others did. SyncStreamFailures by stream, and the log line "sync stream failed", name it and say why.`,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE, metricName: 'SyncStreamFailures', statistic: cloudwatch.Stats.SUM, period: Duration.minutes(15),
+          dimensionsMap: { service: this.prefix, connector: connector.name },
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
     }
   }
 

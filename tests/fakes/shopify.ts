@@ -16,8 +16,12 @@ export interface FakeShopifyOptions {
   budget?: { maximumAvailable: number; restoreRate: number };
   /** REST leaky bucket: requests it holds and leaks per second (default: the standard plan's 40 and 2). */
   restBucket?: { size: number; leakPerSecond: number };
-  /** Access scopes granted to the token; REST answers 403 for resources needing others (default: all). */
+  /** Access scopes granted to the token (default: all): REST answers 403 for resources needing others, GraphQL an ACCESS_DENIED error with the field null. */
   scopes?: string[];
+  /** REST resources answered 404 although the API serves others (as Shopify does for what a token may not see). */
+  notFound?: string[];
+  /** Locations carry only their global id (no legacyResourceId), as some API versions and apps see them. */
+  gidOnlyLocations?: boolean;
   /** SKUs whose stock Shopify does not track (GraphQL `tracked: false`, REST `available: null`). */
   untracked?: string[];
 }
@@ -65,7 +69,9 @@ const gqlTime = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z')
 const shopTime = (ms: number) => `${new Date(ms - 5 * 3_600_000).toISOString().slice(0, 19)}-05:00`;
 
 const REST_SCOPES: Record<string, string> = { locations: 'read_locations', inventory_levels: 'read_inventory', inventory_items: 'read_inventory', orders: 'read_orders' };
-const ALL_SCOPES = [...new Set(Object.values(REST_SCOPES))];
+const ALL_SCOPES = [...new Set([...Object.values(REST_SCOPES), 'read_products'])];
+/** The scope each GraphQL root field needs. */
+const GRAPHQL_SCOPES: Record<string, string> = { locations: 'read_locations', location: 'read_inventory', orders: 'read_orders', productVariants: 'read_products' };
 const PAGING_PARAMS = new Set(['limit', 'fields', 'page_info']);
 
 /** What a page_info carries (opaque to clients): the first request's filters and where the page starts. */
@@ -168,17 +174,25 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
       stats.throttled++;
       return json({ errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } });
     }
-    const answer = (data: unknown, nodes: number) => {
+    const answer = (data: unknown, nodes: number, errors?: unknown[]) => {
       const actual = 2 + nodes;
       available -= actual;
       cost.spent += actual;
-      return json({ data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } } });
+      return json({ ...(errors ? { errors } : {}), data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } } });
     };
     const locations = shopLocations();
+    const field = Object.keys(GRAPHQL_SCOPES).find((f) => new RegExp(`\\b${f}\\(`).test(query));
+    if (field && !scopes.has(GRAPHQL_SCOPES[field]!)) {
+      // Shopify's answer for a field the token may not read: the field null and an ACCESS_DENIED error.
+      return answer({ [field]: null }, 0, [{
+        message: `Access denied for ${field} field. Required access: \`${GRAPHQL_SCOPES[field]}\` access scope.`,
+        locations: [{ line: 1, column: 1 }], path: [field], extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/api/usage/access-scopes', requiredAccess: `\`${GRAPHQL_SCOPES[field]}\` access scope.` },
+      }]);
+    }
 
     if (/\bshop\s*\{/.test(query)) return answer({ shop: { name: 'Fake Shop' } }, 0);
     if (/\blocations\(/.test(query)) {
-      const page = connection(locations.map(({ hub: _hub, ...l }) => l), first, variables.after);
+      const page = connection(locations.map(({ hub: _hub, legacyResourceId, ...l }) => (options.gidOnlyLocations ? l : { ...l, legacyResourceId })), first, variables.after);
       return answer({ locations: page }, page.nodes.length);
     }
     if (/\binventoryLevels\(/.test(query)) {
@@ -247,7 +261,7 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
     }
     const headers = callLimit();
     const scope = REST_SCOPES[resource];
-    if (scope === undefined) return json({ errors: 'Not Found' }, 404, headers);
+    if (scope === undefined || options.notFound?.includes(resource)) return json({ errors: 'Not Found' }, 404, headers);
     if (!scopes.has(scope)) return json({ errors: `[API] This action requires merchant approval for ${scope} scope.` }, 403, headers);
     const locations = shopLocations();
     const itemIds = skuIds();

@@ -131,8 +131,8 @@ describe('odoo connector', () => {
       expect(fake.calls.json2).toBe(0);
       const rpcCalls = fake.calls.jsonrpc;
       expect(await check({ db: 'shop', protocol: 'json2' })).toEqual({ ok: true });
-      // The check is the session set-up: four fields_get calls (supplierinfo, quant, product, lot) for version drift and apps.
-      expect(fake.calls).toEqual({ json2: 4, jsonrpc: rpcCalls });
+      // The check reads one row of each enabled stream's model (five streams), nothing else.
+      expect(fake.calls).toEqual({ json2: 5, jsonrpc: rpcCalls });
     } finally {
       await fake.stop();
     }
@@ -159,8 +159,7 @@ describe('odoo connector', () => {
     const noPurchase = await startFakeOdoo(sampleDataset(), { version: 19, jsonRpc: false, missingModels: ['purchase.order.line'] });
     try {
       await expect(sync(noPurchase)).rejects.toMatchObject({
-        name: 'OdooRpcError', remoteName: 'werkzeug.exceptions.NotFound',
-        message: expect.stringMatching(/has no purchase\.order\.line\.search_read: the model 'purchase\.order\.line' does not exist; install the app/),
+        failures: [{ stream: 'purchaseOrders', code: 'ODOO_RPC', message: expect.stringMatching(/has no purchase\.order\.line\.search_read: the model 'purchase\.order\.line' does not exist; install the app/) }],
       });
       // As the message says: without the stream that needs it, the sync runs.
       const report = await sync(noPurchase, ['locations', 'items', 'suppliers', 'positions']);
@@ -180,11 +179,32 @@ describe('odoo connector', () => {
     const denied = await startFakeOdoo(sampleDataset(), { version: 19, jsonRpc: false, deniedModels: ['res.partner'] });
     try {
       await expect(sync(denied)).rejects.toMatchObject({
-        name: 'OdooRpcError', remoteName: 'odoo.exceptions.AccessError',
-        message: expect.stringContaining("res.partner.read failed (HTTP 403): odoo.exceptions.AccessError: You are not allowed to access 'res.partner' records.; give the API key's user read access to res.partner"),
+        failures: expect.arrayContaining([expect.objectContaining({
+          stream: 'suppliers', message: expect.stringContaining("res.partner.read failed (HTTP 403): odoo.exceptions.AccessError: You are not allowed to access 'res.partner' records.; give the API key's user read access to res.partner"),
+        })]),
       });
     } finally {
       await denied.stop();
+    }
+  });
+
+  it('asks only for what the enabled streams need: positions sync without vendor or location rights, items degrade with a warning', async () => {
+    const fake = await startFakeOdoo(sampleDataset(), { version: 19, jsonRpc: false, deniedModels: ['product.supplierinfo', 'stock.location'] });
+    try {
+      const table = await createTestTable();
+      const store = new DynamoInventoryStore(table.doc, table.tableName);
+      const config = (streams?: StreamName[]) => connectorConfig.parse({ ...json2ConfigFor(fake.url, sampleDataset()), options: { ...json2ConfigFor(fake.url, sampleDataset()).options, ...(streams ? { streams } : {}) } });
+      const check = (streams?: StreamName[]) => checkConnector({ config: config(streams), clock: fixedClock(), credentials: async () => 'odoo-key', connector: odoo });
+      expect(await check(['items', 'positions', 'purchaseOrders'])).toEqual({ ok: true });
+      expect(await check()).toEqual({ ok: false, reason: expect.stringMatching(/^stream locations \(reads stock\.location\): .*AccessError/) });
+
+      const report = await runSync({ config: config(['items', 'positions', 'purchaseOrders']), store, clock: fixedClock(), credentials: async () => 'odoo-key', connector: odoo });
+      expect(report.failed).toEqual([]);
+      expect(report.streams.find((r) => r.name === 'positions')?.written).toBe(sampleDataset().positions.length);
+      expect(report.streams.find((r) => r.name === 'items')?.warnings).toEqual([expect.stringMatching(/^moq and supplierId \(vendors\) left out: .*product\.supplierinfo/)]);
+      await expectRoundTrip(store, sampleDataset(), { positions: ['onHand', 'reserved'], inbound: true, items: ['sku', 'name', 'minQty', 'maxQty'] });
+    } finally {
+      await fake.stop();
     }
   });
 });

@@ -3,7 +3,7 @@ import { connectorConfig } from '../../../shared/config.js';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import type { PositionState } from '../../../shared/model.js';
 import { shopify, type ShopifyOptions } from '../../../connectors/shopify/index.js';
-import { checkConnector, connectorContext, runSync } from '../../../connectors/sdk/sync.js';
+import { checkConnector, connectorContext, runSync, SyncStreamsFailedError } from '../../../connectors/sdk/sync.js';
 import { generateDataset, sampleDataset, type Dataset } from '../../fakes/dataset.js';
 import { shopifyLocationMap, startFakeShopify } from '../../fakes/shopify.js';
 import { createTestTable } from '../../support/dynamo.js';
@@ -141,14 +141,14 @@ describe('shopify over REST', () => {
     const fake = await startFakeShopify(sampleDataset(), { scopes: ['read_locations', 'read_inventory'] });
     try {
       const config = (extra: Record<string, unknown> = {}) => connectorConfig.parse(configFor(fake.url, sampleDataset(), { api: 'rest', ...extra }));
+      const unauthorized = 'Shopify refused the access token (HTTP 401): "[API] Invalid API key or access token (unrecognized login or wrong password)". Check the Admin API access token and its read_inventory, read_locations, read_orders scopes.';
       await expect(runSync({ config: config(), store: await newStore(), clock: fixedClock(), credentials: async () => 'shpat_wrong', connector: shopify })).rejects.toMatchObject({
-        code: 'SHOPIFY_UNAUTHORIZED',
-        message: 'Shopify refused the access token (HTTP 401): "[API] Invalid API key or access token (unrecognized login or wrong password)". Check the Admin API access token and its read_inventory, read_locations, read_orders scopes.',
+        code: 'SYNC_STREAMS_FAILED',
+        failures: [{ stream: 'locations', code: 'SHOPIFY_UNAUTHORIZED', message: unauthorized }, { stream: 'positions', code: 'SHOPIFY_UNAUTHORIZED' }, { stream: 'sales', code: 'SHOPIFY_UNAUTHORIZED' }],
       });
-      // Positions need read_inventory (granted); sales need read_orders (not granted).
+      // Positions need read_inventory (granted) and sync; sales need read_orders (not granted).
       await expect(runSync({ config: config(), store: await newStore(), clock: fixedClock(), credentials: token, connector: shopify })).rejects.toMatchObject({
-        code: 'SHOPIFY_MISSING_SCOPE',
-        message: expect.stringMatching(/^Shopify refused \/admin\/api\/2024-10\/orders\.json \(HTTP 403\): .*Give the app's Admin API access token the read_orders scope/),
+        failures: [{ stream: 'sales', code: 'SHOPIFY_MISSING_SCOPE', message: expect.stringMatching(/^Shopify refused the sales stream: \/admin\/api\/2024-10\/orders\.json answered HTTP 403: .*Give the app's Admin API access token the read_orders scope/) }],
       });
       const wrongVersion = await checkConnector({ config: config({ apiVersion: '2023-01' }), clock: fixedClock(), credentials: token, connector: shopify });
       expect(wrongVersion).toEqual({ ok: false, reason: `No Shopify Admin API at ${fake.url} (API version 2023-01); check endpoint and apiVersion.` });
@@ -222,6 +222,112 @@ describe('shopify incoming', () => {
       // Only the positions that had an incoming line changed.
       const withIncoming = shop.positions.filter((p) => shop.purchaseOrders.some((o) => o.sku === p.sku && o.locationId === p.locationId)).length;
       expect(switchedOff.streams.find((s) => s.name === 'positions')?.written).toBe(withIncoming);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('shopify when a stream is refused', () => {
+  const update = (d: Dataset): Dataset => ({ ...d, positions: d.positions.map((p, i) => (i === 0 ? { ...p, onHand: p.onHand + 7 } : p)) });
+
+  it('keeps refreshing positions while a token without read_orders fails the sales stream, and names the stream and the scope', async () => {
+    const shop = sampleDataset();
+    const fake = await startFakeShopify(shop, { scopes: ['read_locations', 'read_inventory'] });
+    try {
+      const store = await newStore();
+      const config = connectorConfig.parse(configFor(fake.url, shop));
+      const run = async () => (await runSync({ config, store, clock: fixedClock(), credentials: token, connector: shopify }).catch((e: unknown) => e)) as SyncStreamsFailedError;
+      const first = await run();
+      expect(first).toBeInstanceOf(SyncStreamsFailedError);
+      expect(first.failures).toEqual([expect.objectContaining({ stream: 'sales', code: 'SHOPIFY_MISSING_SCOPE', message: expect.stringMatching(/^Shopify refused the sales stream: Access denied for orders field.*read_orders scope/) })]);
+      expect(first.report.streams.find((r) => r.name === 'positions')?.written).toBe(shop.positions.length);
+      fake.update(update(shop));
+      const second = await run();
+      expect(second.report.streams.find((r) => r.name === 'positions')).toMatchObject({ read: 1, written: 1 });
+      const p0 = shop.positions[0]!;
+      expect((await store.getPosition(p0.sku, p0.locationId))?.onHand).toBe(p0.onHand + 7);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('does not leave positions stale when a later stream crashes every run: only the run right after a crash skips what was done', async () => {
+    const shop = sampleDataset();
+    const fake = await startFakeShopify(shop);
+    try {
+      const store = await newStore();
+      const config = connectorConfig.parse(configFor(fake.url, shop));
+      const crashInSales = (stream: string) => { if (stream === 'sales') throw new Error('process killed'); };
+      const run = () => runSync({ config, store, clock: fixedClock(), credentials: token, connector: shopify, onCheckpoint: crashInSales }).catch((e: unknown) => e);
+      await run();
+      fake.update(update(shop));
+      await run(); // resumes: skips locations and positions, crashes in sales again
+      await run(); // must read positions again
+      const p0 = shop.positions[0]!;
+      expect((await store.getPosition(p0.sku, p0.locationId))?.onHand).toBe(p0.onHand + 7);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('says which stream and which permission a REST 404 or a GraphQL answer without orders is about', async () => {
+    const rest = await startFakeShopify(sampleDataset(), { notFound: ['orders'] });
+    const graphql = await startFakeShopify(sampleDataset(), { scopes: ['read_locations', 'read_inventory'] });
+    try {
+      const failure = async (url: string, extra: Record<string, unknown>) => {
+        const error = (await runSync({ config: connectorConfig.parse(configFor(url, sampleDataset(), { ...extra, streams: ['sales'] })), store: await newStore(), clock: fixedClock(), credentials: token, connector: shopify }).catch((e: unknown) => e)) as SyncStreamsFailedError;
+        return error.failures[0]!.message;
+      };
+      const notFound = await failure(rest.url, { api: 'rest' });
+      expect(notFound).toMatch(/^Shopify answered 404 for \/admin\/api\/2024-10\/orders\.json, which the sales stream reads: the access token may lack the read_orders scope/);
+      expect(notFound).not.toContain('No Shopify Admin API');
+      const denied = await failure(graphql.url, {});
+      expect(denied).toMatch(/sales stream.*read_orders/);
+      expect(denied).not.toMatch(/TypeError|pageInfo/);
+    } finally {
+      await rest.stop();
+      await graphql.stop();
+    }
+  });
+});
+
+describe('shopify GraphQL locations and cost', () => {
+  it('maps locations by the numeric id in their global id, warns about unmapped ones, and lists them once per sync', async () => {
+    const shop = sampleDataset();
+    const fake = await startFakeShopify(shop, { gidOnlyLocations: true });
+    try {
+      // Keyed by numeric id (1000 + index), with the last location left out of the map.
+      const byId = Object.fromEntries(shop.locations.slice(0, -1).map((l, i) => [String(1000 + i), { id: l.id, kind: l.kind }]));
+      const left = shop.locations.at(-1)!;
+      let locationQueries = 0;
+      const counting: typeof fetch = async (input, init) => {
+        if (String(init?.body ?? '').includes('locations(')) locationQueries++;
+        return fetch(input, init);
+      };
+      const store = await newStore();
+      const config = connectorConfig.parse({ ...configFor(fake.url, shop), options: { locations: byId, pageSize: 10 } });
+      const report = await runSync({ config, store, clock: fixedClock(), credentials: token, connector: shopify, http: { fetch: counting } });
+      expect(locationQueries).toBe(1);
+      const mapped = shop.positions.find((p) => p.locationId !== left.id)!;
+      expect((await store.getPosition(mapped.sku, mapped.locationId))?.onHand).toBe(mapped.onHand);
+      expect(report.streams.find((r) => r.name === 'positions')?.warnings).toEqual([expect.stringContaining(`Shopify location "${left.name ?? left.id}" (id ${1000 + shop.locations.length - 1}) is not in options.locations`)]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('starts a run from the budget the last run\'s last response reported, so back-to-back runs are not THROTTLED', async () => {
+    const shop = sampleDataset();
+    const fake = await startFakeShopify(shop, { budget: { maximumAvailable: 300, restoreRate: 150 } });
+    try {
+      const store = await newStore();
+      const config = connectorConfig.parse(configFor(fake.url, shop));
+      const sync = () => runSync({ config, store, clock: fixedClock(), credentials: token, connector: shopify });
+      await sync();
+      const before = fake.stats.throttled;
+      await sync();
+      expect(fake.stats.throttled - before).toBe(0);
     } finally {
       await fake.stop();
     }
