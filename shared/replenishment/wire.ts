@@ -14,7 +14,8 @@ export const MAX_MESSAGE_QUANTITY = 1_000_000_000;
 const QUANTITY_TEXT = /^\d{1,10}(\.\d{1,6})?$/;
 const QUANTITY_MESSAGE = 'expected a quantity: a number, or a decimal string like "10" or "4.5" (at most 6 decimals)';
 const quantity = z.union([z.number(), z.string().regex(QUANTITY_TEXT, QUANTITY_MESSAGE)], { error: QUANTITY_MESSAGE })
-  .transform(Number).pipe(z.number().finite().nonnegative().max(MAX_MESSAGE_QUANTITY, `expected at most ${MAX_MESSAGE_QUANTITY.toLocaleString('en')}`));
+  // Rounded to 6 decimals like connector quantities: a denormal 1e-320 is 0, not a number storage cannot hold.
+  .transform((v) => Math.round(Number(v) * 1e6) / 1e6).pipe(z.number().finite().nonnegative().max(MAX_MESSAGE_QUANTITY, `expected at most ${MAX_MESSAGE_QUANTITY.toLocaleString('en')}`));
 /** Identifiers that become parts of storage keys: bounded well under DynamoDB's key size. */
 const key = z.string().min(1).max(200);
 const lineNo = z.number().int().positive().max(100_000);

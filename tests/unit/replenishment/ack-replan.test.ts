@@ -5,6 +5,7 @@ import { leadTimeRiskPolicy } from '../../../shared/replenishment/config.js';
 import { buildScorecard } from '../../../shared/replenishment/lead-time.js';
 import { overdueAcks, replanToBackup, shortfalls } from '../../../shared/replenishment/replan.js';
 import { newRequest } from '../../../shared/replenishment/request.js';
+import { supplierMessage } from '../../../shared/replenishment/wire.js';
 import type { LeadTimeObservation } from '../../../shared/replenishment/ack.js';
 import { autoApprove, draft, sentRequest, suppliers, T0 } from './fixtures.js';
 
@@ -123,5 +124,19 @@ describe('lead-time learning', () => {
   it('raises LEAD_TIME_RISK when promised dates are missed', () => {
     const card = buildScorecard('sup-std', 5, [obs('A', '2026-01-01', 5, false), obs('A', '2026-01-10', 5, false), obs('A', '2026-02-01', 5, true)], policy);
     expect(card.risk?.message).toContain('33% of receipts arrived by the promised date');
+  });
+});
+
+describe('supplier message quantities (found by the fuzz suite)', () => {
+  const confirmed = (confirmedQty: unknown): number | undefined => {
+    const message = supplierMessage.parse({ type: 'ack', messageId: 'ack-00000009', poNumber: 'k', status: 'changed', lines: [{ lineNo: 1, status: 'changed', confirmedQty }] });
+    return message.type === 'ack' ? message.lines[0]?.confirmedQty : undefined;
+  };
+
+  it('rounds a quantity to 6 decimals, so a denormal 1e-320 is 0 and not a number storage refuses', () => {
+    expect(confirmed(1e-320)).toBe(0);
+    expect(confirmed(2.1234567)).toBe(2.123457);
+    expect(confirmed('2.5')).toBe(2.5);
+    expect(() => confirmed('2.1234567')).toThrow(/at most 6 decimals/);
   });
 });
