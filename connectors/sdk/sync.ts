@@ -178,12 +178,15 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const seenPositions = new Set<string>();
   let allPositionStreamsFromStart = true;
 
-  // A crashed run's finished streams are skipped by the next run only: if that one crashes too, the one after reads
-  // every stream again, so a stream that keeps failing the run can never leave the streams before it stale.
+  // A crashed run's finished streams are skipped by the run that resumes it. If that one crashes too before storing
+  // any checkpoint (no progress), the next reads every stream again: a stream that keeps crashing the run at the same
+  // point can never leave the streams before it stale.
   const resuming = (runs.done?.length ?? 0) > 0 && (runs.resumed ?? 0) < 1;
-  const resumed = resuming ? (runs.resumed ?? 0) + 1 : 0;
+  let resumed = resuming ? 1 : 0;
   const done = new Set(resuming ? runs.done : []);
   const failures: StreamFailure[] = [];
+  const putRuns = () => store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed, done: [...done], resumed, limiter: ctx.http.limiterState() }), opts.clock.now());
+  if (resuming) await putRuns();
   for (const stream of streams) {
     if (done.has(stream.name)) {
       if (stream.name === 'positions' || stream.name === 'purchaseOrders') allPositionStreamsFromStart = false;
@@ -225,6 +228,10 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         await store.putCursor(config.name, stream.name, cursor, opts.clock.now());
         lastCursor = cursor;
         readSinceCheckpoint = 0;
+        if (resumed > 0) {
+          resumed = 0;
+          await putRuns();
+        }
         pending = undefined;
         report.checkpoints++;
         try {
@@ -278,7 +285,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       log({ msg: 'stream synced', connector: config.name, ...report });
       reports.push(report);
       done.add(stream.name);
-      await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed, done: [...done], resumed, limiter: ctx.http.limiterState() }), opts.clock.now());
+      resumed = 0;
+      await putRuns();
     } catch (error) {
       if (error instanceof RunInterrupted) throw error.cause;
       // One stream's failure (a missing scope, a denied model) must not keep the others from refreshing: note it, go on.
