@@ -11,6 +11,8 @@ import { DynamoAlertStore } from '../shared/adapters/dynamodb/alert-store.js';
 import { documentClient } from '../shared/adapters/dynamodb/client.js';
 import { DynamoInventoryStore } from '../shared/adapters/dynamodb/inventory-store.js';
 import { DynamoRequestStore } from '../shared/adapters/dynamodb/request-store.js';
+import { DynamoHealthStore } from '../shared/adapters/dynamodb/health-store.js';
+import { healthSink } from '../shared/health/sink.js';
 import { alertsSettings, reconcilePosition, type AlertsSettings, type BusEntry, type EventPublisher } from '../shared/alerts/index.js';
 import { parseHubConfig, type HubConfig } from '../shared/config.js';
 import type { DecisionSink, EvaluationPorts } from '../shared/evaluation/pipeline.js';
@@ -26,6 +28,8 @@ export interface HubServices {
   store: DynamoInventoryStore;
   alertStore: DynamoAlertStore;
   alertSettings: AlertsSettings;
+  /** Stock-health cells the console's overview reads (kept by the evaluation sink below). */
+  health: DynamoHealthStore;
   replenishment: ReplenishmentDeps;
   /** Where the events of state changes go: EventBridge on AWS, the in-process bus locally. */
   bus: EventPublisher;
@@ -61,6 +65,7 @@ export function hubServices(input: {
   const store = new DynamoInventoryStore(doc, tableName);
   const alertStore = new DynamoAlertStore(doc, tableName);
   const alertSettings = alertsSettings(config);
+  const health = new DynamoHealthStore(doc, tableName);
   const replenishment: ReplenishmentDeps = {
     requests: new DynamoRequestStore(doc, tableName), clock, config: config.replenishment,
     suppliers: new Map(config.suppliers.map((s) => [s.id, s])),
@@ -86,9 +91,9 @@ export function hubServices(input: {
     },
   };
   return {
-    config, clock, doc, tableName, store, alertStore, alertSettings, replenishment, bus,
+    config, clock, doc, tableName, store, alertStore, alertSettings, health, replenishment, bus,
     credentials: input.credentials ?? envCredentials(),
-    evaluation: { store, config, clock, sinks: [alertsSink, requestsSink] },
+    evaluation: { store, config, clock, sinks: [alertsSink, requestsSink, healthSink<BusEntry>(health)] },
   };
 }
 
