@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'outbox/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'outbox/**', 'coverage/**', 'console/dist/**', 'test-results/**', '.tmp/**', '.stocksentry/**'] },
   js.configs.recommended,
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
   ...tseslint.configs.recommended,

@@ -4,6 +4,7 @@ import { alertType, location, severity } from './model.js';
 import { alertingConfig, alertingIssues } from './alerts/config.js';
 import { ConfigError, credentialRef, formatPath } from './config-primitives.js';
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
+import { consoleConfig } from './console-access.js';
 
 export { ConfigError, credentialRef, formatPath, type CredentialRef } from './config-primitives.js';
 
@@ -154,6 +155,8 @@ export const hubConfig = z.object({
     /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
     sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
   }).default({ sweepSchedule: 'cron(0 5 * * ? *)' }),
+  /** The web console: its users, their groups, store locations and approval limits (docs/console.md). */
+  console: consoleConfig,
   /** Per-stage settings keyed by stage name (docs/deploy.md); `-c stages=...` overrides them at synth. */
   stages: z.record(z.string(), stageOverrides).default({}),
 }).superRefine((cfg, ctx) => {
@@ -179,6 +182,10 @@ export const hubConfig = z.object({
     }
   }
   const suppliers = new Set(cfg.suppliers.map((s) => s.id));
+  const locationIds = new Set(cfg.locations.map((l) => l.id));
+  cfg.console.users.forEach((u, i) => (u.locations ?? []).forEach((loc, j) => {
+    if (!locationIds.has(loc)) ctx.addIssue({ code: 'custom', path: ['console', 'users', i, 'locations', j], message: `no location with id "${loc}"` });
+  }));
   cfg.receivers.forEach((r, i) => r.suppliers.forEach((id, j) => {
     const supplier = cfg.suppliers.find((s) => s.id === id);
     if (!supplier) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'suppliers', j], message: `no supplier with id "${id}"` });

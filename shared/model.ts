@@ -13,14 +13,12 @@ export const isoDateTime = z.string().datetime({ offset: true });
 const qty = z.number().finite();
 const nonNegative = z.number().finite().nonnegative();
 
-export const ALERT_TYPES = [
-  'LOW_STOCK', 'STOCKOUT_RISK', 'STOCKOUT', 'OVERSTOCK', 'DEAD_STOCK',
-  'AGEING', 'EXPIRY', 'SUPPLY_GAP', 'LEAD_TIME_RISK',
-] as const;
+import { ALERT_TYPES, SEVERITIES } from './alert-kinds.js';
+
+export { ALERT_TYPES, SEVERITIES };
 export const alertType = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof alertType>;
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export const severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severity>;
 

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { startLocalHub, type LocalHub } from '../../infra/local/runtime.js';
 import { startScheduler } from '../../infra/local/scheduler.js';
 import { loadHubConfig } from '../config.js';
+import { ensureConsoleBuilt } from '../../console/server/build.js';
 import { formatSummary } from './summary.js';
 
 interface StartOptions { config?: string; watch?: boolean; outbox: string; dynamoPort?: string; verbose?: boolean }
@@ -23,6 +24,7 @@ export function register(program: Command): void {
       const outboxDir = path.resolve(opts.outbox);
       await rm(outboxDir, { recursive: true, force: true });
       const log = (line: string) => console.log(line);
+      await ensureConsoleBuilt(log);
       const hub = await startLocalHub({ config, outboxDir, dynamoPort: opts.dynamoPort ? Number(opts.dynamoPort) : undefined, log });
       try {
         const report = await hub.runOnce();
@@ -36,7 +38,7 @@ export function register(program: Command): void {
 
 async function watch(hub: LocalHub, log: (line: string) => void): Promise<void> {
   const scheduler = startScheduler(hub, log);
-  log(`Watching: ${scheduler.describe()}. Alerts API on ${hub.apiUrl}. Ctrl-C to stop.`);
+  log(`Watching: ${scheduler.describe()}. Alerts API on ${hub.apiUrl}. Console: ${hub.consoleUrl}. Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

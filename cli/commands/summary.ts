@@ -5,7 +5,7 @@ import { severityRank, type Alert } from '../../shared/alerts/index.js';
 
 const TOP = 5;
 
-export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'demo'>): string {
+export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'demo'> & Partial<Pick<LocalHub, 'consoleUrl'>>): string {
   const lines: string[] = ['', 'StockSentry — local run', ''];
   lines.push('Synced');
   for (const s of report.syncs) {
@@ -37,7 +37,9 @@ export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir'
   const waiting = report.requests.filter((r) => r.state === 'pending_approval');
   const lineCount = report.requests.reduce((k, r) => k + r.lines.length, 0);
   lines.push(`Ordered: ${report.requests.length} replenishment requests (${lineCount} lines) — ${[...bySupplier].map(([s, k]) => `${s} ${k}`).join(', ') || 'none'}; ${sent.length} sent${hub.demo ? ` to ${hub.demo.partner.url}/orders` : ''}, ${acked.length} acknowledged with a promised date${waiting.length ? `, ${waiting.length} above the auto-approve limit waiting for a buyer` : ''}`);
-  lines.push(`Alerts API: ${hub.apiUrl}/alerts (the ack links in the messages point here while the hub runs)`, '');
+  lines.push(`Alerts API: ${hub.apiUrl}/alerts (the ack links in the messages point here while the hub runs)`);
+  if (hub.consoleUrl) lines.push(`Console: ${hub.consoleUrl} (open it in a browser while the hub runs; the address carries your access token)`);
+  lines.push('');
   return lines.join('\n');
 }
 

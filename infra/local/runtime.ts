@@ -1,5 +1,6 @@
 // The hub on one machine: DynamoDB Local with the real table and stream, the same handlers as on AWS,
 // an in-process bus for EventBridge, local delivery for SNS, and the HTTP APIs on loopback ports.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ import { LocalDeliveryPublisher, outboxEmailTransport } from './delivery.js';
 import { LOCAL_AWS, startLocalDynamo, type LocalDynamo } from './dynamodb.js';
 import { startDemo, type DemoWorld } from './demo/world.js';
 import { StreamPoller } from './stream-poller.js';
+import { CONSOLE_BASE, localConsole, type LocalConsole } from '../../console/server/local.js';
 
 export interface LocalHubOptions {
   /** A validated config; omitted, the demo retailer is started and configured. */
@@ -54,6 +56,9 @@ export interface RunReport {
 export interface LocalHub {
   services: HubServices;
   apiUrl: string;
+  /** The console's address with the admin's token (open it in a browser). */
+  consoleUrl: string;
+  console: LocalConsole;
   outboxDir: string;
   demo?: DemoWorld;
   /** Syncs every connector once and runs everything that follows until the hub is quiet. */
@@ -150,7 +155,15 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     const alertsApi = createAlertsApiHandler({ store: alerts.store, settings: alerts.settings, secrets: alerts.secrets, clock, bus });
     const supplierListener = nodeHttpListener(supplierAck);
     const alertsListener = nodeHttpListener(alertsApi as unknown as Parameters<typeof nodeHttpListener>[0]);
-    apiHandler = (req, res) => ((req.url ?? '').startsWith('/suppliers/') || (req.url ?? '').startsWith('/receipts/') ? supplierListener : alertsListener)(req, res);
+    // The console and its API share the port under /console/ (console/server/local.ts).
+    const consoleApp = localConsole({
+      secret: randomBytes(32).toString('base64url'), console: config.console,
+      deps: { ...services, bus }, onError: (error) => log(`console: ${error instanceof Error ? error.stack : String(error)}`),
+    });
+    apiHandler = (req, res) => {
+      if (consoleApp.handle(req, res)) return;
+      ((req.url ?? '').startsWith('/suppliers/') || (req.url ?? '').startsWith('/receipts/') ? supplierListener : alertsListener)(req, res);
+    };
 
     const poller = new StreamPoller({
       client: streams, streamArn, handler: evaluateChanges,
@@ -198,7 +211,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       const r = await sweepHandler({}, lambdaContext('evaluate-sweep'));
       return `${r.evaluated} positions evaluated, ${r.findings} findings, ${r.positionsAtRisk} at risk, ${r.stockouts} out of stock, overstock ${Math.round(r.overstockValue)} tied up`;
     };
-    return { services, apiUrl, outboxDir: options.outboxDir, demo, runOnce, settle, syncConnector, sweep, stop: stopAll };
+    const consoleUrl = `${apiUrl}${CONSOLE_BASE}/?token=${consoleApp.token()}`;
+    return { services, apiUrl, consoleUrl, console: consoleApp, outboxDir: options.outboxDir, demo, runOnce, settle, syncConnector, sweep, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

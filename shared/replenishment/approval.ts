@@ -2,7 +2,7 @@
 import type { ApprovalPolicy } from './config.js';
 import type { ReplenishmentRequest, RequestLine } from './request.js';
 import { requestTotal, roundMoney, roundToPack } from './request.js';
-import { RequestLineUnknownError, RequestStateInvalidError } from './errors.js';
+import { RequestLineUnknownError, RequestRevisionChangedError, RequestStateInvalidError } from './errors.js';
 
 export interface ApprovalState {
   required: boolean;
@@ -31,12 +31,14 @@ export function evaluateApproval(supplierId: string, lines: readonly Pick<Reques
 }
 
 export type ApprovalDecision =
-  | { action: 'approve'; by: string; changes?: { sku: string; qty: number }[] }
-  | { action: 'cancel'; by: string; reason?: string };
+  | { action: 'approve'; by: string; changes?: { sku: string; qty: number }[]; revision?: number }
+  | { action: 'cancel'; by: string; reason?: string; revision?: number };
 
 /** A buyer's decision on a request waiting for approval; changed quantities are rounded to pack/MOQ like the engine's. */
 export function decideApproval(request: ReplenishmentRequest, decision: ApprovalDecision, at: Date,
   packRules: ReadonlyMap<string, { packSize?: number; moq?: number }> = new Map()): ReplenishmentRequest {
+  // Bound to the revision the person saw: checked inside the conditional write, so a change cannot slip in between.
+  if (decision.revision !== undefined && decision.revision !== request.revision) throw new RequestRevisionChangedError(request.idempotencyKey, decision.revision, request.revision);
   if (request.state !== 'pending_approval') throw new RequestStateInvalidError(request.idempotencyKey, request.state, decision.action === 'approve' ? 'approved' : 'cancelled');
   const decided = { decidedBy: decision.by, decidedAt: at.toISOString() };
   if (decision.action === 'cancel') {

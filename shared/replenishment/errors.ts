@@ -1,7 +1,7 @@
 // Typed errors of the replenishment domain: a code, the offending location, and what to do.
 
 export type ReplenishmentErrorCode =
-  | 'REQUEST_NOT_FOUND' | 'REQUEST_STATE_INVALID' | 'REQUEST_CONFLICT' | 'REQUEST_LINE_UNKNOWN'
+  | 'REQUEST_NOT_FOUND' | 'REQUEST_STATE_INVALID' | 'REQUEST_CONFLICT' | 'REQUEST_LINE_UNKNOWN' | 'REQUEST_REVISION_CHANGED'
   | 'ACK_INVALID' | 'ACK_SIGNATURE_INVALID' | 'ACK_REPLAYED' | 'SUPPLIER_UNKNOWN' | 'DELIVERY_FAILED' | 'FORMAT_UNKNOWN'
   | 'RECEIPT_FORBIDDEN';
 
@@ -30,6 +30,14 @@ export class RequestConflictError extends ReplenishmentError {
   constructor(idempotencyKey: string, attempts: number) {
     super('REQUEST_CONFLICT', `Request "${idempotencyKey}" kept changing under ${attempts} attempts; retry the operation.`, idempotencyKey);
     this.name = 'RequestConflictError';
+  }
+}
+
+/** A decision taken on a revision the request has since left: the person decided on something else. */
+export class RequestRevisionChangedError extends ReplenishmentError {
+  constructor(idempotencyKey: string, readonly seenRevision: number, readonly currentRevision: number) {
+    super('REQUEST_REVISION_CHANGED', `Request "${idempotencyKey}" is at revision ${currentRevision}, not ${seenRevision} as seen; look at revision ${currentRevision} and decide again.`, idempotencyKey);
+    this.name = 'RequestRevisionChangedError';
   }
 }
 

@@ -2,11 +2,12 @@
 // `console.`...). Add an area: a file exporting `{ en, 'zh-CN' }` and one line below.
 import type { Locale } from '../index.js';
 import { common } from './common.js';
+import { consoleArea } from './console.js';
 
 export type Catalog = Record<string, string>;
 export interface CatalogArea { en: Catalog; 'zh-CN': Catalog }
 
-const areas: CatalogArea[] = [common];
+const areas: CatalogArea[] = [common, consoleArea];
 
 export const catalogs: Record<Locale, Catalog> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalog,

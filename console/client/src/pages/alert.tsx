@@ -1,0 +1,61 @@
+// One alert: what it says, its numbers, its history, and the actions on it.
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { useRoute } from 'preact-iso';
+import { consolePath } from '../../../../shared/console-links';
+import { api } from '../api';
+import { href } from '../env';
+import { useI18n } from '../i18n';
+import { Loading, Page, SeverityBadge, StateBadge, useLoad } from '../ui';
+import { useAlertActions, useSubject } from './alerts';
+
+export function AlertPage() {
+  const { t, time, num, label } = useI18n();
+  const { params } = useRoute();
+  const id = params.id!;
+  const { data, error, reload } = useLoad(() => api.alert(id), [id]);
+  const { run, banner } = useAlertActions(reload);
+  const subject = useSubject();
+  const [note, setNote] = useState('');
+  if (!data) return <Page title={t('console.alert.title')}><Loading error={error} /></Page>;
+  const a = data.alert;
+  const tz = data.timeZone;
+  return (
+    <Page title={`${t(`alert.type.${a.type}`)} · ${subject(a)}`}>
+      {banner}
+      <section class="card">
+        <p><SeverityBadge severity={a.severity} /> <StateBadge state={a.state} /></p>
+        <p class="message lead">{a.message}</p>
+        {a.suggestedAction && <p><strong>{t('console.alert.suggested')}:</strong> {a.suggestedAction}</p>}
+        <dl class="facts">
+          <dt>{t('console.alert.opened')}</dt><dd>{time(a.openedAt, tz)}</dd>
+          {a.acknowledgedAt && <><dt>{t('console.alert.acknowledged')}</dt><dd>{time(a.acknowledgedAt, tz)} · {a.acknowledgedBy}</dd></>}
+          {a.snoozedUntil && <><dt>{t('console.alert.snoozedUntil')}</dt><dd>{time(a.snoozedUntil, tz)}</dd></>}
+          {a.resolvedAt && <><dt>{t('console.alert.resolved')}</dt><dd>{time(a.resolvedAt, tz)}</dd></>}
+          {a.projectedStockout && <><dt>{t('console.alert.projectedStockout')}</dt><dd>{a.projectedStockout}</dd></>}
+          {Object.entries(a.facts ?? {}).map(([k, v]) => <Fragment key={k}><dt>{label(`console.fact.${k}`, k)}</dt><dd>{typeof v === 'number' ? num(v, 2) : v}</dd></Fragment>)}
+        </dl>
+        {a.sku && <p><a href={href(consolePath({ page: 'position', sku: a.sku, locationId: a.locationId }))}>{t('console.alert.openPosition')}</a></p>}
+        {a.state !== 'resolved' && (
+          <div class="actions" role="group" aria-label={t('console.alerts.rowActions', { subject: subject(a) })}>
+            {a.state !== 'acknowledged' && <button type="button" onClick={() => run('ack', [a.fingerprint])}>{t('console.action.ack')}</button>}
+            <button type="button" onClick={() => run('snooze', [a.fingerprint], { minutes: 240 })}>{t('console.action.snooze')}</button>
+            <button type="button" onClick={() => run('resolve', [a.fingerprint])}>{t('console.action.resolve')}</button>
+          </div>
+        )}
+        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); if (note.trim()) { void run('comment', [a.fingerprint], { note }); setNote(''); } }}>
+          <label class="field grow" for="comment"><span>{t('console.alert.comment')}</span><input id="comment" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} /></label>
+          <button type="submit">{t('console.action.comment')}</button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>{t('console.alert.history')}</h2>
+        <ol class="timeline">
+          {data.history.map((h) => (
+            <li key={`${h.at}-${h.seq}`}><time dateTime={h.at}>{time(h.at, tz)}</time> <strong>{t(`console.audit.${h.action}`)}</strong>{h.by ? ` · ${h.by}` : ''}{h.note ? ` — ${h.note}` : ''}</li>
+          ))}
+        </ol>
+      </section>
+    </Page>
+  );
+}
