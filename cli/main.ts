@@ -9,6 +9,7 @@ import { register as registerEvaluate } from './commands/evaluate.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerStart } from './commands/start.js';
 import { register as registerSuppliers } from './commands/suppliers.js';
+import { register as registerUsers } from './commands/users.js';
 
 const program = new Command()
   .name('stocksentry')
@@ -23,6 +24,7 @@ registerAlerts(program);
 registerSuppliers(program);
 registerConnector(program);
 registerDlq(program);
+registerUsers(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -24,6 +24,7 @@ import { consumedBy, type EventConsumer } from '../../events/catalog.js';
 import { alertsSettings } from '../../shared/alerts/config.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
 import { AlarmRouter } from './alarms.js';
+import { HubConsole } from './console.js';
 import { acknowledge } from './checks.js';
 import { HubDashboard, METRICS_NAMESPACE } from './dashboard.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
@@ -61,6 +62,8 @@ export class HubStack extends Stack {
   readonly alarms: AlarmRouter;
   readonly deadLetterQueues: DeadLetterQueue[] = [];
   readonly functions: HubFunction[] = [];
+  /** The web console: S3 + CloudFront, its Cognito user pool and API (infra/stack/console.ts). */
+  readonly console: HubConsole;
   private readonly prefix: string;
   private readonly removal: RemovalPolicy;
   private readonly secrets = new Map<string, secretsmanager.ISecret>();
@@ -105,6 +108,7 @@ export class HubStack extends Stack {
     this.sendReplenishment();
     const alertsApi = this.alertsApi();
     const supplierAck = this.supplierAckApi();
+    this.console = this.webConsole();
 
     this.alarms.route(new cloudwatch.Alarm(this, 'EvaluationLagAlarm', {
       alarmDescription: 'Position changes wait more than 5 minutes for evaluation: evaluate-changes is failing or too slow.',
@@ -522,6 +526,19 @@ export class HubStack extends Stack {
     }
     this.httpStage('AlertsApi', api, this.stage.alertsApiThrottle);
     return api;
+  }
+
+  private webConsole(): HubConsole {
+    const f = this.hubFunction('ConsoleApiHandler', 'console-api', {
+      description: 'Console API: overview, alerts, positions, approvals, suppliers (Cognito JWT)',
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+    });
+    this.grantPutEvents(f);
+    this.suppressNoFunctionDlq(f, 'Invoked synchronously by API Gateway; the console shows the error.');
+    return new HubConsole(this, 'Console', {
+      prefix: this.prefix, console: this.config.console, api: f, removalPolicy: this.removal, logRetentionDays: this.stage.logRetentionDays,
+    });
   }
 
   /** Public route: suppliers cannot hold AWS identities, so the handler checks the HMAC signature; the stage throttles. */

@@ -25,7 +25,7 @@ export function formatPercent(locale: Locale, share: number): string {
 
 /** An instant on the wall clock of `timeZone`, with the zone's short name so nobody mistakes it for their own. */
 export function formatDateTime(locale: Locale, iso: string, timeZone = 'UTC'): string {
-  return cached(`dt|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' })).format(new Date(iso));
+  return cached(`dt|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' })).format(new Date(iso));
 }
 
 /** A calendar day (YYYY-MM-DD), which has no time zone. */

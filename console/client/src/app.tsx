@@ -51,7 +51,8 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <LocationProvider scope={BASE}>
-        <a class="skip" href="#main">{i18n.t('console.skip')}</a>
+        {/* With <base href>, "#main" would point at the base page: move focus here instead of navigating. */}
+        <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{i18n.t('console.skip')}</a>
         {me.data ? <Shell me={me.data} setLocale={setLocale} /> : <main id="main"><Loading error={me.error} /></main>}
       </LocationProvider>
     </I18nContext.Provider>

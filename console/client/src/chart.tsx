@@ -23,7 +23,7 @@ export function Chart({ options, data, height = 220, label, testId, attrs }: Cha
 
   useEffect(() => {
     const el = box.current!;
-    const made = new uPlot({ ...options, width: el.clientWidth || 300, height } as Options, data, el);
+    const made = new uPlot({ ...options, legend: { live: false, ...options.legend }, width: el.clientWidth || 300, height } as Options, data, el);
     plot.current = made;
     const observer = new ResizeObserver(() => made.setSize({ width: el.clientWidth || 300, height }));
     observer.observe(el);

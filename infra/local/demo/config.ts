@@ -58,5 +58,13 @@ export function demoConfig(endpoints: DemoEndpoints): HubConfigInput {
     alerting: {
       ackLinks: { baseUrl: endpoints.apiUrl, secret: { env: 'DEMO_ACK_LINK_SECRET' } },
     },
+    // Console users to try the groups with (locally each gets a token from the hub: LocalHub.console.token(email)).
+    console: {
+      users: [
+        { email: 'north@retailer.example', group: 'store', locations: ['store-north'] },
+        { email: 'buyer@retailer.example', group: 'buyer', approvalLimit: 20_000 },
+        { email: 'viewer@retailer.example', group: 'viewer' },
+      ],
+    },
   } as HubConfigInput;
 }

@@ -149,7 +149,7 @@ export const consoleArea: CatalogArea = {
     'console.action.snooze': 'Snooze 4 h',
     'console.action.resolve': 'Resolve',
     'console.action.comment': 'Add comment',
-    'console.action.ackAll': 'Acknowledge all {count}',
+    'console.action.ackAll': 'Acknowledge all ({count})',
     'console.action.snoozeAll': 'Snooze all 4 h',
     'console.action.resolveAll': 'Resolve all',
     'console.action.silence': 'Silence…',

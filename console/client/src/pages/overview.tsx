@@ -72,7 +72,7 @@ function OverviewBody({ data }: { data: OverviewData }) {
           <h2>{t('console.overview.fill')}</h2>
           {h.fillRate.length ? (
             <Chart label={t('console.overview.fill')} testId="chart-fill"
-              options={{ scales: { y: { range: [0, 1] } }, axes: [{}, { values: (_: unknown, ticks: number[]) => ticks.map((v) => pct(v)) }],
+              options={{ scales: { x: { range: (_u: unknown, _min: number, max: number) => [max - 29 * 86_400, max + 43_200] }, y: { range: [0, 1] } }, axes: [{}, { values: (_: unknown, ticks: number[]) => ticks.map((v) => pct(v)) }],
                 series: [{}, { label: t('console.overview.fillRate'), stroke: '#2e7d4f', width: 2 }] }}
               data={[h.fillRate.map((f) => daySeconds(f.day)), h.fillRate.map((f) => f.rate)]} />
           ) : <p class="muted">{t('console.overview.noData')}</p>}
