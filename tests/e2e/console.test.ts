@@ -220,7 +220,8 @@ describe('the console against the local hub', () => {
     await page.screenshot({ path: path.join(SHOTS, 'wall-en-desktop.png') });
   }, TEST_MS);
 
-  it('has no serious accessibility violations, no horizontal scroll on a phone, and a screenshot of every page', async () => {
+  const matrix = [['en', 'desktop'], ['en', 'phone'], ['zh-CN', 'desktop'], ['zh-CN', 'phone']] as const;
+  it.each(matrix)('%s on %s: a screenshot of every page, no serious accessibility violation, no sideways scroll on a 390 px phone', async (locale, device) => {
     const alert = (await hub.services.alertStore.listAlerts()).find((a) => a.sku)!;
     const request = (await hub.services.replenishment.requests.listBySupplier('sup-slow'))[0]!;
     const pages: [string, string][] = [
@@ -229,24 +230,19 @@ describe('the console against the local hub', () => {
       ['supplier', '/suppliers/sup-slow'], ['wall', '/wall'],
     ];
     const problems: string[] = [];
-    for (const locale of ['en', 'zh-CN']) {
-      for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
-        const page = await signIn(await browser({ locale, viewport }));
-        for (const [name, p] of pages) {
-          await page.goto(consoleUrl(p));
-          await page.waitForSelector('main h1, [data-testid=wall]');
-          await page.waitForLoadState('networkidle');
-          await page.screenshot({ path: path.join(SHOTS, `${name}-${locale}-${device}.png`), fullPage: true });
-          if (device === 'phone') {
-            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-            if (overflow > 0) problems.push(`${name} (${locale}) scrolls ${overflow}px sideways at 390 px`);
-          } else if (locale === 'en') {
-            problems.push(...(await axeSerious(page)).map((v) => `${name}: ${v}`));
-          }
-        }
-        if (locale === 'zh-CN' && device === 'desktop') problems.push(...(await axeSerious(page)).map((v) => `wall (zh-CN): ${v}`));
+    const page = await signIn(await browser({ locale, viewport: device === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 900 } }));
+    for (const [name, p] of pages) {
+      await page.goto(consoleUrl(p));
+      await page.waitForSelector('main h1, [data-testid=wall]');
+      await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${locale}-${device}.png`), fullPage: true });
+      if (device === 'phone') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 0) problems.push(`${name} scrolls ${overflow}px sideways at 390 px`);
       }
+      // Axe on every page in English on the desktop; in Chinese and on the phone, on the pages with the most text.
+      if ((locale === 'en' && device === 'desktop') || ['overview', 'alerts', 'position'].includes(name)) problems.push(...(await axeSerious(page)).map((v) => `${name}: ${v}`));
     }
     expect(problems).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 });

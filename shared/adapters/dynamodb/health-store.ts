@@ -19,7 +19,7 @@ export type HealthEntity = 'positionHealth' | 'healthCell';
 const FILL_DEMAND = 'fd:';
 const FILL_LOST = 'fl:';
 const MAX_ATTEMPTS = 4;
-const IN_FLIGHT = 16;
+const IN_FLIGHT = 8;
 
 interface StoredHealth extends PositionHealth { version: number }
 
@@ -44,6 +44,11 @@ export class DynamoHealthStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, unique.length) }, worker));
+    return this.addToCells(deltas);
+  }
+
+  /** Adds differences to their cells, one write per cell. Returns the cells touched. */
+  async addToCells(deltas: readonly CellDelta[]): Promise<number> {
     const merged = mergeDeltas(deltas);
     for (const d of merged) await this.addToCell(d);
     return merged.length;

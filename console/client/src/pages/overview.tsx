@@ -21,6 +21,14 @@ export function Overview() {
   );
 }
 
+/** The last 30 days up to today, with gaps for days no evaluation ran. */
+function fillSeries(rates: { day: string; rate: number }[], asOf: string): [number[], (number | null)[]] {
+  const today = daySeconds(asOf);
+  const byDay = new Map(rates.map((r) => [daySeconds(r.day), r.rate]));
+  const xs = Array.from({ length: 30 }, (_, i) => today - (29 - i) * 86_400);
+  return [xs, xs.map((x) => byDay.get(x) ?? null)];
+}
+
 export function HealthFigures({ data }: { data: OverviewData }) {
   const { t, num, money, pct } = useI18n();
   const h = data.health;
@@ -72,9 +80,9 @@ function OverviewBody({ data }: { data: OverviewData }) {
           <h2>{t('console.overview.fill')}</h2>
           {h.fillRate.length ? (
             <Chart label={t('console.overview.fill')} testId="chart-fill"
-              options={{ scales: { x: { range: (_u: unknown, _min: number, max: number) => [max - 29 * 86_400, max + 43_200] }, y: { range: [0, 1] } }, axes: [{}, { values: (_: unknown, ticks: number[]) => ticks.map((v) => pct(v)) }],
-                series: [{}, { label: t('console.overview.fillRate'), stroke: '#2e7d4f', width: 2 }] }}
-              data={[h.fillRate.map((f) => daySeconds(f.day)), h.fillRate.map((f) => f.rate)]} />
+              options={{ scales: { y: { range: [0, 1] } }, axes: [{}, { values: (_: unknown, ticks: number[]) => ticks.map((v) => pct(v)) }],
+                series: [{}, { label: t('console.overview.fillRate'), stroke: '#2e7d4f', width: 2, points: { show: true, size: 6 } }] }}
+              data={fillSeries(h.fillRate, data.asOf)} />
           ) : <p class="muted">{t('console.overview.noData')}</p>}
         </section>
         <section class="card">
