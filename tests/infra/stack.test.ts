@@ -324,7 +324,9 @@ describe('cdk-nag', () => {
   it('acknowledges one rule per entry, each with a written reason', () => {
     const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>)));
+      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>)))
+      // aws-cdk-lib acknowledges its own cfn-lint findings (an access-log bucket's ACL); ours are the cdk-nag ones.
+      .filter(([id]) => !id.startsWith('CloudFormation-Validate::'));
     expect(acknowledged.length).toBeGreaterThan(10);
     for (const [id, entry] of acknowledged) {
       const reason = typeof entry === 'string' ? entry : entry.reason;
