@@ -98,3 +98,8 @@ export function FilterBar({ me, categories, query, set }: { me: Me; categories: 
     </form>
   );
 }
+
+/** A table that may scroll sideways on a phone: focusable and named, so keyboard users can scroll it too. */
+export function ScrollTable({ label, testId, children }: { label: string; testId?: string; children: ComponentChildren }) {
+  return <div class="scroll" tabIndex={0} role="region" aria-label={label}><table data-testid={testId}>{children}</table></div>;
+}

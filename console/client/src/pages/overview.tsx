@@ -5,7 +5,7 @@ import { bars, Chart, daySeconds } from '../chart';
 import { href } from '../env';
 import { useI18n } from '../i18n';
 import { consolePath } from '../../../../shared/console-links';
-import { FilterBar, Figure, Loading, Page, useLoad, useMe, useQuery } from '../ui';
+import { FilterBar, Figure, Loading, Page, useLoad, useMe, useQuery, ScrollTable } from '../ui';
 
 export function Overview() {
   const { t } = useI18n();
@@ -99,7 +99,7 @@ function OverviewBody({ data }: { data: OverviewData }) {
       <div class="grid">
         <section class="card">
           <h2>{t('console.overview.byLocation')}</h2>
-          <div class="scroll"><table>
+          <ScrollTable label={t('console.overview.byLocation')}>
             <thead><tr><th scope="col">{t('console.col.location')}</th><th scope="col" class="n">{t('console.overview.positions')}</th><th scope="col" class="n">{t('console.kpi.atRisk')}</th><th scope="col" class="n">{t('console.kpi.outOfStock')}</th><th scope="col" class="n">{t('console.kpi.valueAtRisk')}</th></tr></thead>
             <tbody>{h.byLocation.map((l) => (
               <tr key={l.locationId} data-testid={`loc-${l.locationId}`}>
@@ -107,11 +107,11 @@ function OverviewBody({ data }: { data: OverviewData }) {
                 <td class="n">{num(l.positions, 0)}</td><td class="n">{num(l.atRisk, 0)}</td><td class="n">{num(l.outOfStock, 0)}</td><td class="n">{money(l.valueAtRisk, data.currency)}</td>
               </tr>))}
             </tbody>
-          </table></div>
+          </ScrollTable>
         </section>
         <section class="card">
           <h2>{t('console.overview.connectors')}</h2>
-          <div class="scroll"><table>
+          <ScrollTable label={t('console.overview.connectors')}>
             <thead><tr><th scope="col">{t('console.col.connector')}</th><th scope="col">{t('console.col.lastSync')}</th><th scope="col" class="n">{t('console.col.lag')}</th><th scope="col" class="n">{t('console.col.quarantined')}</th></tr></thead>
             <tbody>{data.connectors.map((c) => (
               <tr key={c.name} class={c.lagMinutes !== null && c.lagMinutes > 3 * c.intervalMinutes ? 'late' : ''}>
@@ -121,11 +121,11 @@ function OverviewBody({ data }: { data: OverviewData }) {
                 <td class="n">{num(c.quarantined, 0)}{c.reasons.length > 0 && <ul class="reasons">{c.reasons.map((r) => <li key={r.reason}>{r.count}× {r.reason}</li>)}</ul>}</td>
               </tr>))}
             </tbody>
-          </table></div>
+          </ScrollTable>
         </section>
         <section class="card">
           <h2>{t('console.overview.lateSuppliers')}</h2>
-          <div class="scroll"><table>
+          <ScrollTable label={t('console.overview.lateSuppliers')}>
             <thead><tr><th scope="col">{t('console.col.supplier')}</th><th scope="col" class="n">{t('console.col.quoted')}</th><th scope="col" class="n">{t('console.col.recent')}</th><th scope="col" class="n">{t('console.col.onTime')}</th></tr></thead>
             <tbody>{data.suppliers.map((s) => (
               <tr key={s.supplierId}>
@@ -135,7 +135,7 @@ function OverviewBody({ data }: { data: OverviewData }) {
                 <td class="n">{pct(s.onTimeRate)}</td>
               </tr>))}
             </tbody>
-          </table></div>
+          </ScrollTable>
         </section>
       </div>
       <p class="muted small">{t('console.asOf', { time: time(data.asOf) })} · {t('console.overview.asOfDay', { day: day(data.asOf.slice(0, 10)) })}</p>

@@ -4,7 +4,7 @@ import { useRoute } from 'preact-iso';
 import type { RevisionConflict } from '../../../api/schema';
 import { api, ApiError, isRevisionConflict } from '../api';
 import { useI18n } from '../i18n';
-import { Loading, Page, StateBadge, useLoad } from '../ui';
+import { Loading, Page, StateBadge, useLoad, ScrollTable } from '../ui';
 
 export function RequestPage() {
   const { t, money, day, num, time } = useI18n();
@@ -45,12 +45,12 @@ export function RequestPage() {
       <section class="card">
         <p><StateBadge state={r.state} /> <span data-testid="revision" data-revision={r.revision}>{t('console.request.revision', { revision: r.revision })}</span> · <strong data-testid="request-total">{money(r.total, r.currency)}</strong></p>
         <p class="muted">{r.approval.reason}</p>
-        <div class="scroll"><table>
+        <ScrollTable label={t('console.request.title')}>
           <thead><tr><th scope="col">SKU</th><th scope="col" class="n">{t('console.col.qty')}</th><th scope="col">{t('console.col.needBy')}</th><th scope="col" class="n">{t('console.col.amount')}</th><th scope="col">{t('console.col.state')}</th><th scope="col">{t('console.col.promised')}</th></tr></thead>
           <tbody>{r.lines.map((l) => (
             <tr key={l.lineNo}><th scope="row">{l.sku}</th><td class="n">{num(l.qty, 2)}</td><td>{day(l.needBy)}</td><td class="n">{money(l.amount, r.currency)}</td><td>{t(`console.line.${l.status}`)}</td><td>{l.promisedDate ? day(l.promisedDate) : '—'}</td></tr>
           ))}</tbody>
-        </table></div>
+        </ScrollTable>
         {r.state === 'pending_approval' && (data.canDecide ? <p class="muted" data-testid="cannot-decide">{data.canDecide}</p> : (
           <form class="inline-form" onSubmit={(e) => e.preventDefault()}>
             <label class="field grow" for="reason"><span>{t('console.request.reason')}</span><input id="reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></label>

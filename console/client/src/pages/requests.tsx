@@ -3,7 +3,7 @@ import { consolePath } from '../../../../shared/console-links';
 import { api } from '../api';
 import { href } from '../env';
 import { useI18n } from '../i18n';
-import { Loading, Page, Select, StateBadge, useLoad, useQuery } from '../ui';
+import { Loading, Page, Select, StateBadge, useLoad, useQuery, ScrollTable } from '../ui';
 
 const STATES = ['pending_approval', 'approved', 'sent', 'acknowledged', 'rejected', 'closed', 'cancelled'];
 
@@ -19,7 +19,7 @@ export function RequestsPage() {
           options={[...STATES.map((s): [string, string] => [s, t(`console.state.${s}`)]), ['all', t('console.filter.all')]]} />
       </form>
       {!data ? <Loading error={error} /> : data.requests.length === 0 ? <p class="empty">{t('console.requests.none')}</p> : (
-        <div class="scroll"><table data-testid="requests">
+        <ScrollTable label={t('console.requests.title')} testId="requests">
           <thead><tr><th scope="col">{t('console.col.request')}</th><th scope="col">{t('console.col.state')}</th><th scope="col" class="n">{t('console.col.revision')}</th><th scope="col" class="n">{t('console.col.lines')}</th><th scope="col" class="n">{t('console.col.total')}</th></tr></thead>
           <tbody>{data.requests.map((r) => (
             <tr key={r.id} data-testid="request-row" data-id={r.id}>
@@ -27,7 +27,7 @@ export function RequestsPage() {
               <td><StateBadge state={r.state} /></td><td class="n">{r.revision}</td><td class="n">{num(r.lines, 0)}</td><td class="n">{money(r.total, r.currency)}</td>
             </tr>))}
           </tbody>
-        </table></div>
+        </ScrollTable>
       )}
     </Page>
   );

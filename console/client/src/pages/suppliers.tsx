@@ -3,7 +3,7 @@ import { consolePath } from '../../../../shared/console-links';
 import { api } from '../api';
 import { href } from '../env';
 import { useI18n } from '../i18n';
-import { Loading, Page, useLoad } from '../ui';
+import { Loading, Page, useLoad, ScrollTable } from '../ui';
 
 export function SuppliersPage() {
   const { t, num, pct } = useI18n();
@@ -11,7 +11,7 @@ export function SuppliersPage() {
   return (
     <Page title={t('console.suppliers.title')}>
       {!data ? <Loading error={error} /> : (
-        <div class="scroll"><table data-testid="suppliers">
+        <ScrollTable label={t('console.suppliers.title')} testId="suppliers">
           <thead><tr>
             <th scope="col">{t('console.col.supplier')}</th><th scope="col" class="n">{t('console.col.quoted')}</th><th scope="col" class="n">{t('console.col.mean')}</th>
             <th scope="col" class="n">{t('console.col.recent')}</th><th scope="col" class="n">{t('console.col.onTime')}</th><th scope="col" class="n">{t('console.col.fill')}</th>
@@ -26,7 +26,7 @@ export function SuppliersPage() {
               <td>{s.risk ? <span class={`badge sev-${s.risk.severity}`}>{t('alert.type.LEAD_TIME_RISK')}</span> : <span class="badge state-ok">{t('console.suppliers.ok')}</span>}</td>
             </tr>))}
           </tbody>
-        </table></div>
+        </ScrollTable>
       )}
       <p class="muted small">{t('console.suppliers.hint')}</p>
     </Page>
