@@ -95,7 +95,7 @@ function caller(req: AlertsApiRequest, deps: AlertsApiDeps): string {
   const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
   const expected = Buffer.from(deps.secrets.apiBearerToken ?? '');
   if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new HttpError(401, 'send "Authorization: Bearer <token>" with the token from alerting.api.bearerToken');
+    throw new HttpError(401, 'send "Authorization: Bearer <token>" with the hub\'s token (locally: the one `npm start` prints, apiToken in .stocksentry/secrets.json)');
   }
   return req.headers?.['x-stocksentry-user'] ?? 'api';
 }

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { z } from 'zod';
-import { runSync, SyncStreamsFailedError, type SyncReport } from '../connectors/sdk/sync.js';
+import { runSync, SyncStreamsFailedError, type SyncProgress, type SyncReport } from '../connectors/sdk/sync.js';
 import type { InventoryStore } from '../shared/ports.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
@@ -22,7 +22,8 @@ export class UnknownConnectorError extends Error {
   }
 }
 
-export function createSyncConnectorHandler(services: () => Promise<HubServices>) {
+/** `progress`: where a sync is while it runs (the local hub's progress line). */
+export function createSyncConnectorHandler(services: () => Promise<HubServices>, options: { progress?: (p: SyncProgress) => void } = {}) {
   return middy(async (event: unknown): Promise<SyncReport> => {
     const deps = await services();
     const request = syncRequest.parse(event ?? {});
@@ -36,7 +37,7 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>)
     try {
       report = await runSync({
         config, store: stampedWith(deps.store, correlationId), clock: deps.clock, credentials: deps.credentials, full: request.full,
-        log: (entry) => logger.info('sync', entry),
+        log: (entry) => logger.info('sync', entry), onProgress: options.progress,
       });
     } catch (error) {
       if (!(error instanceof SyncStreamsFailedError)) throw error;

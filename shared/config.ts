@@ -2,21 +2,25 @@
 import { z } from 'zod';
 import { alertType, location, severity } from './model.js';
 import { alertingConfig, alertingIssues } from './alerts/config.js';
-import { ConfigError, credentialRef, formatPath } from './config-primitives.js';
+import { ConfigError, credentialRef, formatPath, unknownKey, type ConfigIssue } from './config-primitives.js';
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
 import { consoleConfig } from './console-access.js';
+import { scheduleIssue } from './schedule-expression.js';
 
-export { ConfigError, credentialRef, formatPath, type CredentialRef } from './config-primitives.js';
+export { ConfigError, credentialRef, formatPath, nearest, unknownKey, type ConfigIssue, type CredentialRef } from './config-primitives.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes');
 
-/** An AWS EventBridge schedule expression: rate(5 minutes) or cron(0 6 * * ? *). */
-export const scheduleExpression = z
-  .string()
-  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
-    'expected rate(N minutes|hours|days) or cron(min hour day month weekday year)');
+/** An AWS EventBridge schedule expression: rate(5 minutes) or cron(0 6 * * ? *), in EventBridge's grammar. */
+export const scheduleExpression = z.string().superRefine((expression, ctx) => {
+  const issue = scheduleIssue(expression);
+  if (issue) ctx.addIssue({ code: 'custom', message: issue });
+});
 
-export const connectorConfig = z.object({
+/** escalate-alerts runs every minute (on AWS and locally): ack deadlines are minutes, not hours (docs/alerts.md). */
+export const ESCALATION_SCHEDULE = 'rate(1 minute)';
+
+export const connectorConfig = z.strictObject({
   name: id,
   type: z.string().min(1),
   schedule: scheduleExpression.default('rate(15 minutes)'),
@@ -38,9 +42,9 @@ export type ConnectorConfig = z.infer<typeof connectorConfig>;
 const probability = z.number().gt(0).lt(1);
 
 /** Rule defaults feed the engine's day-by-day arrays, so each is bounded like a snapshot's numbers (shared/engine/snapshot.ts). */
-export const ruleDefaults = z.object({
+export const ruleDefaults = z.strictObject({
   serviceLevel: probability.default(0.95),
-  serviceLevelByAbc: z.object({ A: probability, B: probability, C: probability }).partial().default({}),
+  serviceLevelByAbc: z.strictObject({ A: probability, B: probability, C: probability }).partial().default({}),
   /** Days between order opportunities; the order-up-to level covers lead time + review period. */
   reviewPeriodDays: z.number().positive().max(365).default(7),
   /** How far ahead the stock projection looks, in days. */
@@ -60,7 +64,7 @@ export const ruleDefaults = z.object({
   historyDays: z.number().int().positive().max(3660).default(365),
   /** Lead time assumed for an item whose supplier is unknown. */
   defaultLeadTimeDays: z.number().positive().max(730).default(14),
-  overrides: z.array(z.object({
+  overrides: z.array(z.strictObject({
     sku: z.string().optional(),
     location: z.string().optional(),
     minQty: z.number().nonnegative().max(1e9).optional(),
@@ -76,11 +80,11 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone numb
 const outboundUrl = (what: string) => z.string().url().refine((u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u),
   `${what} must use https:// (http only on localhost)`);
 
-export const receiver = z.object({
+export const receiver = z.strictObject({
   name: id,
   emails: z.array(z.string().email()).default([]),
   phones: z.array(e164).default([]),
-  webhooks: z.array(z.object({
+  webhooks: z.array(z.strictObject({
     url: outboundUrl('webhooks'),
     secret: credentialRef.optional(),
   })).default([]),
@@ -89,9 +93,9 @@ export const receiver = z.object({
 });
 export type Receiver = z.infer<typeof receiver>;
 
-export const route = z.object({
+export const route = z.strictObject({
   receiver: z.string(),
-  match: z.object({
+  match: z.strictObject({
     type: z.array(alertType).optional(),
     severity: z.array(severity).optional(),
     location: z.array(z.string()).optional(),
@@ -106,7 +110,7 @@ export const route = z.object({
 });
 export type Route = z.infer<typeof route>;
 
-export const supplierConfig = z.object({
+export const supplierConfig = z.strictObject({
   id,
   name: z.string().optional(),
   leadTimeDays: z.number().positive(),
@@ -123,10 +127,10 @@ export type SupplierConfig = z.infer<typeof supplierConfig>;
 /** The retention periods CloudWatch Logs accepts, in days. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-const throttle = z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() });
+const throttle = z.strictObject({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() });
 
 /** What one stage may override, as `stages: { <stage>: {...} }` in hub.config or `-c stages=...` at synth. */
-export const stageOverrides = z.object({
+export const stageOverrides = z.strictObject({
   /** Keep the table, key, queues and logs when the stack is deleted. */
   retainData: z.boolean().optional(),
   logRetentionDays: z.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d),
@@ -136,13 +140,13 @@ export const stageOverrides = z.object({
   alertsApiThrottle: throttle.optional(),
   supplierAckThrottle: throttle.optional(),
   tags: z.record(z.string(), z.string()).optional(),
-}).strict();
+});
 export type StageOverrides = z.infer<typeof stageOverrides>;
 
-export const hubConfig = z.object({
+export const hubConfig = z.strictObject({
   name: id.default('stocksentry'),
   stage: id.default('dev'),
-  locations: z.array(location).default([]),
+  locations: z.array(location.strict()).default([]),
   connectors: z.array(connectorConfig).default([]),
   suppliers: z.array(supplierConfig).default([]),
   rules: ruleDefaults.default(ruleDefaults.parse({})),
@@ -151,7 +155,7 @@ export const hubConfig = z.object({
   routes: z.array(route).default([]),
   /** Routing tree, grouping, time windows, escalation, inhibition, silences, ack links (docs/alerts.md). */
   alerting: alertingConfig.optional(),
-  evaluation: z.object({
+  evaluation: z.strictObject({
     /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
     sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
   }).default({ sweepSchedule: 'cron(0 5 * * ? *)' }),
@@ -214,10 +218,24 @@ export type HubConfigInput = z.input<typeof hubConfig>;
 /** Typed helper for hub.config.ts files. */
 export const defineConfig = (config: HubConfigInput): HubConfigInput => config;
 
-export function parseHubConfig(input: unknown, source = 'hub.config'): HubConfig {
-  const result = hubConfig.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })), source);
-  }
+/**
+ * Validates a hub.config. Every wrong field is reported with its path; an unknown key with the key it most likely
+ * meant. `extraIssues` adds checks shared/ cannot make itself (the connector registry, in config/load.ts).
+ */
+export function parseHubConfig(input: unknown, source = 'hub.config', extraIssues?: (input: unknown) => ConfigIssue[]): HubConfig {
+  const unknown = new Map<string, string>();
+  const result = hubConfig.safeParse(input, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const known = Object.keys((issue.inst as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
+      for (const key of issue.keys) unknown.set(formatPath([...issue.path ?? [], key]), unknownKey(key, known));
+      return `unknown keys ${issue.keys.join(', ')}`;
+    },
+  });
+  const issues: ConfigIssue[] = result.success ? [] : result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys'
+    ? i.keys.map((key) => { const path = formatPath([...i.path, key]); return { path, message: unknown.get(path) ?? 'unknown key' }; })
+    : [{ path: formatPath(i.path), message: i.message }]));
+  issues.push(...(extraIssues?.(input) ?? []));
+  if (!result.success || issues.length > 0) throw new ConfigError(issues, source);
   return result.data;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const CONSOLE_GROUPS = ['viewer', 'store', 'buyer', 'admin'] as const;
 export type ConsoleGroup = (typeof CONSOLE_GROUPS)[number];
 
-export const consoleUser = z.object({
+export const consoleUser = z.strictObject({
   email: z.string().email(),
   group: z.enum(CONSOLE_GROUPS),
   /** store: the locations this user sees and acts on. */
@@ -18,7 +18,7 @@ export const consoleUser = z.object({
 });
 export type ConsoleUser = z.infer<typeof consoleUser>;
 
-export const consoleConfig = z.object({
+export const consoleConfig = z.strictObject({
   users: z.array(consoleUser).default([]),
   /** What a buyer may approve without a limit of their own. */
   buyerApprovalLimit: z.number().nonnegative().default(10_000),

@@ -1,33 +1,26 @@
 // `stocksentry alerts`: list, show, ack, snooze, resolve, comment, silence and stats, straight against the hub table.
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
 import { toBusEntry } from '../../events/alerts.js';
-import { LOCAL_AWS } from '../../infra/local/dynamodb.js';
-import { EventBridgeBus } from '../../shared/adapters/aws/event-bus.js';
-import { documentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoAlertStore } from '../../shared/adapters/dynamodb/alert-store.js';
 import {
   acknowledgeAlert, ALERT_STATES, alertsSettings, alertSubject, commentAlert, computeAlertStats, duration, LABEL_NAMES, resolveAlert, snoozeAlert,
   type Alert, type AlertEvent, type AlertsSettings, type AlertState, type AlertStats, type AlertStore, type LabelName, type Silence,
 } from '../../shared/alerts/index.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
-import { loadHubConfig } from '../config.js';
+import { openHub, withHubOptions, type HubOptions } from '../hub.js';
 
-interface StoreOptions { config?: string; table?: string; endpoint?: string }
+type StoreOptions = HubOptions;
 
 /** How the command reaches the hub; tests and the local runtime pass their own. */
 export type OpenAlerts = (options: StoreOptions) => Promise<{ store: AlertStore; settings: AlertsSettings; publish?: (events: AlertEvent[]) => Promise<void> }>;
 
 const defaultOpen: OpenAlerts = async (options) => {
-  const hub = await loadHubConfig(options.config);
-  const table = options.table ?? process.env.STOCKSENTRY_TABLE ?? `${hub.name}-${hub.stage}`;
-  const endpoint = options.endpoint ?? process.env.STOCKSENTRY_DYNAMODB_ENDPOINT;
-  const busName = process.env.EVENT_BUS_NAME;
-  const bus = busName ? new EventBridgeBus(new EventBridgeClient({}), busName) : undefined;
+  const hub = await openHub(options, 'stocksentry alerts');
+  const publish = hub.publish;
   return {
-    store: new DynamoAlertStore(documentClient(endpoint ? { endpoint, ...LOCAL_AWS } : {}), table),
-    settings: alertsSettings(hub),
-    publish: bus ? (events) => bus.putEvents(events.map(toBusEntry)) : undefined,
+    store: new DynamoAlertStore(hub.doc, hub.tableName),
+    settings: alertsSettings(hub.config),
+    publish: publish ? (events) => publish(events.map(toBusEntry)) : undefined,
   };
 };
 
@@ -80,10 +73,7 @@ const parseDuration = (value: string): number => {
 
 export function register(program: Command, open: OpenAlerts = defaultOpen, clock: Clock = systemClock, print: (text: string) => void = (t) => console.log(t)): void {
   const alerts = program.command('alerts').description('open alerts: list, acknowledge, snooze, resolve, silence, and whether they are worth sending');
-  const withStore = (cmd: Command) => cmd
-    .option('-c, --config <file>', 'hub.config file')
-    .option('--table <name>', 'hub table name (default STOCKSENTRY_TABLE or <name>-<stage>)')
-    .option('--endpoint <url>', 'DynamoDB endpoint, e.g. the local runtime\'s (default STOCKSENTRY_DYNAMODB_ENDPOINT)');
+  const withStore = (cmd: Command) => withHubOptions(cmd);
   const withActor = (cmd: Command) => withStore(cmd)
     .option('--by <name>', 'who is acting (default $USER)', process.env.USER ?? 'cli')
     .option('-m, --note <text>', 'a note for the audit trail');

@@ -6,7 +6,7 @@ import {
   FRONTIER_DEFAULTS, formatBacktestReport, formatFrontierReport, frontierChartSpec, generateScenario, matchRollingBaseline, runBacktest, runFrontier,
   scenarioFromCsv, type FrontierReport,
 } from '../../shared/engine/backtest/index.js';
-import { loadHubConfig } from '../config.js';
+import { loadHubConfig } from '../../config/load.js';
 
 interface BacktestOptions { csv?: string; seed: string; seeds: string; positions: string; days: string; config?: string; json?: boolean; matched?: boolean; frontier?: boolean; plot: string }
 

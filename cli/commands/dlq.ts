@@ -1,4 +1,7 @@
-// `stocksentry dlq list|redrive`: the deployed stack's dead-letter queues, their depth and a sample, and replaying one.
+// `stocksentry dlq list|redrive`: the deployed stack's dead-letter queues, their depth and a sample, and replaying one;
+// without --stage or --stack, the local hub's dead letters (files in each run's outbox folder).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CloudFormationClient, paginateListStackResources } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -6,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { DLQ_PURPOSE_TAG, DLQ_REDRIVE_TAG } from '../../infra/stack/dlq-tags.js';
-import { loadHubConfig } from '../config.js';
+import { checkAwsAccess, stackFor } from '../hub.js';
 
 export interface DlqClients {
   cloudFormation: CloudFormationClient;
@@ -166,23 +169,64 @@ export function formatDeadLetterQueues(queues: DeadLetterQueueInfo[]): string {
 
 const defaultClients = (): DlqClients => ({ cloudFormation: new CloudFormationClient({}), sqs: new SQSClient({}), lambda: new LambdaClient({}) });
 
-async function stackNameFor(options: { stack?: string; config?: string }): Promise<string> {
-  if (options.stack) return options.stack;
-  const hub = await loadHubConfig(options.config);
-  return `${hub.name}-${hub.stage}`;
+interface TargetOptions { stack?: string; stage?: string; config?: string; outbox: string }
+
+/** The deployed stack named by --stack, or by --stage with the config's name; AWS access checked first. */
+async function stackNameFor(options: TargetOptions, cloudFormation: CloudFormationClient): Promise<string> {
+  if (options.stack) {
+    await checkAwsAccess(cloudFormation);
+    return options.stack;
+  }
+  return (await stackFor(options, cloudFormation)).stackName;
+}
+
+export interface LocalDeadLetter { file: string; reason: string }
+
+/** The local hub's dead letters: every run's outbox/<run>/dead-letter/*.json, oldest run first. */
+export function listLocalDeadLetters(outbox: string): { run: string; letters: LocalDeadLetter[] }[] {
+  if (!existsSync(outbox)) return [];
+  return readdirSync(outbox, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort().flatMap((run) => {
+    const dir = path.join(outbox, run, 'dead-letter');
+    if (!existsSync(dir)) return [];
+    const letters = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => {
+      const reason = (() => {
+        try { return String((JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { reason?: unknown }).reason ?? ''); } catch { return '(not readable as JSON)'; }
+      })();
+      return { file: path.join(dir, file), reason };
+    });
+    return letters.length ? [{ run, letters }] : [];
+  });
+}
+
+export function formatLocalDeadLetters(outbox: string, runs: ReturnType<typeof listLocalDeadLetters>): string {
+  const shown = path.relative(process.cwd(), outbox) || outbox;
+  if (runs.length === 0) return `No dead letters in ${shown}/ (the local hub's; --stage <name> lists a deployed stack's queues).`;
+  return runs.map(({ run, letters }) => [
+    `${shown}/${run}/dead-letter/  ${letters.length}`,
+    ...letters.map((l) => `  ${path.basename(l.file)}  ${l.reason.length > SAMPLE_CHARS ? `${l.reason.slice(0, SAMPLE_CHARS)}…` : l.reason}`),
+  ].join('\n')).join('\n\n');
 }
 
 export function register(program: Command, clients: () => DlqClients = defaultClients): void {
-  const dlq = program.command('dlq').description("Inspect and redrive the deployed stack's dead-letter queues");
-  dlq.command('list')
+  const dlq = program.command('dlq').description("Inspect and redrive the deployed stack's dead-letter queues (without --stage: the local hub's dead letters)");
+  const target = (cmd: Command) => cmd
+    .option('--stage <name>', 'a deployed stage: the stack <config.name>-<stage>')
+    .option('--stack <name>', 'the CloudFormation stack, named outright')
+    .option('-c, --config <file>', 'hub.config file (its name makes the stack name)')
+    .option('--outbox <dir>', 'the local hub\'s outbox', 'outbox');
+  target(dlq.command('list'))
     .description('List the dead-letter queues with their depth and a sample message')
-    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
-    .option('--config <file>', 'hub.config file')
-    .action(async (options: { stack?: string; config?: string }) => {
-      const stackName = await stackNameFor(options);
-      console.log(formatDeadLetterQueues(await listDeadLetterQueues(clients(), stackName, { sample: true })));
+    .action(async (options: TargetOptions) => {
+      if (!options.stack && !options.stage) {
+        const outbox = path.resolve(options.outbox);
+        console.log(formatLocalDeadLetters(outbox, listLocalDeadLetters(outbox)));
+        return;
+      }
+      const c = clients();
+      const stackName = await stackNameFor(options, c.cloudFormation);
+      console.log(formatDeadLetterQueues(await listDeadLetterQueues(c, stackName, { sample: true })));
     });
-  dlq.command('redrive')
+  target(dlq.command('redrive'))
     .description("Replay one queue's messages to the function they failed in, deleting each one replayed")
     .argument('<queue>', 'logical id (or a unique prefix of it) or queue URL, as `dlq list` prints')
     .option('--max <n>', 'replay at most this many messages', (v) => {
@@ -190,11 +234,13 @@ export function register(program: Command, clients: () => DlqClients = defaultCl
       if (!Number.isInteger(n) || n < 1) throw new Error(`--max expects a positive whole number, got "${v}".`);
       return n;
     })
-    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
-    .option('--config <file>', 'hub.config file')
-    .action(async (query: string, options: { stack?: string; config?: string; max?: number }) => {
-      const stackName = await stackNameFor(options);
+    .action(async (query: string, options: TargetOptions & { max?: number }) => {
+      if (!options.stack && !options.stage) {
+        throw new Error('Redrive replays a deployed stack\'s queues: pass --stage <name>. The local hub\'s dead letters are files '
+          + '(`stocksentry dlq list` shows them): fix the cause and let the hub run the work again.');
+      }
       const c = clients();
+      const stackName = await stackNameFor(options, c.cloudFormation);
       const queue = pickQueue(await listDeadLetterQueues(c, stackName), query, stackName);
       const result = await redriveQueue(c, queue, { max: options.max });
       console.log(`${queue.logicalId}: ${result.redriven} messages replayed to ${queue.redriveFunction} and deleted${result.failed.length ? `; ${result.failed.length} left in the queue` : ''}.`);

@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { formatPath, type RuleDefaults } from '../../shared/config.js';
 import { evaluatePosition, fastSnapshot, positionSnapshot, type EngineDecision, type PositionSnapshot } from '../../shared/engine/index.js';
-import { loadHubConfig } from '../config.js';
+import { loadHubConfig } from '../../config/load.js';
 
 export interface EvaluateStreamOptions {
   /** Include the `explain` block (every number behind the decision) in each output line. */

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { formatPath, type RuleDefaults } from '../../shared/config.js';
 import { evaluatePosition, positionSnapshot, type EngineDecision } from '../../shared/engine/index.js';
-import { loadHubConfig } from '../config.js';
+import { loadHubConfig } from '../../config/load.js';
 
 export class SnapshotNotFoundError extends Error {
   readonly code = 'SNAPSHOT_NOT_FOUND';

@@ -5,7 +5,9 @@ import { severityRank, type Alert } from '../../shared/alerts/index.js';
 
 const TOP = 5;
 
-export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'demo'> & Partial<Pick<LocalHub, 'consoleUrl'>>): string {
+const shown = (dir: string) => path.relative(process.cwd(), dir) || dir;
+
+export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'apiToken' | 'consoleUrl' | 'persistent' | 'demo'>, where: { stateDir: string }): string {
   const lines: string[] = ['', 'StockSentry — local run', ''];
   lines.push('Synced');
   for (const s of report.syncs) {
@@ -27,7 +29,7 @@ export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir'
   lines.push('');
 
   const n = report.notifications;
-  const outbox = path.relative(process.cwd(), hub.outboxDir) || hub.outboxDir;
+  const outbox = shown(hub.outboxDir);
   lines.push(`Notified: ${n.notifications} grouped notifications — ${n.emails} emails (${outbox}/*.eml), ${n.sms} SMS (${outbox}/sms.txt), ${n.webhooks} webhooks POSTed${hub.demo ? ` to ${hub.demo.partner.url}/alerts` : ''}${n.failed ? `; ${n.failed} failed (see ${outbox}/dead-letter/)` : ''}`);
 
   const bySupplier = new Map<string, number>();
@@ -37,9 +39,15 @@ export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir'
   const waiting = report.requests.filter((r) => r.state === 'pending_approval');
   const lineCount = report.requests.reduce((k, r) => k + r.lines.length, 0);
   lines.push(`Ordered: ${report.requests.length} replenishment requests (${lineCount} lines) — ${[...bySupplier].map(([s, k]) => `${s} ${k}`).join(', ') || 'none'}; ${sent.length} sent${hub.demo ? ` to ${hub.demo.partner.url}/orders` : ''}, ${acked.length} acknowledged with a promised date${waiting.length ? `, ${waiting.length} above the auto-approve limit waiting for a buyer` : ''}`);
-  lines.push(`Alerts API: ${hub.apiUrl}/alerts (the ack links in the messages point here while the hub runs)`);
-  if (hub.consoleUrl) lines.push(`Console: ${hub.consoleUrl} (open it in a browser while the hub runs; the address carries your access token)`);
   lines.push('');
+  lines.push(`Messages:     ${outbox}/ (this run's; earlier runs keep their folders)`);
+  lines.push(`Alerts API:   ${hub.apiUrl}/alerts  with  Authorization: Bearer ${hub.apiToken}`);
+  lines.push(`Supplier API: ${hub.apiUrl}/suppliers/<supplier>/acks (signed); the links in messages point at ${hub.apiUrl}/a/…`);
+  lines.push(`Console:      ${hub.consoleUrl}  (open it in a browser while the hub runs; the address carries your access token)`);
+  const state = shown(where.stateDir);
+  lines.push(hub.persistent
+    ? `State:        ${state}/ keeps alerts, requests and checkpoints for the next start (\`npx stocksentry reset\` starts over)`
+    : 'State:        in memory: nothing is kept after this run', '');
   return lines.join('\n');
 }
 

@@ -1,8 +1,7 @@
 // `stocksentry suppliers`: scorecards (lead time, on-time, fill rate), open requests, and the buyer's approve/cancel.
 import type { Command } from 'commander';
-import { documentClient } from '../../shared/adapters/dynamodb/client.js';
+import { replenishmentEntry } from '../../functions/services.js';
 import { DynamoRequestStore } from '../../shared/adapters/dynamodb/request-store.js';
-import { LOCAL_AWS } from '../../infra/local/dynamodb.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
 import type { HubConfig } from '../../shared/config.js';
 import { replenishmentConfig, type ReplenishmentSupplier } from '../../shared/replenishment/config.js';
@@ -10,20 +9,20 @@ import type { SupplierScorecard } from '../../shared/replenishment/lead-time.js'
 import type { RequestStore } from '../../shared/replenishment/ports.js';
 import { REQUEST_STATES, type ReplenishmentRequest, type RequestState } from '../../shared/replenishment/request.js';
 import { decide, refreshScorecards, type ReplenishmentDeps, type ReplenishmentEvent } from '../../shared/replenishment/service.js';
-import { loadHubConfig } from '../config.js';
+import { openHub, withHubOptions, type HubOptions } from '../hub.js';
 
-interface StoreOptions { config?: string; table?: string; endpoint?: string }
+type StoreOptions = HubOptions;
 
 /** How the command reaches the hub; tests and the local runtime pass their own. */
 export type OpenReplenishment = (options: StoreOptions) => Promise<ReplenishmentDeps & { hub: HubConfig; publish?: (events: ReplenishmentEvent[]) => Promise<void> }>;
 
 const defaultOpen: OpenReplenishment = async (options) => {
-  const hub = await loadHubConfig(options.config);
-  const table = options.table ?? process.env.STOCKSENTRY_TABLE ?? `${hub.name}-${hub.stage}`;
-  const endpoint = options.endpoint ?? process.env.STOCKSENTRY_DYNAMODB_ENDPOINT;
-  const requests: RequestStore = new DynamoRequestStore(documentClient(endpoint ? { endpoint, ...LOCAL_AWS } : {}), table);
+  const opened = await openHub(options, 'stocksentry suppliers');
+  const hub = opened.config;
+  const requests: RequestStore = new DynamoRequestStore(opened.doc, opened.tableName);
+  const publish = opened.publish;
   return {
-    hub, requests, clock: systemClock,
+    hub, requests, clock: systemClock, ...(publish ? { publish: (events: ReplenishmentEvent[]) => publish(events.map(replenishmentEntry)) } : {}),
     config: replenishmentConfig.parse((hub as { replenishment?: unknown }).replenishment ?? {}),
     suppliers: new Map(hub.suppliers.map((s) => [s.id, s as ReplenishmentSupplier])),
   };
@@ -60,10 +59,7 @@ const parseChange = (value: string, previous: { sku: string; qty: number }[] = [
 
 export function register(program: Command, open: OpenReplenishment = defaultOpen, clock: Clock = systemClock, print: (text: string) => void = (t) => console.log(t)): void {
   const suppliers = program.command('suppliers').description('supplier scorecards, replenishment requests and approvals');
-  const storeOptions = (cmd: Command) => cmd
-    .option('-c, --config <file>', 'hub.config file')
-    .option('--table <name>', 'hub table name (default STOCKSENTRY_TABLE or <name>-<stage>)')
-    .option('--endpoint <url>', 'DynamoDB endpoint, e.g. the local runtime\'s (default STOCKSENTRY_DYNAMODB_ENDPOINT)');
+  const storeOptions = (cmd: Command) => withHubOptions(cmd);
 
   storeOptions(suppliers.command('scorecard', { isDefault: true }))
     .description('lead time (mean, σ, recent), on-time and fill rate per supplier, with LEAD_TIME_RISK signals')

@@ -98,6 +98,19 @@ function toCandidate(raw: Record<string, string>): Record<string, unknown> {
   return out;
 }
 
+/** Non-empty lines in a file, read as a stream (no file is held in memory). */
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of createReadStream(file)) {
+    for (const byte of chunk as Buffer) {
+      if (byte === 0x0a && last !== 0x0a) lines++;
+      last = byte;
+    }
+  }
+  return last === 0x0a ? lines : lines + 1;
+}
+
 async function* read(stream: StreamName, cursor: string | undefined, ctx: ConnectorContext<CsvOptions>): AsyncGenerator<ReadMessage> {
   const file = fileOf(ctx, stream);
   if (!existsSync(file)) return;
@@ -119,9 +132,11 @@ async function* read(stream: StreamName, cursor: string | undefined, ctx: Connec
     return;
   }
 
+  // The file tells how many rows are left (lines, less the header and the rows done): progress can show an ETA.
+  const total = Math.max(0, (await countLines(file)) - 1 - skip);
   for await (const { raw, row, line } of rows(ctx, file, skip)) {
     yield record(toCandidate(raw), { ...raw, _file: path.basename(file), _line: line });
-    if (row % ctx.options.checkpointEvery === 0) yield checkpoint({ mtimeMs, size, row });
+    if (row % ctx.options.checkpointEvery === 0) yield checkpoint({ mtimeMs, size, row }, total);
   }
   yield checkpoint({ mtimeMs, size });
 }

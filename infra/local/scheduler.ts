@@ -1,6 +1,7 @@
-// The local stand-in for EventBridge Scheduler: fires each connector's sync and the daily sweep on the same
-// schedule expressions the stack deploys (rate(...) and AWS six-field cron(...), read with croner).
+// The local stand-in for EventBridge Scheduler: fires each connector's sync, the daily sweep and the every-minute
+// alert work on the same schedule expressions the stack deploys (rate(...) and AWS six-field cron(...), read with croner).
 import { Cron } from 'croner';
+import { ESCALATION_SCHEDULE } from '../../shared/config.js';
 import type { LocalHub } from './runtime.js';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
@@ -26,6 +27,7 @@ export function startScheduler(hub: LocalHub, log: (line: string) => void): Loca
   const jobs = [
     ...hub.services.config.connectors.map((c) => ({ name: `sync ${c.name}`, expression: c.schedule, run: () => hub.syncConnector(c.name) })),
     { name: 'evaluation sweep', expression: hub.services.config.evaluation.sweepSchedule, run: () => hub.sweep() },
+    { name: 'alert escalation', expression: ESCALATION_SCHEDULE, run: () => hub.escalate() },
   ];
   const arm = (job: (typeof jobs)[number]) => {
     if (stopped) return;
@@ -34,9 +36,10 @@ export function startScheduler(hub: LocalHub, log: (line: string) => void): Loca
       try {
         const summary = await job.run();
         await hub.settle();
-        log(`${new Date().toISOString()} ${job.name}: ${summary}`);
+        // A job with nothing to say (the every-minute alert work, mostly) stays quiet.
+        if (!stopped && summary) log(`${new Date().toISOString()} ${job.name}: ${summary}`);
       } catch (error) {
-        log(`${new Date().toISOString()} ${job.name} failed: ${(error as Error).message}`);
+        if (!stopped) log(`${new Date().toISOString()} ${job.name} failed: ${(error as Error).message}`);
       }
       arm(job);
     }, nextFiring(job.expression, new Date()));

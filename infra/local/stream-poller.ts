@@ -2,7 +2,7 @@
 // event source mapping does: batches, partial batch failures retried from the failed record, then dead-lettered.
 import {
   DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand,
-  ExpiredIteratorException, type _Record,
+  ExpiredIteratorException, TrimmedDataAccessException, type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -16,6 +16,8 @@ export interface StreamPollerOptions {
   /** Retries of a failing batch before its failed records go to `onDeadLetter` (like maximumRetryAttempts). */
   maxRetries?: number;
   onDeadLetter: (records: DynamoDBRecord[], reason: string) => Promise<void>;
+  /** The last sequence number handled per shard, kept across restarts (like an event source mapping's position). */
+  positions?: { load(): Record<string, string>; save(positions: Record<string, string>): void };
 }
 
 export interface PollStats { batches: number; records: number; deadLettered: number }
@@ -23,9 +25,12 @@ export interface PollStats { batches: number; records: number; deadLettered: num
 export class StreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly finished = new Set<string>();
+  private readonly positions: Record<string, string>;
   readonly stats: PollStats = { batches: 0, records: 0, deadLettered: 0 };
 
-  constructor(private readonly options: StreamPollerOptions) {}
+  constructor(private readonly options: StreamPollerOptions) {
+    this.positions = options.positions?.load() ?? {};
+  }
 
   /** Reads until every shard is caught up; returns the number of records handed to the handler. */
   async drain(): Promise<number> {
@@ -56,6 +61,11 @@ export class StreamPoller {
       total += records.length;
       const size = this.options.batchSize ?? 100;
       for (let i = 0; i < records.length; i += size) await this.deliver(records.slice(i, i + size));
+      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) {
+        this.positions[shardId] = last;
+        this.options.positions?.save(this.positions);
+      }
     }
     return total;
   }
@@ -92,11 +102,23 @@ export class StreamPoller {
     for (const shard of out.StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId!;
       if (this.iterators.has(shardId) || this.finished.has(shardId)) continue;
-      const it = await this.options.client.send(new GetShardIteratorCommand({
-        StreamArn: this.options.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON',
-      }));
-      this.iterators.set(shardId, it.ShardIterator);
+      this.iterators.set(shardId, await this.iteratorFor(shardId));
     }
+  }
+
+  /** After the last record handled before a restart; from the oldest record when there is none (or it was trimmed). */
+  private async iteratorFor(shardId: string): Promise<string | undefined> {
+    const after = this.positions[shardId];
+    const request = { StreamArn: this.options.streamArn, ShardId: shardId };
+    if (after) {
+      try {
+        const it = await this.options.client.send(new GetShardIteratorCommand({ ...request, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }));
+        return it.ShardIterator;
+      } catch (error) {
+        if (!(error instanceof TrimmedDataAccessException)) throw error;
+      }
+    }
+    return (await this.options.client.send(new GetShardIteratorCommand({ ...request, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
   }
 
   private toLambdaRecord(record: _Record): DynamoDBRecord {

@@ -19,7 +19,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { CredentialRef, HubConfig, Receiver } from '../../shared/config.js';
+import { ESCALATION_SCHEDULE, type CredentialRef, type HubConfig, type Receiver } from '../../shared/config.js';
 import { consumedBy, type EventConsumer } from '../../events/catalog.js';
 import { alertsSettings } from '../../shared/alerts/config.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
@@ -33,8 +33,6 @@ import { HubFunction, type HubFunctionEntry } from './hub-function.js';
 import { HubKey } from './hub-key.js';
 import type { StageSettings } from './stage.js';
 
-/** escalate-alerts runs every minute: ack deadlines are minutes, not hours (docs/alerts.md). */
-export const ESCALATION_SCHEDULE = 'rate(1 minute)';
 /** SNS message attributes the subscriptions filter on. */
 export const RECEIVER_ATTRIBUTE = 'receiver';
 export const SUPPLIER_ATTRIBUTE = 'supplier';

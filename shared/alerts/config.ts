@@ -21,7 +21,7 @@ export const duration = z.string()
 const regex = z.string().refine((r) => { try { new RegExp(r); return true; } catch { return false; } }, 'expected a valid regular expression');
 
 /** Label matchers: every listed label must equal one of the values (`match`) and fully match the regex (`matchRe`). */
-export const labelMatch = z.object({
+export const labelMatch = z.strictObject({
   match: z.partialRecord(labelName, z.array(z.string()).min(1)).default({}),
   matchRe: z.partialRecord(labelName, regex).default({}),
 });
@@ -36,12 +36,12 @@ const timeZone = z.string().refine((tz) => {
 }, 'expected an IANA time zone like Europe/Berlin');
 
 /** Named wall-clock windows in a time zone; a range whose end is before its start runs past midnight. */
-export const timeWindow = z.object({
+export const timeWindow = z.strictObject({
   name,
   timeZone: timeZone.default('UTC'),
   /** Days on which a range starts; all days when omitted. */
   weekdays: z.array(z.enum(WEEKDAYS)).optional(),
-  times: z.array(z.object({ start: clockTime, end: clockTime })).min(1),
+  times: z.array(z.strictObject({ start: clockTime, end: clockTime })).min(1),
 });
 export type TimeWindow = z.infer<typeof timeWindow>;
 
@@ -79,7 +79,7 @@ export interface RouteNode {
   routes: RouteNode[];
 }
 
-export const routeNode: z.ZodType<RouteNode, RouteNodeInput> = z.lazy(() => z.object({
+export const routeNode: z.ZodType<RouteNode, RouteNodeInput> = z.lazy(() => z.strictObject({
   receiver: z.string().optional(),
   ...labelMatch.shape,
   continue: z.boolean().default(false),
@@ -96,16 +96,16 @@ export const routeNode: z.ZodType<RouteNode, RouteNodeInput> = z.lazy(() => z.ob
 }));
 
 /** Who is told next when an alert is not acknowledged within its severity's deadline. */
-export const escalationPolicy = z.object({
+export const escalationPolicy = z.strictObject({
   name,
   /** Time allowed per step before the next one; a severity not listed never escalates. */
   ackDeadline: z.partialRecord(severity, duration),
-  steps: z.array(z.object({ receivers: z.array(z.string()).min(1) })).min(1),
+  steps: z.array(z.strictObject({ receivers: z.array(z.string()).min(1) })).min(1),
 });
 export type EscalationPolicy = z.infer<typeof escalationPolicy>;
 
 /** A finding matching `source` supersedes findings matching `target` at the same position. */
-export const inhibitRule = z.object({ source: labelMatch, target: labelMatch });
+export const inhibitRule = z.strictObject({ source: labelMatch, target: labelMatch });
 export type InhibitRule = z.infer<typeof inhibitRule>;
 
 export const DEFAULT_INHIBIT_RULES: z.input<typeof inhibitRule>[] = [
@@ -120,7 +120,7 @@ export const staticSilence = labelMatch.extend({
   createdBy: z.string().default('hub.config'),
 });
 
-export const alertingConfig = z.object({
+export const alertingConfig = z.strictObject({
   /** The routing tree; omitted means the flat `routes` list under a root with the defaults. */
   route: routeNode.optional(),
   timeWindows: z.array(timeWindow).default([]),
@@ -130,14 +130,14 @@ export const alertingConfig = z.object({
   /** A condition returning within this time of clearing reopens its old alert instead of a new one. */
   flapWindow: duration.default(3_600_000),
   /** One-click links in SMS/email; without it messages carry no links. */
-  ackLinks: z.object({
+  ackLinks: z.strictObject({
     baseUrl: z.string().url(),
     secret: credentialRef,
     /** The secret being rotated out: links it signed keep working until they expire. */
     previousSecret: credentialRef.optional(),
     ttl: duration.default(7 * 86_400_000),
   }).optional(),
-  api: z.object({
+  api: z.strictObject({
     /** iam: API Gateway IAM authorizer (staff tools sign requests); bearer: a shared token (local runtime). */
     auth: z.enum(['iam', 'bearer']).default('iam'),
     bearerToken: credentialRef.optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const amount = z.number().finite().nonnegative();
 
-export const approvalPolicy = z.object({
+export const approvalPolicy = z.strictObject({
   /** Requests whose total is below this amount are approved without a person; 0 means every request needs a buyer. */
   autoApproveBelow: amount.default(0),
   /** Per supplier id: overrides autoApproveBelow for that supplier's requests. */
@@ -13,7 +13,7 @@ export const approvalPolicy = z.object({
 });
 export type ApprovalPolicy = z.infer<typeof approvalPolicy>;
 
-export const leadTimeRiskPolicy = z.object({
+export const leadTimeRiskPolicy = z.strictObject({
   /** Receipts needed before the observed lead time is trusted. */
   minReceipts: z.number().int().positive().default(3),
   /** How many of the latest receipts make up the "recent" window compared against the quote. */
@@ -25,7 +25,7 @@ export const leadTimeRiskPolicy = z.object({
 });
 export type LeadTimeRiskPolicy = z.infer<typeof leadTimeRiskPolicy>;
 
-export const replenishmentConfig = z.object({
+export const replenishmentConfig = z.strictObject({
   /** ISO 4217 code of item unit costs and request totals. */
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code like EUR').default('EUR'),
   /** Who the hub is towards suppliers (cXML From identity, JSON buyerId). */

@@ -68,7 +68,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  hub = await startLocalHub({ outboxDir: mkdtempSync(path.join(tmpdir(), 'outbox-')), dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 30, tableName: 'stocksentry-console-e2e' });
+  hub = await startLocalHub({ outbox: mkdtempSync(path.join(tmpdir(), 'outbox-')), dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 30, tableName: 'stocksentry-console-e2e' });
   await hub.runOnce();
 }, 420_000);
 

@@ -14,8 +14,8 @@ let report: RunReport;
 let outboxDir: string;
 
 beforeAll(async () => {
-  outboxDir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
-  hub = await startLocalHub({ outboxDir, dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 50 });
+  hub = await startLocalHub({ outbox: mkdtempSync(path.join(tmpdir(), 'outbox-')), dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 50 });
+  outboxDir = hub.outboxDir;
   report = await hub.runOnce();
 }, 240_000);
 
@@ -88,7 +88,7 @@ describe('a local run of the demo retailer', () => {
     expect(await hub.sweep()).toMatch(/^200 positions evaluated, \d+ findings, [1-9]\d* at risk, [1-9]\d* out of stock, overstock [1-9]\d* tied up$/);
     await hub.settle();
     expect(emails().length).toBe(before);
-  });
+  }, 120_000);
 
   it('resolves the alert when the store is restocked', async () => {
     const fp = fingerprint('STOCKOUT_RISK', 'SKU-0034', 'store-north');

@@ -4,7 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hubChecks } from '../../infra/stack/checks.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';
-import { loadHubConfig } from '../../cli/config.js';
+import { loadHubConfig } from '../../config/load.js';
 import { parseHubConfig } from '../../shared/config.js';
 import { SYNTH_TIMEOUT_MS, synthHub, FIXTURE_CONFIG } from './support.js';
 

@@ -106,6 +106,8 @@ describe('a wrong hub.config', () => {
       const failure = await run.then(() => undefined, (error: { code: number; stderr: string }) => error);
       expect(failure?.code).toBe(1);
       expect(failure?.stderr).toContain('connectors[0].schedule');
+      // The connector registry is asked at synth too.
+      expect(failure?.stderr).toContain('connectors[0].type: no connector type "erp-rest"');
       expect(failure?.stderr).toContain('tests/infra/fixtures/bad.config.json');
       expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
     } finally {

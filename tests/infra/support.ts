@@ -1,7 +1,7 @@
 // Builds the hub stack offline for tests: asset bundling skipped, the fixture config, any stage.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadHubConfig } from '../../cli/config.js';
+import { loadHubConfig } from '../../config/load.js';
 import type { HubConfig } from '../../shared/config.js';
 import { createHubStack } from '../../infra/stack/hub-app.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';

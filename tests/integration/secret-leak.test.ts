@@ -9,13 +9,15 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DEMO_ENV } from '../../infra/local/demo/config.js';
 import { LOCAL_AWS } from '../../infra/local/dynamodb.js';
 import type { LocalHub, RunReport } from '../../infra/local/runtime.js';
+import { localSecrets } from '../../infra/local/state.js';
 
-const secrets = Object.fromEntries(Object.keys(DEMO_ENV).map((name) => [name, `leakmark-${name.toLowerCase()}-${randomUUID().slice(0, 8)}`]));
+const secrets: Record<string, string> = Object.fromEntries(Object.keys(DEMO_ENV).map((name) => [name, `leakmark-${name.toLowerCase()}-${randomUUID().slice(0, 8)}`]));
 const tableName = `secret-leak-${randomUUID().slice(0, 8)}`;
 const printed: string[] = [];
 let hub: LocalHub;
 let report: RunReport;
 let outboxDir: string;
+let stateDir: string;
 
 // 24 SKUs: the smallest demo with an at-risk position in a store (e-mail, SMS) and on the web (signed webhook).
 beforeAll(async () => {
@@ -32,7 +34,10 @@ beforeAll(async () => {
   logger.setLogLevel('DEBUG');
   const { startLocalHub } = await import('../../infra/local/runtime.js');
   outboxDir = mkdtempSync(path.join(tmpdir(), 'secret-leak-'));
-  hub = await startLocalHub({ outboxDir, dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 24, tableName, log: (line) => printed.push(line) });
+  stateDir = mkdtempSync(path.join(tmpdir(), 'secret-leak-state-'));
+  hub = await startLocalHub({ outbox: outboxDir, stateDir, dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 24, tableName, log: (line) => printed.push(line) });
+  // The hub's own secrets (ack-link signing, the API token) are watched too: only the CLI's summary shows the token.
+  for (const [name, value] of Object.entries(localSecrets(stateDir))) secrets[`local ${name}`] = value;
   report = await hub.runOnce();
 }, 120_000);
 
@@ -41,6 +46,7 @@ afterAll(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   if (outboxDir) rmSync(outboxDir, { recursive: true, force: true });
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** Each secret as written, and as it would look base64-encoded (Basic auth, encoded bodies). */

@@ -61,9 +61,13 @@ describe('dlq list', () => {
   it('prints the list through the registered command', async () => {
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
     const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example');
     const program = new Command().exitOverride();
     register(program, clients);
     await program.parseAsync(['node', 'stocksentry', 'dlq', 'list', '--stack', 'stocksentry-prod']);
+    vi.unstubAllEnvs();
     expect(out.mock.calls.map((c) => String(c[0])).join('\n')).toContain('EvaluateChangesDlqQueue9F8E7D6C  0 waiting');
   });
 });

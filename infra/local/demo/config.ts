@@ -8,7 +8,6 @@ export const DEMO_ENV = {
   SHOPIFY_TOKEN: 'shpat_demo_local_only',
   ODOO_API_KEY: 'odoo-demo-local-only',
   DEMO_WEBHOOK_SECRET: 'demo-webhook-secret',
-  DEMO_ACK_LINK_SECRET: 'demo-ack-link-secret',
   DEMO_SUPPLIER_SECRET: 'demo-supplier-secret',
 } as const;
 
@@ -55,9 +54,7 @@ export function demoConfig(endpoints: DemoEndpoints): HubConfigInput {
       { receiver: 'web-team', match: { location: ['web'] }, continue: true },
       { receiver: 'buyers', match: { severity: ['critical' as const] } },
     ],
-    alerting: {
-      ackLinks: { baseUrl: endpoints.apiUrl, secret: { env: 'DEMO_ACK_LINK_SECRET' } },
-    },
+    // Ack links and the alerts API's token are the local hub's own (infra/local/runtime.ts), as for any config.
     // Console users to try the groups with (locally each gets a token from the hub: LocalHub.console.token(email)).
     console: {
       users: [
@@ -68,3 +65,8 @@ export function demoConfig(endpoints: DemoEndpoints): HubConfigInput {
     },
   } as HubConfigInput;
 }
+
+/** The demo's config as the CLI reads it while the demo hub is stopped: the sources' addresses play no part there. */
+export const DEMO_HUB_CONFIG: HubConfigInput = demoConfig({
+  shopifyUrl: 'http://127.0.0.1', shopifyLocations: {}, odooUrl: 'http://127.0.0.1', odooLocations: {}, partnerUrl: 'http://127.0.0.1', apiUrl: 'http://127.0.0.1',
+});

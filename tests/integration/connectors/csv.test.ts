@@ -5,7 +5,7 @@ import path from 'node:path';
 import { connectorConfig } from '../../../shared/config.js';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import { csv } from '../../../connectors/csv/index.js';
-import { runSync } from '../../../connectors/sdk/sync.js';
+import { runSync, type SyncProgress } from '../../../connectors/sdk/sync.js';
 import { generateDataset, sampleDataset } from '../../fakes/dataset.js';
 import { startFakeCsv } from '../../fakes/csv.js';
 import { createTestTable } from '../../support/dynamo.js';
@@ -52,5 +52,25 @@ describe('csv connector', () => {
     expect(reasons[0]).toMatch(/onHand/);
     expect(reasons[1]).toMatch(/sku/);
     expect((await store.listQuarantine('files')).map((q) => (q.raw as { _line: number })._line).sort()).toEqual([2, 4]);
+  });
+
+  it('reports progress while it reads: records, pages, rate, and an ETA from the rows the file holds', async () => {
+    const dataset = generateDataset({ items: 40, locations: 5, seed: 9, salesDays: 1 });
+    const fake = await startFakeCsv(dataset);
+    try {
+      const table = await createTestTable();
+      const progress: SyncProgress[] = [];
+      await runSync({
+        config: connectorConfig.parse({ name: 'files', type: 'csv', endpoint: fake.url, options: { checkpointEvery: 25, streams: ['positions'] } }),
+        store: new DynamoInventoryStore(table.doc, table.tableName), clock: fixedClock(), connector: csv, onProgress: (p) => progress.push(p),
+      });
+      const positions = dataset.positions.length;
+      expect(progress[0]).toMatchObject({ connector: 'files', stream: 'positions', records: 0, done: false });
+      expect(progress.find((p) => p.total !== undefined)).toMatchObject({ total: positions, etaSeconds: expect.any(Number) });
+      expect(progress.at(-1)).toMatchObject({ records: positions, total: positions, done: true });
+      expect(progress.at(-1)!.rate).toBeGreaterThan(0);
+    } finally {
+      await fake.stop();
+    }
   });
 });
