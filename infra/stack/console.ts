@@ -107,7 +107,6 @@ export class HubConsole extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${props.prefix} console`,
       defaultRootObject: 'index.html',
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true, logBucket: logs, logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
