@@ -64,10 +64,11 @@ export function progressDisplay(out: NodeJS.WriteStream = process.stdout, now: (
   return {
     log(line) { out.write(`${line}\n`); lastLine = now(); },
     sync(p) {
-      const seconds = elapsed(p);
+      const took = elapsed(p);
       track(p);
+      // A heartbeat says how long the stream has run, so a slow write does not print the same line twice.
       if (p.done || now() - lastLine >= HEARTBEAT_MS) {
-        out.write(`  ${describeProgress(p, seconds)}${p.done ? '' : ' so far'}\n`);
+        out.write(`  ${describeProgress(p, took)}${p.done ? '' : ` so far (${seconds(took)})`}\n`);
         lastLine = now();
       }
     },
