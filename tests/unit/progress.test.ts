@@ -29,7 +29,7 @@ describe('sync progress', () => {
     display.sync(at({ records: 9_600, pages: 7, rate: 800, done: true }));
     expect(lines).toEqual([
       'Syncing shop (shopify)…\n',
-      '  shop › sales: 9,000 records, 6 pages, 857/s so far (10 s)\n',
+      '  shop › sales: 9,000 records, 6 pages, 857/s so far (11 s)\n',
       '  shop › sales: 9,600 records, 7 pages, in 12 s, 800/s\n',
     ]);
   });
