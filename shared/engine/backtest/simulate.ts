@@ -25,6 +25,7 @@ export interface PolicyView {
   /** Realised sales per day index (entries after t are not yet known and ignored). */
   sales: number[];
   outOfStock: number[];
+  /** The supplier's receipts so far across all its positions, oldest first (shared between positions: read only). */
   observedLeadTimes: number[];
 }
 
@@ -41,8 +42,6 @@ export interface PolicyAnswer {
 export type Policy = (view: PolicyView) => PolicyAnswer;
 
 const SHORTAGE_TYPES = new Set(['STOCKOUT_RISK', 'LOW_STOCK', 'SUPPLY_GAP']);
-/** Recent receipts the hub keeps as observed lead times. */
-const OBSERVED_LEAD_TIMES_KEPT = 10;
 /** Baselines estimate demand from this many recent days. */
 const BASELINE_WINDOW_DAYS = 90;
 /** Days a warning's shortage may come after its lead-time window and still count as confirmed (none: the claim is "before an order today arrives"). */
@@ -129,52 +128,89 @@ export function staticPolicy(rules: RuleDefaults, safetyFactor = 1): Policy {
   };
 }
 
-/** Replays one series through a policy and returns its day-by-day trace over the simulated period. */
-export function simulateSeries(series: BacktestSeries, policy: Policy, rng: Random, simDays: number): PositionTrace {
+/** One position being replayed: its stock, what is on order and what happened each simulated day. */
+interface Replay {
+  series: BacktestSeries;
+  rng: Random;
+  /** Index of the last simulated day + 1. */
+  total: number;
+  sales: number[];
+  outOfStock: number[];
+  onHand: number;
+  pipeline: OpenOrder[];
+  /** The supplier's receipts so far, pooled with every position it supplies (shared, oldest first). */
+  receipts: number[];
+  days: DayRecord[];
+}
+
+function startReplay(series: BacktestSeries, rng: Random, simDays: number, receipts: number[]): Replay {
   const total = series.simStart + simDays;
   const sales = new Array<number>(total).fill(0);
   for (let i = 0; i < series.simStart; i++) sales[i] = series.demand[i] as number;
-  const outOfStock: number[] = [];
-  const observedLeadTimes = series.pastLeadTimes.slice();
   let recent = 0;
   for (let i = Math.max(0, series.simStart - 28); i < series.simStart; i++) recent += series.demand[i] as number;
   const span = Math.min(28, series.simStart);
-  let onHand = Math.round((recent / Math.max(1, span)) * (series.supplier.quotedLeadTimeDays + 7));
-  let pipeline: OpenOrder[] = [];
-  const days: DayRecord[] = [];
+  const onHand = Math.round((recent / Math.max(1, span)) * (series.supplier.quotedLeadTimeDays + 7));
+  return { series, rng, total, sales, outOfStock: [], onHand, pipeline: [], receipts, days: [] };
+}
 
-  for (let t = series.simStart; t < total; t++) {
-    if (pipeline.length > 0) {
-      const still: OpenOrder[] = [];
-      for (const o of pipeline) {
-        if (o.arrival <= t) {
-          onHand += o.qty;
-          observedLeadTimes.push(o.arrival - o.orderedAt);
-          if (observedLeadTimes.length > OBSERVED_LEAD_TIMES_KEPT) observedLeadTimes.shift();
-        } else still.push(o);
-      }
-      pipeline = still;
+/** Morning of day t: what arrives is received (its lead time joins the supplier's receipts), then demand is served. */
+function receiveAndSell(r: Replay, t: number): void {
+  if (r.pipeline.length > 0) {
+    const still: OpenOrder[] = [];
+    for (const o of r.pipeline) {
+      if (o.arrival <= t) {
+        r.onHand += o.qty;
+        r.receipts.push(o.arrival - o.orderedAt);
+      } else still.push(o);
     }
-    const demand = series.demand[t] as number;
-    const sold = Math.min(demand, Math.max(0, onHand));
-    onHand -= sold;
-    sales[t] = sold;
-    if (onHand <= 0) outOfStock.push(t);
-
-    const answer = policy({ series, t, onHand, pipeline, sales, outOfStock, observedLeadTimes });
-    const record: DayRecord = { demand, sales: sold, onHand, ordered: answer.orderQty > 0, alerts: answer.alerts, shortageWarning: answer.shortageWarning };
-    const prev = days[days.length - 1];
-    const risk = answer.riskProbability;
-    if (risk !== undefined) record.risk = risk;
-    if ((answer.shortageWarning && !prev?.shortageWarning) || (risk !== undefined && risk > 0)) record.shortageIfIgnored = shortageIfIgnored(series, t, onHand, pipeline, answer.warningWindowDays, total);
-    days.push(record);
-    if (answer.orderQty > 0) {
-      const lead = sampleLeadTime(rng, series.supplier);
-      record.leadTimeDays = lead;
-      pipeline.push({ qty: answer.orderQty, orderedAt: t, quotedEta: t + series.supplier.quotedLeadTimeDays, arrival: t + lead });
-    }
+    r.pipeline = still;
   }
-  return { pattern: series.pattern, unitCost: series.unitCost, days };
+  const demand = r.series.demand[t] as number;
+  const sold = Math.min(demand, Math.max(0, r.onHand));
+  r.onHand -= sold;
+  r.sales[t] = sold;
+  if (r.onHand <= 0) r.outOfStock.push(t);
+}
+
+/** End of day t: the policy decides; an order gets its real lead time from the position's own stream. */
+function decide(r: Replay, t: number, policy: Policy): void {
+  const { series, onHand, pipeline } = r;
+  const answer = policy({ series, t, onHand, pipeline, sales: r.sales, outOfStock: r.outOfStock, observedLeadTimes: r.receipts });
+  const record: DayRecord = { demand: series.demand[t] as number, sales: r.sales[t] as number, onHand, ordered: answer.orderQty > 0, alerts: answer.alerts, shortageWarning: answer.shortageWarning };
+  const prev = r.days[r.days.length - 1];
+  const risk = answer.riskProbability;
+  if (risk !== undefined) record.risk = risk;
+  if ((answer.shortageWarning && !prev?.shortageWarning) || (risk !== undefined && risk > 0)) record.shortageIfIgnored = shortageIfIgnored(series, t, onHand, pipeline, answer.warningWindowDays, r.total);
+  r.days.push(record);
+  if (answer.orderQty > 0) {
+    const lead = sampleLeadTime(r.rng, series.supplier);
+    record.leadTimeDays = lead;
+    r.pipeline.push({ qty: answer.orderQty, orderedAt: t, quotedEta: t + series.supplier.quotedLeadTimeDays, arrival: t + lead });
+  }
+}
+
+/**
+ * Replays positions through a policy day by day in step, as the hub sees them: a supplier's receipts are pooled across
+ * every position it supplies (all of them, oldest first, like the hub's supplier scorecard), and each day's receipts
+ * are in before any position decides. Each position keeps its own lead-time stream (rngs[i]), so what a position's
+ * orders take does not depend on the others and the run is deterministic.
+ */
+export function simulatePositions(series: readonly BacktestSeries[], policy: Policy, rngs: readonly Random[], simDays: number): PositionTrace[] {
+  const pools = new Map<string, number[]>();
+  for (const s of series) {
+    const pool = pools.get(s.supplier.id);
+    if (pool) pool.push(...s.pastLeadTimes); else pools.set(s.supplier.id, s.pastLeadTimes.slice());
+  }
+  const replays = series.map((s, i) => startReplay(s, rngs[i] as Random, simDays, pools.get(s.supplier.id) as number[]));
+  // Calendar days: CSV positions may end on different days; generated ones all start simulating on the same day.
+  let first = Infinity, last = -Infinity;
+  for (const s of series) { first = Math.min(first, s.startDay + s.simStart); last = Math.max(last, s.startDay + s.simStart + simDays - 1); }
+  for (let day = first; day <= last; day++) {
+    for (const r of replays) { const t = day - r.series.startDay; if (t >= r.series.simStart && t < r.total) receiveAndSell(r, t); }
+    for (const r of replays) { const t = day - r.series.startDay; if (t >= r.series.simStart && t < r.total) decide(r, t, policy); }
+  }
+  return replays.map((r) => ({ pattern: r.series.pattern, unitCost: r.series.unitCost, days: r.days }));
 }
 
 /** Counterfactual: no new order from day t on, only what is already on the way; does demand go unmet within the window? */
@@ -201,9 +237,9 @@ export interface BacktestReport {
   overall: PolicyMetrics;
 }
 
-/** Replays every series of a scenario through one policy; lead-time draws are seeded per series, the same for every policy. */
+/** Replays every series of a scenario through one policy, in step; lead-time draws are seeded per series, the same for every policy. */
 export function simulateScenario(scenario: Scenario, policy: Policy): PositionTrace[] {
-  return scenario.series.map((series, i) => simulateSeries(series, policy, seededRandom(scenario.seed * 7919 + i), scenario.simDays));
+  return simulatePositions(scenario.series, policy, scenario.series.map((_, i) => seededRandom(scenario.seed * 7919 + i)), scenario.simDays);
 }
 
 /** Groups traces (each with its series) by demand pattern and by supplier profile, in the generator's order. */

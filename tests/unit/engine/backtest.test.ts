@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargets, computeMetrics, formatBacktestReport, generateScenario, runBacktest, scenarioFromCsv, BacktestCsvError, type BacktestReport, type DayRecord } from '../../../shared/engine/backtest/index.js';
+import {
+  checkTargets, computeMetrics, formatBacktestReport, generateScenario, runBacktest, scenarioFromCsv, simulatePositions, simulateScenario, BacktestCsvError,
+  type BacktestReport, type DayRecord, type Policy,
+} from '../../../shared/engine/backtest/index.js';
 import { seededRandom } from '../../../shared/random.js';
 import { defaultRules } from './fixtures.js';
 
@@ -99,5 +102,42 @@ describe('the backtest report without stockouts', () => {
     const text = formatBacktestReport(report);
     expect(text).not.toContain('100% (0)');
     expect(text).toContain('| ≥ 60% of stockouts preceded by a warning | no stockouts to warn about | not scored |');
+  });
+});
+
+describe('lead-time receipts pooled per supplier, as the hub keeps them', () => {
+  // Four positions, suppliers round-robin (reliable, standard, late, erratic), then four more on the same suppliers.
+  const scenario = generateScenario({ seed: 11, positionsPerPattern: 4, simDays: 40, patterns: ['smooth', 'weekly'] });
+  const seen: { sku: string; t: number; receipts: number[] }[] = [];
+  // Orders every fifth day and records the receipts it is shown.
+  const recording: Policy = (v) => {
+    seen.push({ sku: v.series.sku, t: v.t, receipts: v.observedLeadTimes.slice() });
+    return { orderQty: v.t % 5 === 0 ? 10 : 0, alerts: [], shortageWarning: false, warningWindowDays: 1 };
+  };
+  const traces = simulateScenario(scenario, recording);
+
+  it('shows each position every receipt of its supplier so far, from all the positions it supplies, in by the day they arrive', () => {
+    const sample = scenario.series[5];
+    const supplier = sample?.supplier.id;
+    const mates = scenario.series.map((s, i) => ({ s, trace: traces[i] })).filter((x) => x.s.supplier.id === supplier);
+    expect(mates).toHaveLength(2);
+    for (const { t, receipts } of seen.filter((x) => x.sku === sample?.sku)) {
+      const expected: number[] = mates.flatMap((m) => m.s.pastLeadTimes);
+      for (const m of mates) {
+        m.trace?.days.forEach((d, k) => {
+          const placed = m.s.simStart + k;
+          if (d.leadTimeDays !== undefined && placed + d.leadTimeDays <= t) expected.push(d.leadTimeDays);
+        });
+      }
+      expect(receipts.slice().sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+    }
+  });
+
+  it('is deterministic, and a position orders and receives exactly as it would alone (its own lead-time stream)', () => {
+    expect(simulateScenario(scenario, recording)).toEqual(traces);
+    scenario.series.forEach((s, i) => {
+      const [alone] = simulatePositions([s], recording, [seededRandom(scenario.seed * 7919 + i)], scenario.simDays);
+      expect(alone).toEqual(traces[i]);
+    });
   });
 });
