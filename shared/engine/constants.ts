@@ -35,6 +35,8 @@ export const YEARLY_MIN_DAYS = 365 + 42;
 export const YEARLY_MIN_BLOCK_CV = 0.15;
 export const YEARLY_LEVEL_DAYS = 42;
 
+/** The newest receipts of a supplier the engine reads (the hub lists all of them, across items). */
+export const LEAD_TIME_WINDOW = 300;
 /** Observed lead times needed before they replace the quoted one. */
 export const MIN_LEAD_TIME_OBSERVATIONS = 3;
 /** LEAD_TIME_RISK needs the mean receipt to be this many standard errors slower than quoted (a one-sided t-test). */

@@ -4,6 +4,7 @@ import type { Severity } from '../model.js';
 import * as calendar from './calendar.js';
 import * as tuning from './constants.js';
 import { estimateDemand, type DemandModel } from './demand.js';
+import { readReceipts, type LeadTimeSample } from './lead-time.js';
 import type { Decision, Finding, PositionSnapshot, ReplenishSuggestion } from './snapshot.js';
 import { countQuantile, normalCdf, normalQuantile } from './stats.js';
 
@@ -113,28 +114,24 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
 
   // Lead time: observed receipts beat the quote once there are enough of them.
   const quoted = s.supplier.leadTimeDays;
-  const observed = s.supplier.observedLeadTimes ?? [];
+  const observed = readReceipts(s.supplier.observedLeadTimes ?? []);
+  const receipts = observed.n;
   let leadTime = quoted;
   let leadTimeSd = 0;
   let lateness = 0;
-  let observedMedian = 0;
+  const observedMedian = observed.median;
   let lateCount = 0;
-  if (observed.length > 0) {
-    let sum = 0;
-    for (const o of observed) { sum += o; if (o > quoted * rules.leadTimeRiskRatio) lateCount++; }
-    const mean = sum / observed.length;
-    observedMedian = median(observed);
-    if (observed.length >= MIN_LEAD_TIME_OBSERVATIONS) {
-      let ss = 0;
-      for (const o of observed) ss += (o - mean) * (o - mean);
-      leadTime = mean;
-      leadTimeSd = Math.sqrt(ss / (observed.length - 1));
+  if (receipts > 0) {
+    for (let j = 0; j < observed.distinct; j++) if ((observed.value[j] as number) > quoted * rules.leadTimeRiskRatio) lateCount += observed.count[j] as number;
+    if (receipts >= MIN_LEAD_TIME_OBSERVATIONS) {
+      leadTime = observed.mean;
+      leadTimeSd = observed.sd;
       // Signed: an early supplier's ETAs move earlier too, so the projection matches the lead time used for the reorder point.
       lateness = observedMedian - quoted;
     } else {
       // Too few receipts to trust: keep the quote unless they were all slower.
-      leadTime = Math.max(quoted, mean);
-      lateness = Math.max(0, mean - quoted);
+      leadTime = Math.max(quoted, observed.mean);
+      lateness = Math.max(0, observed.mean - quoted);
     }
   }
   const review = rules.reviewPeriodDays;
@@ -190,9 +187,9 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
   const riskPossible = available > 0 && available < demandBeforeOrder + RISK_MARGIN_SD * sdRisk * Math.sqrt(orderArrivesK) + 1;
   // survival[a]: chance that nothing on order has arrived by the end of day a (arrivals land before the day's sales).
   survival.fill(1, 0, orderArrivesK + 1);
-  const empirical = observed.length >= MIN_LEAD_TIME_OBSERVATIONS;
+  const empirical = receipts >= MIN_LEAD_TIME_OBSERVATIONS;
   // Receipts smoothed by a kernel (Silverman's rule, at least LEAD_TIME_BANDWIDTH_MIN_DAYS): ten receipts all on time don't prove the next one will be.
-  const bandwidth = Math.max(LEAD_TIME_BANDWIDTH_MIN_DAYS, 1.06 * leadTimeSd * Math.pow(observed.length, -0.2));
+  const bandwidth = Math.max(LEAD_TIME_BANDWIDTH_MIN_DAYS, 1.06 * leadTimeSd * Math.pow(receipts, -0.2));
   for (const line of s.inbound) {
     const ownSupplier = line.supplierId === undefined || line.supplierId === s.supplier.id;
     const due = Math.round(dayNumber(line.eta) + (ownSupplier ? lateness : 0)) - asOf;
@@ -345,14 +342,14 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
 
   // On the mean of the receipts (steadier than the median) and most receipts late: one slow delivery is no pattern.
   // …and the lateness must stand out from the receipts' own spread: a long-tailed supplier's mean is not a pattern.
-  const latenessT = leadTimeSd > 0 ? (leadTime - quoted) / (leadTimeSd / Math.sqrt(observed.length)) : Infinity;
-  if (observed.length >= MIN_LEAD_TIME_OBSERVATIONS && leadTime > quoted * rules.leadTimeRiskRatio && lateCount * 2 >= observed.length && latenessT >= LATENESS_MIN_T) {
+  const latenessT = leadTimeSd > 0 ? (leadTime - quoted) / (leadTimeSd / Math.sqrt(receipts)) : Infinity;
+  if (receipts >= MIN_LEAD_TIME_OBSERVATIONS && leadTime > quoted * rules.leadTimeRiskRatio && lateCount * 2 >= receipts && latenessT >= LATENESS_MIN_T) {
     alerts.push({
       type: 'LEAD_TIME_RISK',
       severity: 'warning',
-      message: `supplier ${s.supplier.id} quotes ${fmt(quoted)} days but took ${fmt(observedMedian)} (median of ${observed.length} receipts); inbound ETAs are shifted by ${fmt(lateness)} days`,
+      message: `supplier ${s.supplier.id} quotes ${fmt(quoted)} days but took ${fmt(observedMedian)} (median of ${receipts} receipts); inbound ETAs are shifted by ${fmt(lateness)} days`,
       suggestedAction: 'update the quoted lead time with the supplier or move volume to the backup supplier',
-      facts: { quotedLeadTimeDays: quoted, medianObservedDays: round2(observedMedian), meanObservedDays: round2(leadTime), lateReceipts: lateCount, receipts: observed.length },
+      facts: { quotedLeadTimeDays: quoted, medianObservedDays: round2(observedMedian), meanObservedDays: round2(leadTime), lateReceipts: lateCount, receipts },
     });
   }
 
@@ -380,7 +377,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
       level: round4(est.level), trendPerDay: round4(est.trendPerDay), weeklyFactors: est.weeklyFactors,
       demandSdDaily: round4(est.sdDaily), demandProbability: round4(est.demandProbability), demandSize: round4(est.demandSize),
       historyDaysUsed: est.historyDaysUsed, censoredDays: est.censoredDays, eventDays: est.eventDays, daysSinceLastDemand: est.daysSinceLastDemand,
-      quotedLeadTimeDays: quoted, leadTimeDays: round4(leadTime), leadTimeSdDays: round4(leadTimeSd), leadTimeObservations: observed.length,
+      quotedLeadTimeDays: quoted, leadTimeDays: round4(leadTime), leadTimeSdDays: round4(leadTimeSd), leadTimeObservations: receipts,
       supplierLatenessDays: round4(lateness), reviewPeriodDays: review, horizonDays: horizon,
       leadTimeDemand: round4(leadTimeDemand), reviewPeriodDemand: round4(reviewDemand), safetyStockMethod,
       onHand: s.onHand, reserved, available, inboundTotal, openOrdersTotal, inventoryPosition,
@@ -455,16 +452,10 @@ function stockoutRisk(available: number, sd: number, orderArrivesK: number, firs
 
 
 /** Chance that a lead time drawn from the smoothed receipts exceeds `days` (whole days: a receipt on day d is d). */
-function slowerThan(observed: readonly number[], days: number, bandwidth: number): number {
+function slowerThan(observed: LeadTimeSample, days: number, bandwidth: number): number {
   let sum = 0;
-  for (const o of observed) sum += 1 - normalCdf((days + 0.5 - o) / bandwidth);
-  return sum / observed.length;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  for (let j = 0; j < observed.distinct; j++) sum += (observed.count[j] as number) * (1 - normalCdf((days + 0.5 - (observed.value[j] as number)) / bandwidth));
+  return sum / observed.n;
 }
 
 /** AGEING (lots held too long) and EXPIRY (lot quantity that won't sell before it expires, selling oldest first). */
