@@ -8,7 +8,7 @@ import {
 } from '../../shared/engine/backtest/index.js';
 import { loadHubConfig } from '../../config/load.js';
 
-interface BacktestOptions { csv?: string; seed: string; seeds: string; positions: string; days: string; config?: string; json?: boolean; matched?: boolean; frontier?: boolean; plot: string }
+interface BacktestOptions { csv?: string; seed: string; seeds: string; positions: string; days: string; config?: string; json?: boolean; matched?: boolean; frontier?: boolean; plot?: string }
 
 const positiveInt = (name: string, raw: string): number => {
   const v = Number(raw);
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--matched', 'also raise the rolling baseline\'s safety stock until it matches the engine\'s fill rate, and compare inventory at equal service')
     .option('--frontier', 'sweep the engine (service level), the oracle (quantile) and the baselines (z) over --seeds and compare inventory at the engine\'s fill, overall, per pattern and per supplier profile')
     .option('--seeds <list>', 'seeds for --frontier, comma-separated', '42,7,123')
-    .option('--plot <file>', 'with --frontier: where to write the chart of the curves (SVG)', 'frontier.svg')
+    .option('--plot <file>', 'with --frontier: write the chart of the curves to this file (SVG); without it no file is written')
     .option('--json', 'print the full report as JSON')
     .action(async (opts: BacktestOptions) => {
       const config = await loadHubConfig(opts.config);
@@ -46,8 +46,9 @@ export function register(program: Command): void {
         if (opts.csv) throw new Error('--frontier runs on generated scenarios (the oracle needs the true demand process); leave out --csv');
         const seeds = opts.seeds.split(',').map((s) => positiveInt('seeds', s.trim()));
         const report = runFrontier(config.rules, { ...FRONTIER_DEFAULTS, seeds, positionsPerPattern: positiveInt('positions', opts.positions), simDays: days });
-        await writeFrontierChart(report, opts.plot);
-        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatFrontierReport(report)}\n\nChart: ${opts.plot}\n`);
+        if (opts.plot !== undefined) await writeFrontierChart(report, opts.plot);
+        const chart = opts.plot !== undefined ? `\n\nChart: ${opts.plot}` : '';
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatFrontierReport(report)}${chart}\n`);
         return;
       }
       const seed = positiveInt('seed', opts.seed);

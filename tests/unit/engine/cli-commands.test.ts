@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { snapshot } from './fixtures.js';
 
 const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+// tsx by its own address, so a child may run in any directory.
+const tsx = import.meta.resolve('tsx');
 const dir = mkdtempSync(path.join(tmpdir(), 'engine-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   let stdout = '', stderr = '';
   child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
@@ -43,4 +45,14 @@ describe('stocksentry explain and backtest (child process)', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     for (const label of ['overall', 'intermittent', 'oracle', 'rolling-rop']) expect(svg).toContain(label);
   }, 120_000); // a child process that sweeps four policies and loads Vega: slow on a busy machine
+
+  it('backtest --frontier without --plot writes no file (a checkout stays clean)', async () => {
+    const cwd = path.join(dir, 'no-plot');
+    mkdirSync(cwd);
+    const { code, stdout } = await run(['backtest', '--frontier', '--positions', '1', '--days', '20', '--seeds', '3'], cwd);
+    expect(code).toBe(0);
+    expect(stdout).toContain('| **overall** |');
+    expect(stdout).not.toContain('Chart:');
+    expect(readdirSync(cwd)).toEqual([]);
+  }, 120_000);
 });
