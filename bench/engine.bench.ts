@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ruleDefaults } from '../shared/config.js';
 import { seededRandom } from '../shared/random.js';
+import { LEAD_TIME_WINDOW } from '../shared/engine/constants.js';
 import { evaluatePosition, fastSnapshot, isoDay, positionSnapshot, type PositionSnapshot, type PositionSnapshotInput } from '../shared/engine/index.js';
 
 const SEED = 20260501;
@@ -16,6 +17,8 @@ const CLI_LINES = 20_000;
 const CLI_RUNS = 3;
 const LAMBDA_SECONDS = 15 * 60;
 const SWEEP_POSITIONS = 1_000_000;
+/** Receipts in a busy supplier's scorecard (the hub passes all of them; the engine reads the newest LEAD_TIME_WINDOW). */
+const LONG_SUPPLIER_HISTORY = 5_000;
 
 /** A mix of smooth, weekly, intermittent and trending positions with inbound, open orders, lots and supplier history. */
 function makeSnapshots(count: number): PositionSnapshotInput[] {
@@ -101,6 +104,23 @@ export default async function bench(): Promise<void> {
   }
   const inProcess = median(rates);
 
+  // The same positions given a busy supplier's scorecard: the newest LEAD_TIME_WINDOW receipts, then its whole history.
+  // Beyond the window the cost per position must not grow with the history.
+  const history = Array.from({ length: LONG_SUPPLIER_HISTORY }, (_, i) => 5 + (i % 7) + (i % 13 === 0 ? 9 : 0));
+  const historyRate = (receipts: number[]): number => {
+    const given = parsed.map((s) => ({ ...s, supplier: { ...s.supplier, observedLeadTimes: receipts } }));
+    for (const s of given) evaluatePosition(s, rules);
+    const rs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      for (const s of given) evaluatePosition(s, rules);
+      rs.push(POSITIONS / ((performance.now() - t0) / 1000));
+    }
+    return median(rs);
+  };
+  const withWindow = historyRate(history.slice(-LEAD_TIME_WINDOW));
+  const withBusySupplier = historyRate(history);
+
   const parseRates: number[] = [];
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
@@ -120,6 +140,7 @@ export default async function bench(): Promise<void> {
 
   console.log(`positions: ${fmt(POSITIONS)} × ${HISTORY_DAYS} days history, seed ${SEED}; ${alerts} alerts and ${orders} orders in the last run`);
   console.log(`in-process evaluatePosition (pre-parsed):   ${fmt(inProcess)} positions/s (median of ${RUNS}; runs ${rates.map(fmt).join(', ')})`);
+  console.log(`in-process, supplier history of ${LEAD_TIME_WINDOW} receipts: ${fmt(withWindow)} positions/s, of ${fmt(LONG_SUPPLIER_HISTORY)}: ${fmt(withBusySupplier)} positions/s (medians of 3); ${(withBusySupplier / withWindow).toFixed(2)}× and ${(withBusySupplier / inProcess).toFixed(2)}× the rates with ${LEAD_TIME_WINDOW} and 4 receipts`);
   console.log(`in-process JSON.parse + zod + evaluate:     ${fmt(withParse)} positions/s (median of 3); zod+JSON cost ${(1e6 / withParse - 1e6 / inProcess).toFixed(1)} µs/position`);
   console.log(`in-process JSON.parse + fastSnapshot + evaluate: ${fmt(withFastParse)} positions/s (median of 3); check+JSON cost ${(1e6 / withFastParse - 1e6 / inProcess).toFixed(1)} µs/position`);
   console.log(`CLI stocksentry evaluate over JSONL:        ${fmt(cli.steady)} positions/s after start-up (${fmt(cli.startupMs)} ms); ${fmt(cli.total)} positions/s including it (${fmt(CLI_LINES)} lines, ${fmt(bytesPerLine)} bytes/line, medians of ${CLI_RUNS} processes)`);
