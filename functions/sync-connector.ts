@@ -62,6 +62,9 @@ export function createSyncConnectorHandler(services: () => Promise<HubServices>,
     if (previousRun) metrics.addMetric('SyncLagSeconds', 'Seconds', Math.round((finishedAt.getTime() - Date.parse(previousRun)) / 1000));
     metrics.addMetric('RecordsSynced', 'Count', report.streams.reduce((n, s) => n + s.written, 0));
     metrics.addMetric('RecordsQuarantined', 'Count', report.streams.reduce((n, s) => n + s.quarantined, 0));
+    // Where pushed changes and this pull disagreed (the pull wins): per source, how often and by how much.
+    metrics.addMetric('PushDriftPositions', 'Count', report.streams.reduce((n, s) => n + (s.drift?.positions ?? 0), 0));
+    metrics.addMetric('PushDriftUnits', 'Count', report.streams.reduce((n, s) => n + (s.drift?.units ?? 0), 0));
     recordStreams(name, report);
     logger.info('sync finished', { report });
     return report;

@@ -6,6 +6,7 @@ import { ConfigError, credentialRef, formatPath, unknownKey, type ConfigIssue } 
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
 import { consoleConfig } from './console-access.js';
 import { scheduleIssue } from './schedule-expression.js';
+import { pushConfig, pushIssues } from './push/config.js';
 
 export { ConfigError, credentialRef, formatPath, nearest, unknownKey, type ConfigIssue, type CredentialRef } from './config-primitives.js';
 
@@ -163,7 +164,10 @@ export const hubConfig = z.strictObject({
   console: consoleConfig,
   /** Per-stage settings keyed by stage name (docs/deploy.md); `-c stages=...` overrides them at synth. */
   stages: z.record(z.string(), stageOverrides).default({}),
+  /** Push ingestion: shop webhooks, stock movements, sensors (docs/connectors.md#push-sources). */
+  push: pushConfig.optional(),
 }).superRefine((cfg, ctx) => {
+  if (cfg.push) for (const issue of pushIssues(cfg.push, cfg.connectors)) ctx.addIssue({ code: 'custom', ...issue });
   const receivers = new Set(cfg.receivers.map((r) => r.name));
   for (const [stage, overrides] of Object.entries(cfg.stages)) {
     if (overrides.operatorReceiver !== undefined && !receivers.has(overrides.operatorReceiver)) {

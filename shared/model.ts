@@ -18,6 +18,8 @@ import { ALERT_TYPES, SEVERITIES } from './alert-kinds.js';
 export { ALERT_TYPES, SEVERITIES };
 export const alertType = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof alertType>;
+/** What the policy engine finds; CONDITION (storage conditions out of range) comes from sensor readings instead. */
+export const ENGINE_ALERT_TYPES = ALERT_TYPES.filter((t) => t !== 'CONDITION');
 
 export const severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severity>;
@@ -75,6 +77,25 @@ export const lot = z.object({
 export type Lot = z.infer<typeof lot>;
 
 /**
+ * One pushed change to a position (shared/push): a movement's effect on on-hand (`move`), a counted quantity
+ * (`count`), or the cancellation of an earlier move's demand (`void`, whose `id` names that move).
+ */
+export const stockChange = z.object({
+  /** Unique per event at its source; a change seen before is ignored. */
+  id: z.string().min(1).max(300),
+  /** When it happened at the source. */
+  at: isoDateTime,
+  kind: z.enum(['move', 'count', 'void']),
+  /** move: the change to on-hand (a sale −3); count: the quantity counted. */
+  qty: z.number().finite(),
+  /** move: the change to the day's demand (a sale +3, a return −1). */
+  sold: z.number().finite().optional(),
+  /** count: what was counted; `available` (on-hand minus reserved) is what shops report. */
+  basis: z.enum(['onHand', 'available']).optional(),
+});
+export type StockChange = z.infer<typeof stockChange>;
+
+/**
  * What a connector says about one SKU at one location. A source reports only the fields it owns
  * (a shop: onHand/reserved; an ERP's purchase orders: inbound); omitted fields keep their stored value.
  * Quantities are in the item's base unit.
@@ -93,6 +114,10 @@ export const positionRecord = z.object({
    */
   inboundScope: z.string().min(1).optional(),
   sourceUpdatedAt: isoDateTime.optional(),
+  /** When the hub read this record from its source: a pulled on-hand is a count as of this instant. */
+  observedAt: isoDateTime.optional(),
+  /** Pushed changes (shared/push) to apply on top of the stored on-hand instead of replacing it. */
+  changes: z.array(stockChange).optional(),
   /** The run that wrote the record (a sync's id), stored as the position's lastSyncId when the record changes it. */
   correlationId: z.string().min(1).optional(),
 });
@@ -120,6 +145,34 @@ export interface Position extends PositionState {
   vanishedAt?: string;
   /** The correlation id of the run whose write last changed this position (traces sync → stream → evaluation). */
   lastSyncId?: string;
+  /** Pushed changes not yet settled by a pull or count, and the ids seen recently (shared/push/ledger.ts). */
+  ledger?: Ledger;
+}
+
+/** A pushed move as a position remembers it: for idempotency, lateness and the drift of the next pull. */
+export interface LedgerMove {
+  id: string;
+  /** UTC ISO instant at the source. */
+  at: string;
+  /** Change to on-hand. */
+  qty: number;
+  /** Change to the day's demand. */
+  sold?: number;
+  /** Its demand was cancelled (an order cancelled), or a cancellation arrived before the move itself. */
+  voided?: boolean;
+}
+
+/** On-hand as the latest count (pulled or pushed) plus the moves after it. */
+export interface Ledger {
+  /** The instant `base` was true at: the latest count, pull, or move folded into it. UTC ISO. */
+  asOf: string;
+  base: number;
+  /** Events before this instant are forgotten: refused as late. */
+  horizon?: string;
+  /** Recent moves, oldest first; those after `asOf` make up on-hand beyond `base`. */
+  moves: LedgerMove[];
+  /** Changes pushed since a pull last settled the position: a pull that disagrees then counts as drift. */
+  pushed: number;
 }
 
 /** Sales or consumption of one SKU at one location on one day. */

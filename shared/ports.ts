@@ -1,5 +1,5 @@
 // Ports: what the domain needs from storage and delivery. Adapters live in shared/adapters/.
-import type { DemandMonth, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from './model.js';
+import type { DemandMonth, Item, Location, Position, PositionRecord, SalesRecord, StockChange, Supplier } from './model.js';
 
 export interface Clock { now(): Date }
 export const systemClock: Clock = { now: () => new Date() };
@@ -11,6 +11,16 @@ export interface PositionWriteResult {
   unchanged: number;
   /** Writes lost to a concurrent writer, retried once and then reported here. */
   conflicts: number;
+  /** What records' pushed `changes` did (shared/push/ledger.ts); set when any record carried changes. */
+  changes?: {
+    applied: number;
+    duplicate: number;
+    superseded: number;
+    /** Changes older than what their position remembers: not applied; the caller quarantines them. */
+    late: { sku: string; locationId: string; change: StockChange }[];
+  };
+  /** Pulled on-hands that disagreed with what pushes had made of the position since the last pull. */
+  drift?: { positions: number; units: number };
 }
 
 export interface QuarantineEntry {

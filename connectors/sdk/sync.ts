@@ -27,6 +27,8 @@ export interface StreamReport {
   error?: string;
   /** What the connector warned about without failing (unmapped locations, enrichments left out), each once. */
   warnings: string[];
+  /** Positions whose pulled on-hand disagreed with what pushes had made of it (the pull wins), and by how many units. */
+  drift?: { positions: number; units: number };
 }
 
 export interface StreamFailure { stream: StreamName; code: string; message: string; cause?: unknown }
@@ -243,6 +245,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         report.written += counted.written;
         report.unchanged += counted.unchanged;
         report.conflicts += counted.conflicts;
+        if (counted.drift) report.drift = { positions: (report.drift?.positions ?? 0) + counted.drift.positions, units: (report.drift?.units ?? 0) + counted.drift.units };
       };
 
       // Sales land in position-month items: small batches would rewrite each month once per batch.
@@ -293,6 +296,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         }
         const key = recordKey(stream.name, result.record);
         if (stream.name === 'positions' || stream.name === 'purchaseOrders') seen.add(key);
+        // A pulled on-hand is a count as of when it was read: pushed moves after that stay on top of it.
+        if (stream.name === 'positions') (result.record as StreamRecord<'positions'>).observedAt ??= opts.clock.now().toISOString();
         if (stream.name === 'purchaseOrders') {
           for (const line of (result.record as StreamRecord<'purchaseOrders'>).inbound) line.source = config.name;
         }
@@ -393,7 +398,7 @@ function recordKey(stream: StreamName, record: unknown): string {
   }
 }
 
-async function write(store: InventoryStore, source: string, stream: StreamName, records: unknown[], at: Date): Promise<{ written: number; unchanged: number; conflicts: number }> {
+async function write(store: InventoryStore, source: string, stream: StreamName, records: unknown[], at: Date): Promise<{ written: number; unchanged: number; conflicts: number; drift?: { positions: number; units: number } }> {
   if (stream === 'positions' || stream === 'purchaseOrders') {
     return store.upsertPositions(source, records as PositionRecord[], at);
   }

@@ -336,7 +336,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     const sweepHandler = createEvaluateSweepHandler(async () => services);
     const syncConnector = async (name: string) => {
       const r = await sync(name);
-      return r.streams.map((s) => `${s.name} ${s.written} written/${s.read} read${s.quarantined ? `/${s.quarantined} quarantined` : ''}`).join(', ');
+      return r.streams.map((s) => `${s.name} ${s.written} written/${s.read} read${s.quarantined ? `/${s.quarantined} quarantined` : ''}${s.drift ? `/drift ${s.drift.positions} positions ${s.drift.units} units` : ''}`).join(', ');
     };
     const sweep = async () => {
       const r = await sweepHandler({}, lambdaContext('evaluate-sweep'));

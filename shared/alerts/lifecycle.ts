@@ -2,7 +2,7 @@
 // transitions. Every transition is a conditional write with an audit line; the returned events go on the bus.
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../engine/snapshot.js';
-import { ALERT_TYPES, type AlertType } from '../model.js';
+import { ENGINE_ALERT_TYPES, type AlertType } from '../model.js';
 import type { AlertsSettings } from './config.js';
 import {
   AlertConflictError, AlertError, AlertNotFoundError, AlertStateError, eventId, fingerprint, isSnoozed, severityRank, supplierFingerprint,
@@ -23,6 +23,11 @@ export interface PositionFindings {
   labels?: Omit<PositionLabels, 'location'>;
   /** Everything the engine found for this position today (an empty list clears all its alerts). */
   findings: Finding[];
+  /**
+   * The rules this report speaks for: a listed rule without a finding clears its alert, others are left as they are.
+   * Default: the engine's (CONDITION alerts are reported from sensor readings, shared/push/conditions.ts).
+   */
+  types?: readonly AlertType[];
   now: Date;
 }
 
@@ -80,7 +85,7 @@ interface Subject { sku: string; locationId: string; supplierId?: string }
 export async function reconcilePosition(input: PositionFindings, deps: LifecycleDeps): Promise<AlertEvent[]> {
   const { sku, locationId } = input;
   return reconcileSubject({
-    subject: { sku, locationId }, types: ALERT_TYPES, findings: input.findings, now: input.now,
+    subject: { sku, locationId }, types: input.types ?? ENGINE_ALERT_TYPES, findings: input.findings, now: input.now,
     fingerprintOf: (t) => fingerprint(t, sku, locationId),
     labelsOf: (f) => ({ ...input.labels, type: f.type, severity: f.severity, sku, location: locationId }),
   }, deps);

@@ -31,8 +31,9 @@ export const keys = {
   alertEvent: (fingerprint: string, at: string, seq: number) => ({ pk: `ALERT#${fingerprint}`, sk: `EVENT#${at}#${String(seq).padStart(4, '0')}` }),
   alertsByState: (state: string, openedAt: string) => ({ gsi2pk: `ALERTS#${state}`, gsi2sk: openedAt }),
   request: (idempotencyKey: string) => ({ pk: `REQ#${idempotencyKey}`, sk: 'REQUEST' }),
+  excursion: (sensorId: string, rule: string) => ({ pk: `SENSOR#${sensorId}`, sk: `RULE#${rule}` }),
 } as const;
 
 /** Entity names stored in the `entity` attribute (stream consumers dispatch on it). */
 export type Entity = 'position' | 'demand' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
-  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup';
+  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup' | 'excursion';

@@ -8,6 +8,7 @@ import {
 import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
 import type { InventoryStore, PositionWriteResult, QuarantineEntry } from '../../ports.js';
+import { applyChanges, openLedger, settleWithPull, type ChangeOutcome } from '../../push/ledger.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
 import { batchGetRows } from './client.js';
 
@@ -22,32 +23,47 @@ export class DynamoInventoryStore implements InventoryStore {
     const merged = new Map<string, PositionRecord>();
     for (const r of records) {
       const k = positionKey(r.sku, r.locationId);
-      merged.set(k, { ...merged.get(k), ...r });
+      const previous = merged.get(k);
+      // Pushed changes for one position accumulate; other fields: the later record wins.
+      const changes = previous?.changes || r.changes ? [...(previous?.changes ?? []), ...(r.changes ?? [])] : undefined;
+      merged.set(k, { ...previous, ...r, ...(changes ? { changes } : {}) });
     }
     const result: PositionWriteResult = { written: 0, unchanged: 0, conflicts: 0 };
+    const pushed = [...merged.values()].some((r) => r.changes);
+    if (pushed) result.changes = { applied: 0, duplicate: 0, superseded: 0, late: [] };
+    const sold: SalesRecord[] = [];
     const stored = await this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId)));
     await forEachLimited([...merged.values()], WRITE_CONCURRENCY, async (record) => {
       const k = keys.position(record.sku, record.locationId);
       let current = stored.get(`${k.pk}|${k.sk}`) as Position | undefined;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const next = mergePosition(current, source, record, at);
-        if (!next) { result.unchanged++; return; }
+      // Pushed changes get more attempts against concurrent writers; what still conflicts, the push applier retries.
+      const attempts = record.changes ? 5 : 2;
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const { next, outcome, drift } = mergePositionWithEffects(current, source, record, at);
         try {
-          await this.doc.send(new PutCommand({
-            TableName: this.tableName,
-            Item: { ...k, ...keys.positionByLocation(record.sku, record.locationId), entity: 'position', ...next },
-            ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
-            ExpressionAttributeValues: current ? { ':v': current.version } : undefined,
-          }));
-          result.written++;
-          return;
+          if (next) {
+            await this.doc.send(new PutCommand({
+              TableName: this.tableName,
+              Item: { ...k, ...keys.positionByLocation(record.sku, record.locationId), entity: 'position', ...next },
+              ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
+              ExpressionAttributeValues: current ? { ':v': current.version } : undefined,
+            }));
+            sold.push(...(outcome?.demand ?? []).map((d) => ({ sku: record.sku, locationId: record.locationId, day: d.day, qty: d.qty })));
+          }
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
           current = await this.getPosition(record.sku, record.locationId);
+          continue;
         }
+        if (next) result.written++; else result.unchanged++;
+        if (outcome) countOutcome(result, record, outcome);
+        if (drift) result.drift = { positions: (result.drift?.positions ?? 0) + 1, units: (result.drift?.units ?? 0) + Math.abs(drift) };
+        return;
       }
       result.conflicts++;
     });
+    // Only after the position took the changes: a redelivered sale then finds its id there and adds no demand twice.
+    if (sold.length > 0) await this.updateDemand(sold, addDemand);
     return result;
   }
 
@@ -99,7 +115,12 @@ export class DynamoInventoryStore implements InventoryStore {
     return marked;
   }
 
-  async recordSales(records: SalesRecord[]): Promise<number> {
+  recordSales(records: SalesRecord[]): Promise<number> {
+    return this.updateDemand(records, setDemand);
+  }
+
+  /** Merges sales into their position-month rows (one conditional write per row that changes). */
+  private async updateDemand(records: SalesRecord[], merge: (current: DemandRow | undefined, sales: SalesRecord[]) => DemandRow | undefined): Promise<number> {
     const byMonth = new Map<string, SalesRecord[]>();
     for (const r of records) {
       const k = `${r.sku}\u0000${r.locationId}\u0000${r.day.slice(0, 7)}`;
@@ -113,7 +134,7 @@ export class DynamoInventoryStore implements InventoryStore {
       const k = keys.demandMonth(sku, locationId, month);
       let current = stored.get(`${k.pk}|${k.sk}`);
       for (let attempt = 0; attempt < 3; attempt++) {
-        const next = mergeDemand(current as unknown as DemandRow | undefined, sales);
+        const next = merge(current as unknown as DemandRow | undefined, sales);
         if (!next) return;
         try {
           await this.doc.send(new PutCommand({
@@ -250,30 +271,70 @@ export class DynamoInventoryStore implements InventoryStore {
 }
 
 /** The next stored state of a position, or undefined when the record changes nothing. */
-export function mergePosition(current: Position | undefined, source: string, record: PositionRecord, at: Date): Omit<Position, never> | undefined {
+export function mergePosition(current: Position | undefined, source: string, record: PositionRecord, at: Date): Position | undefined {
+  return mergePositionWithEffects(current, source, record, at).next;
+}
+
+/**
+ * mergePosition, plus what pushed changes did and the drift a pull found. A record with `changes` adds them to the
+ * position's ledger; a pulled on-hand on a position with a ledger settles it (shared/push/ledger.ts).
+ */
+export function mergePositionWithEffects(current: Position | undefined, source: string, record: PositionRecord, at: Date): { next?: Position; outcome?: ChangeOutcome; drift?: number } {
   const inbound = record.inbound === undefined
     ? current?.inbound ?? []
     : [...(current?.inbound ?? []).filter((l) => !replacedBy(l, source, record.inboundScope)), ...record.inbound.map((l): InboundLine => ({ ...l, source }))];
+  const reserved = record.reserved ?? current?.reserved ?? 0;
+  let onHand = record.onHand ?? current?.onHand ?? 0;
+  let ledger = current?.ledger;
+  let outcome: ChangeOutcome | undefined;
+  let drift: number | undefined;
+  if (record.changes) {
+    const start = ledger ?? openLedger(current?.onHand ?? 0, current?.updatedAt);
+    ({ onHand, ledger, outcome } = applyChanges({ onHand: current?.onHand ?? 0, reserved, ledger: start }, record.changes, at));
+  } else if (record.onHand !== undefined && current?.ledger) {
+    const settled = settleWithPull(current.ledger, record.onHand, record.observedAt ?? at.toISOString());
+    // A pull read before the latest pushed count is older news: the count stands.
+    onHand = settled.state?.onHand ?? current.onHand;
+    ledger = settled.state?.ledger ?? current.ledger;
+    drift = settled.drift;
+  }
   const next = {
     sku: record.sku,
     locationId: record.locationId,
-    onHand: record.onHand ?? current?.onHand ?? 0,
-    reserved: record.reserved ?? current?.reserved ?? 0,
+    onHand,
+    reserved,
     inbound,
     openOrders: record.openOrders ?? current?.openOrders ?? [],
     ...(record.lots ?? current?.lots ? { lots: record.lots ?? current?.lots } : {}),
   };
   const sources = current?.sources.includes(source) ? current.sources : [...(current?.sources ?? []), source];
-  if (current && !current.vanishedAt && sources === current.sources && sameJson(quantities(current), quantities(next))) return undefined;
+  // A pull that only moves the ledger writes nothing; pushed changes do, so repeats and late counts are recognised.
+  const ledgerChanged = record.changes !== undefined && !sameJson(ledger, current?.ledger);
+  if (current && !current.vanishedAt && sources === current.sources && !ledgerChanged && sameJson(quantities(current), quantities(next))) {
+    return { outcome, drift };
+  }
   return {
-    ...next,
-    sources,
-    ...(record.sourceUpdatedAt ?? current?.sourceUpdatedAt ? { sourceUpdatedAt: record.sourceUpdatedAt ?? current?.sourceUpdatedAt } : {}),
-    // Decided after the no-change check: a new run id alone never rewrites a position.
-    ...(record.correlationId ? { lastSyncId: record.correlationId } : {}),
-    version: (current?.version ?? 0) + 1,
-    updatedAt: at.toISOString(),
+    next: {
+      ...next,
+      sources,
+      ...(record.sourceUpdatedAt ?? current?.sourceUpdatedAt ? { sourceUpdatedAt: record.sourceUpdatedAt ?? current?.sourceUpdatedAt } : {}),
+      // Decided after the no-change check: a new run id alone never rewrites a position.
+      ...(record.correlationId ? { lastSyncId: record.correlationId } : {}),
+      ...(ledger ? { ledger } : {}),
+      version: (current?.version ?? 0) + 1,
+      updatedAt: at.toISOString(),
+    },
+    outcome,
+    drift,
   };
+}
+
+function countOutcome(result: PositionWriteResult, record: PositionRecord, outcome: ChangeOutcome): void {
+  const counts = result.changes!;
+  counts.applied += outcome.applied;
+  counts.duplicate += outcome.duplicate;
+  counts.superseded += outcome.superseded;
+  counts.late.push(...outcome.late.map((change) => ({ sku: record.sku, locationId: record.locationId, change })));
 }
 
 /** Whether a stored inbound line is one a new list from `source` (within `scope`) replaces. */
@@ -282,14 +343,25 @@ const replacedBy = (line: InboundLine, source: string, scope: string | undefined
 
 interface DemandRow { daily: number[]; outOfStockDays: number[]; version: number }
 
-function mergeDemand(current: DemandRow | undefined, sales: SalesRecord[]): DemandRow | undefined {
+/** A pull's day totals replace the stored ones (re-reads are harmless). */
+function setDemand(current: DemandRow | undefined, sales: SalesRecord[]): DemandRow | undefined {
+  return withDays(current, sales, (_, s) => s.qty, (oos, s, day) => (s.outOfStock ? oos.add(day) : oos.delete(day)));
+}
+
+/** Pushed sales add to the day (a return or a cancellation subtracts, never below zero). */
+function addDemand(current: DemandRow | undefined, sales: SalesRecord[]): DemandRow | undefined {
+  return withDays(current, sales, (before, s) => Math.max(0, Math.round((before + s.qty) * 1e6) / 1e6), () => undefined);
+}
+
+function withDays(current: DemandRow | undefined, sales: SalesRecord[], value: (before: number, sale: SalesRecord) => number,
+  outOfStock: (days: Set<number>, sale: SalesRecord, day: number) => unknown): DemandRow | undefined {
   const daily = [...(current?.daily ?? [])];
   const oos = new Set(current?.outOfStockDays ?? []);
   for (const s of sales) {
     const day = Number(s.day.slice(8, 10));
     while (daily.length < day) daily.push(0);
-    daily[day - 1] = s.qty;
-    if (s.outOfStock) oos.add(day); else oos.delete(day);
+    daily[day - 1] = value(daily[day - 1] ?? 0, s);
+    outOfStock(oos, s, day);
   }
   const next = { daily, outOfStockDays: [...oos].sort((a, b) => a - b) };
   if (current && sameJson({ daily: current.daily, outOfStockDays: current.outOfStockDays }, next)) return undefined;
