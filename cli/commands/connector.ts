@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { register as registerWebhooks } from './webhooks.js';
 
 export class ConnectorScaffoldError extends Error {
   constructor(readonly code: 'CONNECTOR_NAME_INVALID' | 'CONNECTOR_EXISTS', message: string) {
@@ -150,4 +151,5 @@ export function register(program: Command): void {
       console.log(`Created:\n${files.map((f) => `  ${path.relative(opts.root, f)}`).join('\n')}`);
       console.log(`Next: add ${camel(name)} to CONNECTORS in connectors/registry.ts, point fetchPage/toPosition at the real API, make the fake speak it, then run npx vitest run tests/integration/connectors/${name}.test.ts (docs/connectors.md).`);
     });
+  registerWebhooks(connector);
 }

@@ -96,13 +96,15 @@ const notFound = (ctx: Ctx): ConnectorError =>
   new ConnectorError('SHOPIFY_NOT_FOUND', `No Shopify Admin API at ${ctx.endpoint} (API version ${ctx.options.apiVersion}); check endpoint and apiVersion.`);
 
 /** What each stream reads and the access scope it needs, so a refusal says which stream and which permission. */
-interface Need { stream: StreamName | 'check'; scope: string }
-const NEEDS = {
+interface Need { stream: StreamName | 'check' | 'webhooks'; scope: string }
+export const NEEDS = {
   check: { stream: 'check', scope: 'read_locations' },
   locations: { stream: 'locations', scope: 'read_locations' },
   positions: { stream: 'positions', scope: 'read_inventory' },
   sales: { stream: 'sales', scope: 'read_orders' },
   items: { stream: 'items', scope: 'read_products' },
+  // Webhooks: subscribing needs each topic's scope; mapping a delivery looks up inventory items and locations.
+  webhooks: { stream: 'webhooks', scope: 'read_inventory, read_locations and read_orders' },
 } as const satisfies Record<string, Need>;
 
 const missingScope = (need: Need, detail: string): ConnectorError =>
@@ -129,7 +131,7 @@ function throttledDelayMs(response: HttpResponse): number | undefined {
 const requestedCosts = new Map<string, number>();
 
 /** Runs a query for `need`; `field` is the top-level field the caller reads, which must be in the answer. */
-async function gql<T>(ctx: Ctx, need: Need, field: string, query: string, variables: Record<string, unknown>): Promise<T> {
+export async function gql<T>(ctx: Ctx, need: Need, field: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const shape = `${query}#${String(variables.first ?? '')}`;
   const response = await ctx.http.post(`${ctx.endpoint}/admin/api/${ctx.options.apiVersion}/graphql.json`, { query, variables }, { cost: requestedCosts.get(shape) });
   const requested = (response.body as ThrottleBody | undefined)?.extensions?.cost?.requestedQueryCost;

@@ -25,7 +25,7 @@ function keys(ctx: Pick<Ctx, 'credential'>): [string, string] {
   return [key, secret];
 }
 
-function url(ctx: Ctx, path: string, params: Record<string, string>): string {
+export function url(ctx: Ctx, path: string, params: Record<string, string>): string {
   const u = new URL(`${ctx.endpoint}/wp-json/wc/v3${path}`);
   for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
   if (ctx.options.authInQuery) {

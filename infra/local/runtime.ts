@@ -36,6 +36,7 @@ import {
   ephemeralSecrets, fileStreamPositions, localSecrets, lockState, memoryStreamPositions, removeHubRecord, statePaths,
   writeDataRecord, writeHubRecord, type LocalSecrets,
 } from './state.js';
+import { localPush, type LocalPush } from './push.js';
 import { StreamPoller } from './stream-poller.js';
 import { CONSOLE_BASE, localConsole, type LocalConsole } from '../../console/server/local.js';
 
@@ -99,6 +100,8 @@ export interface LocalHub {
   /** False when the table lives only as long as the hub. */
   persistent: boolean;
   demo?: DemoWorld;
+  /** The push API under `${apiUrl}/push/` (stock movements, sensor readings, shop webhooks). */
+  push: LocalPush;
   /** Syncs every connector once and runs everything that follows until the hub is quiet. */
   runOnce(): Promise<RunReport>;
   /** Re-reads the stream and the bus until nothing moves (after an outside change). */
@@ -306,7 +309,10 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       deps: { ...services, bus }, onError: (error) => log(`console: ${error instanceof Error ? error.stack : String(error)}`),
     });
     const consoleListener = afterChange((req, res) => { if (!consoleApp.handle(req, res)) res.writeHead(404).end(); });
+    // The push API (infra/local/push.ts) applies and then drains the stream and bus itself, in the hub's job queue.
+    const push = localPush({ services, settle: () => queue(settleNow), log });
     routes.push(
+      { prefix: '/push/', listener: push.listener },
       { prefix: CONSOLE_BASE, listener: consoleListener },
       { prefix: '/suppliers/', listener: supplierListener }, { prefix: '/receipts/', listener: supplierListener }, { prefix: '/', listener: alertsListener },
     );
@@ -356,8 +362,10 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       });
       stops.push(async () => removeHubRecord(stateDir));
     }
+    // Stopping lets what was pushed so far reach the table and flow on first.
+    stops.push(() => push.idle());
     return {
-      services, apiUrl, apiToken: secrets.apiToken, consoleUrl, console: consoleApp, dynamoEndpoint: endpoint, tableName, outboxDir, persistent, demo,
+      services, apiUrl, apiToken: secrets.apiToken, consoleUrl, console: consoleApp, dynamoEndpoint: endpoint, tableName, outboxDir, persistent, demo, push,
       runOnce: () => queue(runOnce),
       settle: () => queue(settleNow),
       syncConnector: (name) => queue(() => syncConnector(name)),

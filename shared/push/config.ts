@@ -8,6 +8,9 @@ const name = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case lette
 /** Sensor ids are MQTT topic segments on AWS IoT: no slashes, wildcards or spaces. */
 const sensorId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected letters, digits and _ . : - (an MQTT topic segment)');
 
+/** An SQS message holds 256 KiB; the envelope around a body needs a little of it. */
+export const MAX_BODY_BYTES = 240 * 1024;
+
 export const ENVIRONMENT_METRICS = ['temperature', 'humidity'] as const;
 export const STOCK_METRICS = ['count', 'weight', 'rfid'] as const;
 export const environmentMetric = z.enum(ENVIRONMENT_METRICS);
@@ -66,8 +69,8 @@ export const pushConfig = z.object({
   conditions: z.array(conditionRule).default([]),
   /** Most records one request may carry; larger batches are refused with 413. */
   maxBatch: z.number().int().min(1).max(1000).default(1000),
-  /** Largest request body in bytes (an SQS message holds 256 KiB). */
-  maxBodyBytes: z.number().int().min(1024).max(256 * 1024).default(256 * 1024),
+  /** Largest request body in bytes: what is accepted travels as one SQS message (256 KiB with its envelope). */
+  maxBodyBytes: z.number().int().min(1024).max(MAX_BODY_BYTES).default(MAX_BODY_BYTES),
   /** Requests per second the push API accepts on AWS (API Gateway stage throttle). */
   throttle: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).default({ rateLimit: 200, burstLimit: 400 }),
 });

@@ -5,7 +5,7 @@
 import type { Ledger, LedgerMove, StockChange } from '../model.js';
 
 /** Moves a position remembers (ids for repeats, amounts for late counts); beyond it the oldest are folded in. */
-export const LEDGER_MOVES = 100;
+export const LEDGER_MOVES = 64;
 /** How long settled moves are remembered for repeats. */
 export const LEDGER_RETENTION_MS = 24 * 3_600_000;
 

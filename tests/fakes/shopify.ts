@@ -5,6 +5,9 @@
 // Link-header paging with an opaque page_info; times in the shop's -05:00; `available` null when untracked; a leaky
 // bucket (X-Shopify-Shop-Api-Call-Limit on every answer, 429 + Retry-After: 2.0 when over); 403 for a missing scope.
 // Both: access-token auth with Shopify's 401 body.
+// Webhooks: webhookSubscriptions / webhookSubscriptionCreate / webhookSubscriptionDelete, and `deliver` POSTs a topic's
+// payload to its subscriptions signed as Shopify signs (base64 HMAC-SHA256 of the raw body with the app's client secret).
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Location, PositionState, SalesRecord } from '../../shared/model.js';
 import type { Dataset } from './dataset.js';
 import { ChangeLog, FAKE_EPOCH, json, startServer, tokenBucket, type FakeRequest, type FakeResponse, type FakeServer } from './server.js';
@@ -24,7 +27,11 @@ export interface FakeShopifyOptions {
   gidOnlyLocations?: boolean;
   /** SKUs whose stock Shopify does not track (GraphQL `tracked: false`, REST `available: null`). */
   untracked?: string[];
+  /** The app's client secret, which signs webhook deliveries. */
+  clientSecret?: string;
 }
+
+export interface FakeWebhookDelivery { topic: string; url: string; status: number; eventId: string; webhookId: string }
 
 export interface FakeShopify extends FakeServer {
   /** Query-cost points spent so far (what the budget restored at restoreRate paid for). */
@@ -33,6 +40,17 @@ export interface FakeShopify extends FakeServer {
   update(next: Dataset): void;
   /** Answers the next `count` REST requests 429, as when another client of the same app has just emptied the bucket. */
   throttleNextRest(count?: number): void;
+  /** Webhook subscriptions made through the GraphQL Admin API. */
+  subscriptions: { id: string; topic: string; callbackUrl: string }[];
+  /**
+   * Delivers `payload` to every subscription of `topic` with Shopify's headers; `eventId` is kept across deliveries of
+   * one event (pass the same to replay it), the webhook id is new per delivery unless `webhookId` is given.
+   */
+  deliver(topic: string, payload: unknown, ids?: { eventId?: string; webhookId?: string }): Promise<FakeWebhookDelivery[]>;
+  /** The inventory_levels/update payload of a position as the fake holds it (REST shape, `available` = on hand − committed). */
+  levelPayload(sku: string, locationId: string): { inventory_item_id: number; location_id: number; available: number | null; updated_at: string };
+  /** The shop's numeric location id of a hub location (what order and level payloads carry). */
+  shopLocationId(locationId: string): number;
 }
 
 /** The connector's `locations` option that maps this fake's locations back to the dataset's ids and kinds. */
@@ -121,6 +139,9 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
   const restBucket = options.restBucket ?? { size: 40, leakPerSecond: 2 };
   const scopes = new Set(options.scopes ?? ALL_SCOPES);
   const untracked = new Set(options.untracked ?? []);
+  const clientSecret = options.clientSecret ?? 'shpss_test';
+  const subscriptions: { id: string; topic: string; callbackUrl: string }[] = [];
+  let subscriptionIds = 0;
   const overRestRate = tokenBucket({ perSecond: restBucket.leakPerSecond, burst: restBucket.size });
   let forcedThrottles = 0;
   let available = budget.maximumAvailable;
@@ -233,6 +254,36 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
         }));
       const page = connection(orders, first, variables.after);
       return answer({ orders: page }, page.nodes.length);
+    }
+    if (/\bnodes\(ids:/.test(query)) {
+      const itemIds = skuIds();
+      const nodes = ((variables.ids as string[] | undefined) ?? []).map((gid) => {
+        const [, type, n] = /^gid:\/\/shopify\/(\w+)\/(\d+)/.exec(gid) ?? [];
+        if (type === 'InventoryItem') {
+          const sku = [...itemIds].find(([, id]) => id === Number(n))?.[0];
+          return sku === undefined ? null : { __typename: 'InventoryItem', id: gid, sku, tracked: !untracked.has(sku) };
+        }
+        const location = type === 'Location' ? locations.find((l) => l.legacyResourceId === n) : undefined;
+        return location ? { __typename: 'Location', id: gid, legacyResourceId: location.legacyResourceId, name: location.name } : null;
+      });
+      return answer({ nodes }, nodes.length);
+    }
+    if (/\bwebhookSubscriptionCreate\(/.test(query)) {
+      const sub = variables.sub as { callbackUrl?: string; format?: string } | undefined;
+      if (!sub?.callbackUrl?.startsWith('http')) return answer({ webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address is invalid' }] } }, 0);
+      const created = { id: `gid://shopify/WebhookSubscription/${++subscriptionIds}`, topic: String(variables.topic), callbackUrl: sub.callbackUrl };
+      subscriptions.push(created);
+      return answer({ webhookSubscriptionCreate: { webhookSubscription: { id: created.id, topic: created.topic, endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: created.callbackUrl } }, userErrors: [] } }, 1);
+    }
+    if (/\bwebhookSubscriptionDelete\(/.test(query)) {
+      const index = subscriptions.findIndex((x) => x.id === variables.id);
+      if (index < 0) return answer({ webhookSubscriptionDelete: { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] } }, 0);
+      subscriptions.splice(index, 1);
+      return answer({ webhookSubscriptionDelete: { deletedWebhookSubscriptionId: variables.id, userErrors: [] } }, 1);
+    }
+    if (/\bwebhookSubscriptions\(/.test(query)) {
+      const page = connection(subscriptions.map((x) => ({ id: x.id, topic: x.topic, endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: x.callbackUrl } })), first, variables.after);
+      return answer({ webhookSubscriptions: page }, page.nodes.length);
     }
     if (/\bproductVariants\(/.test(query)) {
       const itemIds = skuIds();
@@ -352,5 +403,33 @@ export async function startFakeShopify(dataset: Dataset, options: FakeShopifyOpt
     throttleNextRest(count = 1) {
       forcedThrottles += count;
     },
+    subscriptions,
+    async deliver(topic, payload, ids = {}) {
+      const body = JSON.stringify(payload);
+      const eventId = ids.eventId ?? randomUUID();
+      const targets = subscriptions.filter((x) => x.topic === topic.replace(/\//g, '_').toUpperCase());
+      return Promise.all(targets.map(async (x) => {
+        const webhookId = ids.webhookId ?? randomUUID();
+        const response = await fetch(x.callbackUrl, {
+          method: 'POST', body,
+          headers: {
+            'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': 'fake-shop.myshopify.com',
+            'x-shopify-api-version': apiVersion, 'x-shopify-webhook-id': webhookId, 'x-shopify-event-id': eventId,
+            'x-shopify-triggered-at': new Date().toISOString(), 'x-shopify-hmac-sha256': createHmac('sha256', clientSecret).update(body).digest('base64'),
+          },
+        });
+        await response.arrayBuffer();
+        return { topic, url: x.callbackUrl, status: response.status, eventId, webhookId };
+      }));
+    },
+    levelPayload(sku, locationId) {
+      const row = levels.get(`${sku}@${locationId}`);
+      const location = shopLocations().find((l) => l.hub.id === locationId)!;
+      return {
+        inventory_item_id: skuIds().get(sku) ?? 0, location_id: Number(location.legacyResourceId),
+        available: !row || untracked.has(sku) ? null : row.value.onHand - row.value.reserved, updated_at: shopTime(row?.updatedAt ?? clock),
+      };
+    },
+    shopLocationId: (locationId) => Number(shopLocations().find((l) => l.hub.id === locationId)!.legacyResourceId),
   };
 }

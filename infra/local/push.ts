@@ -1,0 +1,102 @@
+// The push API on the local hub: the same receiver as on AWS, and instead of SQS a group commit — requests arriving
+// while a write is under way are applied together in the next one (one write per position however many changes), and
+// each is answered once its changes are in the table. Then the stream and the bus are drained, as after a sync.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyPush, type ApplyReport } from '../../connectors/push/apply.js';
+import type { PushEnvelope } from '../../connectors/push/envelope.js';
+import { receivePush } from '../../connectors/push/receive.js';
+import { applyDeps } from '../../functions/push-apply.js';
+import type { HubServices } from '../../functions/services.js';
+
+export interface LocalPush {
+  /** Mount on the hub's HTTP server for paths under /push/. */
+  listener(req: IncomingMessage, res: ServerResponse): void;
+  /** Totals since start (the bench reads them). */
+  stats: { requests: number; envelopes: number; writes: number; changes: ApplyReport['changes']; quarantined: number };
+  /** Resolves once everything received so far is applied and the stream and bus are drained. */
+  idle(): Promise<void>;
+}
+
+interface Waiting { envelopes: PushEnvelope[]; done: (error?: unknown) => void }
+
+export function localPush(options: { services: HubServices; settle: () => Promise<unknown>; log?: (line: string) => void }): LocalPush {
+  const deps = applyDeps(options.services);
+  const stats: LocalPush['stats'] = { requests: 0, envelopes: 0, writes: 0, changes: { applied: 0, duplicate: 0, superseded: 0, late: 0 }, quarantined: 0 };
+  const count = (report: ApplyReport) => {
+    stats.writes++;
+    for (const k of ['applied', 'duplicate', 'superseded', 'late'] as const) stats.changes[k] += report.changes[k];
+    stats.quarantined += report.quarantined;
+  };
+  let waiting: Waiting[] = [];
+  let applying: Promise<void> | undefined;
+  let settling: Promise<void> | undefined;
+  let settleAgain = false;
+
+  // One drain at a time; changes arriving meanwhile are picked up by one more round.
+  const settleSoon = (): void => {
+    if (settling) { settleAgain = true; return; }
+    settling = (async () => {
+      do {
+        settleAgain = false;
+        await options.settle().catch((error: unknown) => options.log?.(`push: draining the stream failed: ${(error as Error).message}`));
+      } while (settleAgain);
+    })().finally(() => { settling = undefined; });
+  };
+
+  const applyWaiting = (): void => {
+    if (applying) return;
+    applying = (async () => {
+      while (waiting.length > 0) {
+        const group = waiting;
+        waiting = [];
+        try {
+          count(await applyPush(deps, group.flatMap((w) => w.envelopes)));
+          group.forEach((w) => w.done());
+        } catch {
+          // One request's trouble must not fail the others: apply them one by one.
+          for (const w of group) {
+            try {
+              count(await applyPush(deps, w.envelopes));
+              w.done();
+            } catch (error) {
+              w.done(error);
+            }
+          }
+        }
+        settleSoon();
+      }
+    })().finally(() => { applying = undefined; });
+  };
+
+  const submit = (envelopes: PushEnvelope[]) => new Promise<void>((resolve, reject) => {
+    waiting.push({ envelopes, done: (error) => (error ? reject(error) : resolve()) });
+    stats.envelopes += envelopes.length;
+    applyWaiting();
+  });
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      stats.requests++;
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+      const request = { method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://local').pathname, headers, body: Buffer.concat(chunks).toString('utf8') };
+      const answer = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      receivePush(deps, request)
+        .then(async ({ response, envelopes }) => {
+          if (envelopes.length > 0) await submit(envelopes);
+          answer(response.status, response.body);
+        })
+        .catch((error: unknown) => {
+          options.log?.(`push: ${request.path} not applied: ${(error as Error).message}`);
+          answer(503, { error: { code: 'NOT_APPLIED', message: 'the push could not be applied; send it again (what was already applied is recognised by its ids)' } });
+        });
+    });
+  };
+
+  const idle = async (): Promise<void> => {
+    while (applying || settling) await (applying ?? settling);
+  };
+
+  return { listener, stats, idle };
+}
