@@ -17,7 +17,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** The Lambda entry files under functions/, each exporting `handler`. */
 export type HubFunctionEntry =
   | 'sync-connector' | 'evaluate-changes' | 'evaluate-sweep' | 'dispatch-alerts' | 'escalate-alerts'
-  | 'alerts-api' | 'send-replenishment' | 'supplier-ack' | 'console-api';
+  | 'alerts-api' | 'send-replenishment' | 'supplier-ack' | 'console-api' | 'push-receive' | 'push-apply';
 
 /**
  * esbuild options shared by every function: ESM for Node 22, with a `require` for CommonJS dependencies,

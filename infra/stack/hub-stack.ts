@@ -31,6 +31,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { DLQ_PURPOSE_TAG, DLQ_REDRIVE_TAG } from './dlq-tags.js';
 import { HubFunction, type HubFunctionEntry } from './hub-function.js';
 import { HubKey } from './hub-key.js';
+import { PushIngestion } from './push-ingestion.js';
 import type { StageSettings } from './stage.js';
 
 /** SNS message attributes the subscriptions filter on. */
@@ -107,6 +108,16 @@ export class HubStack extends Stack {
     const alertsApi = this.alertsApi();
     const supplierAck = this.supplierAckApi();
     this.console = this.webConsole();
+    if (config.push) {
+      new PushIngestion(this, 'Push', {
+        config, push: config.push, prefix: this.prefix, key: this.key, alarms: this.alarms, removalPolicy: this.removal,
+        hubFunction: (id, entry, options) => this.hubFunction(id, entry, options),
+        deadLetterQueue: (id, purpose) => this.deadLetterQueue(id, purpose),
+        grantSecretRead: (f, ref) => this.grantSecretRead(f, ref),
+        grantPutEvents: (f) => this.grantPutEvents(f),
+        httpStage: (id, api, throttle) => this.httpStage(id, api, throttle),
+      });
+    }
 
     this.alarms.route(new cloudwatch.Alarm(this, 'EvaluationLagAlarm', {
       alarmDescription: 'Position changes wait more than 5 minutes for evaluation: evaluate-changes is failing or too slow.',
@@ -239,6 +250,8 @@ export class HubStack extends Stack {
 
   private hubFunction(id: string, entry: HubFunctionEntry, options: {
     description: string; memorySize: number; timeout: Duration; environment?: Record<string, string>; deadLetterQueue?: sqs.IQueue;
+    /** False for a function that never touches the table (the push receiver). */
+    tableAccess?: boolean;
   }): HubFunction {
     const f = new HubFunction(this, id, {
       entry,
@@ -259,7 +272,7 @@ export class HubStack extends Stack {
       removalPolicy: this.removal,
       alarms: this.alarms,
     });
-    this.grantTableReadWrite(f);
+    if (options.tableAccess !== false) this.grantTableReadWrite(f);
     const runtimeReason = 'The project targets nodejs22.x on Lambda (tested locally on Node 20/22); a newer runtime is a deliberate, tested upgrade.';
     acknowledge(f.fn, 'AwsSolutions-L1', runtimeReason);
     acknowledge(f.fn, 'Serverless-LambdaLatestVersion', runtimeReason);
