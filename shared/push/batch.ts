@@ -1,5 +1,5 @@
 // A pushed batch checked record by record: one bad record is reported with its index and fields, the good ones go on.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { formatPath } from '../config-primitives.js';
 
 export interface RecordError {
@@ -42,3 +42,16 @@ export function checkBatch<T>(body: unknown, listKey: string, schema: z.ZodType<
 
 /** A timestamp more than this ahead of the hub's clock is refused: it would overrule every real count. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** What the push API answers a batch with: how many records were taken, and each refused one with its fields. */
+export const batchAnswer = z.object({
+  accepted: z.number().int().nonnegative(),
+  rejected: z.array(z.object({
+    index: z.number().int().nonnegative(),
+    id: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).min(1),
+  })),
+});
+
+/** The error body of every refusal: a code a program can test, a message a person can act on. */
+export const errorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

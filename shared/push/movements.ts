@@ -6,18 +6,15 @@ import { FUTURE_TOLERANCE_MS } from './batch.js';
 export const MOVEMENT_TYPES = ['receipt', 'issue', 'sale', 'return', 'transfer', 'adjustment', 'count'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
-const movementFields = z.object({
-  /** Unique per movement at its source: a movement sent twice is applied once. */
-  eventId: z.string().min(1).max(200),
-  type: z.enum(MOVEMENT_TYPES),
+/** A movement as senders post it (the wire schema; `movementSchema` adds the rules between fields). */
+export const movementFields = z.object({
+  eventId: z.string().min(1).max(200).describe('Unique per movement at its source: a movement sent twice is applied once.'),
+  type: z.enum(MOVEMENT_TYPES).describe('sale: sold to a customer (stock down, demand up); return: a customer return (stock up, demand down); receipt / issue: goods in / out; transfer: from locationId to toLocationId at once; adjustment: a signed correction; count: the quantity counted, as of `at`.'),
   sku: z.string().min(1).max(200),
-  locationId: z.string().min(1).max(200),
-  /** receipt, issue, sale, return, transfer: the quantity moved (> 0); adjustment: the signed change; count: the quantity counted. */
-  qty: z.number().finite(),
-  /** When it happened at the source, with its offset. */
-  at: isoDateTime,
-  /** transfer: where the stock went. */
-  toLocationId: z.string().min(1).max(200).optional(),
+  locationId: z.string().min(1).max(200).describe('The hub location (hub.config locations, or as the pulls name it).'),
+  qty: z.number().finite().describe('receipt, issue, sale, return, transfer: the quantity moved (> 0); adjustment: the signed change (≠ 0); count: the quantity counted (≥ 0).'),
+  at: isoDateTime.describe('When it happened at the source, with its offset; at most 5 minutes ahead of the hub\'s clock. A count overrules what happened before it, never what came after.'),
+  toLocationId: z.string().min(1).max(200).optional().describe('transfer only: where the stock went.'),
   reason: z.string().max(500).optional(),
 });
 export type Movement = z.infer<typeof movementFields>;

@@ -9,14 +9,13 @@ import type { PositionChange } from './movements.js';
 
 export const READING_METRICS = [...ENVIRONMENT_METRICS, ...STOCK_METRICS] as const;
 
-const readingFields = z.object({
-  sensorId: z.string().min(1).max(128),
-  metric: z.enum(READING_METRICS),
-  /** °C for temperature, % relative humidity, units for count and rfid, the sensor's unit for weight. */
-  value: z.number().finite(),
-  at: isoDateTime,
-  /** RFID readers that count several SKUs: the SKU this count is of. */
-  sku: z.string().min(1).max(200).optional(),
+/** A reading as sensors post it (the wire schema; `readingSchema` adds the configured sensors' rules). */
+export const readingFields = z.object({
+  sensorId: z.string().min(1).max(128).describe('The sensor\'s id in push.sensors (on AWS IoT Core it comes from the MQTT topic instead).'),
+  metric: z.enum(READING_METRICS).describe('temperature and humidity are checked against push.conditions; count, weight and rfid count the sensor\'s position.'),
+  value: z.number().finite().describe('°C for temperature, % relative humidity, units for count and rfid, the sensor\'s unit for weight.'),
+  at: isoDateTime.describe('When it was measured, with its offset; a reading older than one already taken is ignored.'),
+  sku: z.string().min(1).max(200).optional().describe('RFID readers that count several SKUs: the SKU this count is of.'),
 });
 export type Reading = z.infer<typeof readingFields>;
 export type EnvironmentReading = Reading & { metric: EnvironmentMetric };
