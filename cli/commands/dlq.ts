@@ -53,6 +53,9 @@ export class DlqNotRedrivableError extends Error {
 }
 
 function notRedrivableAdvice(queue: DeadLetterQueueInfo): string {
+  if (queue.logicalId.startsWith('PushQueueDlq')) {
+    return 'they are push messages (movements, readings, webhooks) push-apply gave up on: fix the cause, then move them back to the push queue with `aws sqs start-message-move-task --source-arn <this queue\'s ARN>` (applying again is harmless: changes carry their ids).';
+  }
   if (queue.logicalId.startsWith('EvaluateChanges')) {
     return 'its messages point at stream batches, not records; fix the cause, rerun the sweep (aws lambda invoke --function-name <EvaluateSweep>), then purge the queue.';
   }

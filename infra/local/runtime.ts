@@ -25,7 +25,7 @@ import { createSyncConnectorHandler } from '../../functions/sync-connector.js';
 import { createHubTable } from '../../shared/adapters/dynamodb/client.js';
 import { TABLE_INDEXES } from '../../shared/storage/table.js';
 import { alertingConfig, flushDueGroups, routeById, type Alert, type AlertPublisher } from '../../shared/alerts/index.js';
-import type { HubConfig } from '../../shared/config.js';
+import type { HubConfig, HubConfigInput } from '../../shared/config.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
 import type { ReplenishmentRequest } from '../../shared/replenishment/request.js';
 import { LocalEventBus } from './bus.js';
@@ -69,6 +69,8 @@ export interface LocalHubOptions {
   clock?: Clock;
   /** Demo size (SKUs). */
   demoSkus?: number;
+  /** Adjusts the demo's hub.config before it is validated. */
+  configureDemo?: (config: HubConfigInput) => HubConfigInput;
   /** The hub table's name; omitted, `<config.name>-<config.stage>` (tests sharing one DynamoDB Local pass their own). */
   tableName?: string;
   log?: (line: string) => void;
@@ -221,7 +223,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     let demo: DemoWorld | undefined;
     let config = options.config;
     if (!config) {
-      demo = await startDemo({ apiUrl, clock, skus: options.demoSkus });
+      demo = await startDemo({ apiUrl, clock, skus: options.demoSkus, configure: options.configureDemo });
       stops.push(() => demo!.stop());
       config = demo.config;
       log(`Demo sources: fake Shopify ${demo.shopify.url}, fake Odoo ${demo.odoo.url}, supplier desk ${demo.partner.url}`);

@@ -3,7 +3,7 @@
 import { startFakeOdoo, odooLocationMap, type FakeOdoo } from '../../../tests/fakes/odoo.js';
 import { startFakeShopify, shopifyLocationMap, type FakeShopify } from '../../../tests/fakes/shopify.js';
 import type { Dataset } from '../../../tests/fakes/dataset.js';
-import { parseHubConfig, type HubConfig } from '../../../shared/config.js';
+import { parseHubConfig, type HubConfig, type HubConfigInput } from '../../../shared/config.js';
 import type { Clock } from '../../../shared/ports.js';
 import { toDay } from '../../../shared/time.js';
 import { DEMO_ENV, demoConfig } from './config.js';
@@ -21,7 +21,8 @@ export interface DemoWorld {
   stop(): Promise<void>;
 }
 
-export async function startDemo(options: { apiUrl: string; clock: Clock; skus?: number }): Promise<DemoWorld> {
+/** `configure` adjusts the demo's hub.config before it is validated (benchmarks add a push source, tighter grouping). */
+export async function startDemo(options: { apiUrl: string; clock: Clock; skus?: number; configure?: (config: HubConfigInput) => HubConfigInput }): Promise<DemoWorld> {
   // Demo-only credentials the fakes accept; set only where unset, so a user can see how env references work.
   for (const [name, value] of Object.entries(DEMO_ENV)) process.env[name] ??= value;
   const retailer = demoRetailer({ asOf: toDay(options.clock.now()), skus: options.skus });
@@ -35,11 +36,12 @@ export async function startDemo(options: { apiUrl: string; clock: Clock; skus?: 
     ackBaseUrl: () => options.apiUrl,
     now: () => options.clock.now(),
   });
-  const config = parseHubConfig(demoConfig({
+  const input = demoConfig({
     shopifyUrl: shopify.url, shopifyLocations: shopifyLocationMap(shopData),
     odooUrl: odoo.url, odooLocations: odooLocationMap(erpData),
     partnerUrl: partner.url, apiUrl: options.apiUrl,
-  }), 'demo config');
+  });
+  const config = parseHubConfig(options.configure?.(input) ?? input, 'demo config');
   return {
     retailer, shopData, config, shopify, odoo, partner,
     stop: async () => { await Promise.all([shopify.stop(), odoo.stop(), partner.stop()]); },

@@ -35,7 +35,8 @@ export class DynamoInventoryStore implements InventoryStore {
     const stored = await this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId)));
     await forEachLimited([...merged.values()], WRITE_CONCURRENCY, async (record) => {
       const k = keys.position(record.sku, record.locationId);
-      let current = stored.get(`${k.pk}|${k.sk}`) as Position | undefined;
+      const row = stored.get(`${k.pk}|${k.sk}`);
+      let current = row ? toPosition(row) : undefined;
       // Pushed changes get more attempts against concurrent writers; what still conflicts, the push applier retries.
       const attempts = record.changes ? 5 : 2;
       for (let attempt = 0; attempt < attempts; attempt++) {
@@ -44,7 +45,7 @@ export class DynamoInventoryStore implements InventoryStore {
           if (next) {
             await this.doc.send(new PutCommand({
               TableName: this.tableName,
-              Item: { ...k, ...keys.positionByLocation(record.sku, record.locationId), entity: 'position', ...next },
+              Item: { ...k, ...keys.positionByLocation(record.sku, record.locationId), entity: 'position', ...positionRow(next) },
               ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
               ExpressionAttributeValues: current ? { ':v': current.version } : undefined,
             }));
@@ -103,7 +104,7 @@ export class DynamoInventoryStore implements InventoryStore {
       try {
         await this.doc.send(new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.position(p.sku, p.locationId), ...keys.positionByLocation(p.sku, p.locationId), entity: 'position', ...p, vanishedAt: at.toISOString(), version: p.version + 1, updatedAt: at.toISOString() },
+          Item: { ...keys.position(p.sku, p.locationId), ...keys.positionByLocation(p.sku, p.locationId), entity: 'position', ...positionRow(p), vanishedAt: at.toISOString(), version: p.version + 1, updatedAt: at.toISOString() },
           ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': p.version },
         }));
         marked++;
@@ -379,7 +380,16 @@ function strip<T>(row: Row | undefined): T | undefined {
 }
 
 export function toPosition(row: Row): Position {
-  return strip<Position>(row)!;
+  const position = strip<Position & { ledger?: unknown }>(row)!;
+  return typeof position.ledger === 'string' ? { ...position, ledger: JSON.parse(position.ledger) as Position['ledger'] } : position;
+}
+
+/**
+ * A position as stored. The ledger of pushed changes is one JSON string: nothing queries into it, and one string
+ * attribute costs a fraction of a list of maps to write (and to carry in the stream's old and new images).
+ */
+function positionRow(position: Position): Row {
+  return position.ledger ? { ...position, ledger: JSON.stringify(position.ledger) } : { ...position };
 }
 
 /** Order-insensitive for object keys (DynamoDB maps come back in any order). */
