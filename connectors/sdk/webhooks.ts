@@ -53,11 +53,22 @@ export function base64HmacMatches(body: string, given: string | undefined, secre
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Parses a verified body; a platform that signed malformed JSON is refused like a bad signature would be. */
-export function parseDelivery(body: string): { ok: true; payload: unknown } | { ok: false; reason: string } {
-  try {
-    return { ok: true, payload: JSON.parse(body) as unknown };
-  } catch (error) {
-    return { ok: false, reason: `body is not JSON (${(error as Error).message})` };
+/**
+ * A delivery signed as Shopify and WooCommerce sign: the base64 HMAC-SHA256 of the raw body in `headers.signature`
+ * (checked in constant time), the topic in `headers.topic`, the delivery's id in the first of `headers.delivery` present.
+ */
+export function verifyBase64Delivery(request: WebhookRequest, secret: string, headers: { signature: string; topic: string; delivery: string[]; secretName: string }): WebhookReceipt {
+  if (!base64HmacMatches(request.body, request.header(headers.signature), secret)) {
+    return { kind: 'refused', reason: `${headers.signature} does not match the body signed with ${headers.secretName}` };
   }
+  const topic = request.header(headers.topic);
+  if (!topic) return { kind: 'refused', reason: `no ${headers.topic} header` };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(request.body);
+  } catch (error) {
+    return { kind: 'refused', reason: `body is not JSON (${(error as Error).message})` };
+  }
+  const deliveryId = headers.delivery.map((h) => request.header(h)).find((v) => v !== undefined) ?? '';
+  return { kind: 'delivery', topic, deliveryId, payload };
 }

@@ -7,7 +7,7 @@ import type { ConnectorContext } from '../sdk/contract.js';
 import { ConnectorError } from '../sdk/contract.js';
 import { mapLocation } from '../sdk/mapping.js';
 import { graphqlPages, type Connection } from '../sdk/paging.js';
-import { base64HmacMatches, parseDelivery, type WebhookMapping, type WebhookSubscription, type WebhookSupport } from '../sdk/webhooks.js';
+import { verifyBase64Delivery, type WebhookMapping, type WebhookSubscription, type WebhookSupport } from '../sdk/webhooks.js';
 import { gql, NEEDS, type ShopifyOptions } from './index.js';
 
 type Ctx = ConnectorContext<ShopifyOptions>;
@@ -144,18 +144,10 @@ const userErrors = (what: string, errors: { field?: string[] | null; message: st
 
 export const shopifyWebhooks: WebhookSupport<ShopifyOptions> = {
   topics: SHOPIFY_TOPICS,
-  receive(request, secret) {
-    if (!base64HmacMatches(request.body, request.header('x-shopify-hmac-sha256'), secret)) {
-      return { kind: 'refused', reason: 'X-Shopify-Hmac-Sha256 does not match the body signed with the app\'s client secret' };
-    }
-    const topic = request.header('x-shopify-topic');
-    if (!topic) return { kind: 'refused', reason: 'no X-Shopify-Topic header' };
-    const parsed = parseDelivery(request.body);
-    if (!parsed.ok) return { kind: 'refused', reason: parsed.reason };
-    // The event id is the same on every delivery of one event (retries, several subscriptions); the webhook id per delivery.
-    const deliveryId = request.header('x-shopify-event-id') ?? request.header('x-shopify-webhook-id') ?? '';
-    return { kind: 'delivery', topic, deliveryId, payload: parsed.payload };
-  },
+  // The event id is the same on every delivery of one event (retries, several subscriptions); the webhook id per delivery.
+  receive: (request, secret) => verifyBase64Delivery(request, secret, {
+    signature: 'X-Shopify-Hmac-Sha256', topic: 'X-Shopify-Topic', delivery: ['X-Shopify-Event-Id', 'X-Shopify-Webhook-Id'], secretName: 'the app\'s client secret',
+  }),
   slim(topic, payload) {
     const schema = topic === 'inventory_levels/update' ? level : topic === 'refunds/create' ? refund : topic.startsWith('orders/') ? order : undefined;
     return schema ? pickFields(payload, schema) : payload;

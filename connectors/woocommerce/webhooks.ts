@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { utcInstant } from '../sdk/mapping.js';
 import { numberedPages } from '../sdk/paging.js';
 import { ConnectorError, type ConnectorContext } from '../sdk/contract.js';
-import { base64HmacMatches, parseDelivery, type WebhookMapping, type WebhookSubscription, type WebhookSupport } from '../sdk/webhooks.js';
+import { verifyBase64Delivery, type WebhookMapping, type WebhookSubscription, type WebhookSupport } from '../sdk/webhooks.js';
 import { url, type WooOptions } from './index.js';
 
 type Ctx = ConnectorContext<WooOptions>;
@@ -71,14 +71,7 @@ export const wooWebhooks: WebhookSupport<WooOptions> = {
   receive(request, secret) {
     // Woo pings a new webhook's URL with an unsigned form body `webhook_id=<id>` and disables it unless it gets a 200.
     if (!request.header('x-wc-webhook-signature') && /^webhook_id=\d+$/.test(request.body.trim())) return { kind: 'ping' };
-    if (!base64HmacMatches(request.body, request.header('x-wc-webhook-signature'), secret)) {
-      return { kind: 'refused', reason: 'X-WC-Webhook-Signature does not match the body signed with the webhook secret' };
-    }
-    const topic = request.header('x-wc-webhook-topic');
-    if (!topic) return { kind: 'refused', reason: 'no X-WC-Webhook-Topic header' };
-    const parsed = parseDelivery(request.body);
-    if (!parsed.ok) return { kind: 'refused', reason: parsed.reason };
-    return { kind: 'delivery', topic, deliveryId: request.header('x-wc-webhook-delivery-id') ?? '', payload: parsed.payload };
+    return verifyBase64Delivery(request, secret, { signature: 'X-WC-Webhook-Signature', topic: 'X-WC-Webhook-Topic', delivery: ['X-WC-Webhook-Delivery-ID'], secretName: 'the webhook secret' });
   },
   slim(topic, payload) {
     const schema = topic.startsWith('product.') ? product : topic.startsWith('order.') ? order : undefined;
