@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { register as registerWebhooks } from './webhooks.js';
 
 export class ConnectorScaffoldError extends Error {
   constructor(readonly code: 'CONNECTOR_NAME_INVALID' | 'CONNECTOR_EXISTS', message: string) {
@@ -151,5 +150,12 @@ export function register(program: Command): void {
       console.log(`Created:\n${files.map((f) => `  ${path.relative(opts.root, f)}`).join('\n')}`);
       console.log(`Next: add ${camel(name)} to CONNECTORS in connectors/registry.ts, point fetchPage/toPosition at the real API, make the fake speak it, then run npx vitest run tests/integration/connectors/${name}.test.ts (docs/connectors.md).`);
     });
-  registerWebhooks(connector);
+  connector.command('webhooks <name> <action> [ids...]')
+    .description('list, register or remove the webhook subscriptions of a shopify or woocommerce connector at the source, for a deployed stage (or --url)')
+    .option('-c, --config <file>', 'hub.config file')
+    .option('--url <pushUrl>', 'the push API base URL (default: the PushApiUrl output of the deployed stack)')
+    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
+    // Loaded on use: the connectors and AWS clients it needs would slow every other command's start.
+    .action(async (name: string, action: string, ids: string[], options: { config?: string; url?: string; stack?: string }) =>
+      (await import('./webhooks.js')).webhooksCommand(name, action, ids, options));
 }

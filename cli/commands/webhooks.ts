@@ -2,7 +2,6 @@
 // deployed stage's push API (its PushApiUrl stack output) or at `--url`.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Command } from 'commander';
 import { webhooksFor } from '../../connectors/push/envelope.js';
 import { connectorFor } from '../../connectors/registry.js';
 import { secretsManagerCredentials, type CredentialResolver } from '../../connectors/sdk/credentials.js';
@@ -64,21 +63,13 @@ export async function deployedPushUrl(stackName: string, cloudFormation = new Cl
 export const formatSubscriptions = (subs: WebhookSubscription[]): string =>
   subs.length === 0 ? '(none)' : subs.map((s) => `${s.id}\t${s.topic}\t${s.url}${s.status ? `\t${s.status}` : ''}`).join('\n');
 
-interface Options { config?: string; url?: string; stack?: string }
-
-export function register(connector: Command): void {
-  connector.command('webhooks <name> <action> [ids...]')
-    .description('list, register or remove the webhook subscriptions of a shopify or woocommerce connector at the source, for a deployed stage (or --url)')
-    .option('-c, --config <file>', 'hub.config file')
-    .option('--url <pushUrl>', 'the push API base URL (default: the PushApiUrl output of the deployed stack)')
-    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
-    .action(async (name: string, action: string, ids: string[], options: Options) => {
-      if (action !== 'list' && action !== 'register' && action !== 'remove') throw new WebhookSetupError(`Unknown action "${action}": use list, register or remove.`);
-      const config = await loadHubConfig(options.config);
-      const needsUrl = action === 'register' || (action === 'remove' && ids.length === 0);
-      const pushUrl = options.url ?? (needsUrl ? await deployedPushUrl(options.stack ?? `${config.name}-${config.stage}`) : undefined);
-      const subs = await connectorWebhooks(action, { config, connector: name, credentials: secretsManagerCredentials(new SecretsManagerClient({})), pushUrl, ids });
-      const verb = { list: 'Subscriptions', register: 'Created', remove: 'Removed' }[action];
-      console.log(`${verb} at ${name}:\n${formatSubscriptions(subs)}`);
-    });
+/** `stocksentry connector webhooks <name> <action> [ids...]` (registered in connector.ts). */
+export async function webhooksCommand(name: string, action: string, ids: string[], options: { config?: string; url?: string; stack?: string }): Promise<void> {
+  if (action !== 'list' && action !== 'register' && action !== 'remove') throw new WebhookSetupError(`Unknown action "${action}": use list, register or remove.`);
+  const config = await loadHubConfig(options.config);
+  const needsUrl = action === 'register' || (action === 'remove' && ids.length === 0);
+  const pushUrl = options.url ?? (needsUrl ? await deployedPushUrl(options.stack ?? `${config.name}-${config.stage}`) : undefined);
+  const subs = await connectorWebhooks(action, { config, connector: name, credentials: secretsManagerCredentials(new SecretsManagerClient({})), pushUrl, ids });
+  const verb = { list: 'Subscriptions', register: 'Created', remove: 'Removed' }[action];
+  console.log(`${verb} at ${name}:\n${formatSubscriptions(subs)}`);
 }
