@@ -15,6 +15,8 @@ export interface HubDashboardProps {
   connectors: readonly string[];
   functions: readonly HubFunction[];
   deadLetterQueues: readonly DeadLetterQueue[];
+  /** Push ingestion is configured: chart its lag, what it applied and the drift the pulls found. */
+  push?: boolean;
 }
 
 export class HubDashboard extends Construct {
@@ -57,6 +59,14 @@ export class HubDashboard extends Construct {
               graph('Sync lag (seconds)', perConnector('SyncLagSeconds', cloudwatch.Stats.MAXIMUM)),
             ]
           : [new cloudwatch.TextWidget({ markdown: 'No connectors in hub.config.', width: 24, height: 2 })],
+        ...(props.push ? [
+          [new cloudwatch.TextWidget({ markdown: '## Push ingestion', width: 24, height: 1 })],
+          [
+            graph('Push lag (seconds)', [metric('PushLagSeconds', cloudwatch.Stats.MAXIMUM, {}, 'max'), metric('PushLagSeconds', cloudwatch.Stats.p(90), {}, 'p90')]),
+            graph('Pushed changes', [metric('PushChangesApplied', cloudwatch.Stats.SUM, {}, 'applied'), metric('PushDuplicates', cloudwatch.Stats.SUM, {}, 'repeats'), metric('PushLate', cloudwatch.Stats.SUM, {}, 'late'), metric('PushQuarantined', cloudwatch.Stats.SUM, {}, 'quarantined')]),
+            graph('Drift found by the pulls (units)', perConnector('PushDriftUnits', cloudwatch.Stats.SUM)),
+          ],
+        ] : []),
         [new cloudwatch.TextWidget({ markdown: '## Supplier responsiveness', width: 24, height: 1 })],
         [graph('Replenishment requests sent / acknowledged', [
           metric('RequestsSent', cloudwatch.Stats.SUM), metric('RequestsAcknowledged', cloudwatch.Stats.SUM),

@@ -143,6 +143,7 @@ export class HubStack extends Stack {
       connectors: config.connectors.map((c) => c.name),
       functions: this.functions,
       deadLetterQueues: this.deadLetterQueues,
+      push: Boolean(config.push),
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

@@ -142,6 +142,13 @@ describe('sensors over AWS IoT Core', () => {
   });
 });
 
+describe('the dashboard', () => {
+  it('charts the push lag, the pushed changes and the drift per connector', () => {
+    const body = JSON.stringify(Object.values(resources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+    for (const name of ['PushLagSeconds', 'PushChangesApplied', 'PushLate', 'PushDriftUnits']) expect(body).toContain(name);
+  });
+});
+
 describe('cdk-nag', () => {
   it('reports no AwsSolutions or Serverless violation with push ingestion', () => {
     const reports = hubChecks(app).map((pack) => pack.validateScope(stack));
