@@ -43,8 +43,8 @@ export async function receivePush(deps: ReceiveDeps, req: PushHttpRequest): Prom
   if (!push || !route) return error(404, 'ROUTE_NOT_FOUND', `no route ${req.path}; use POST /push/movements/{source}, /push/readings/{source} or /push/webhooks/{connector}`);
   if (req.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed; use POST`);
   if (Buffer.byteLength(req.body) > push.maxBodyBytes) return error(413, 'BODY_TOO_LARGE', `body is larger than ${push.maxBodyBytes} bytes; split the batch`);
-  const [, kind, rawName] = route as unknown as [string, (typeof PUSH_ROUTES)[number], string];
-  const name = decodeURIComponent(rawName);
+  const kind = route[1] as (typeof PUSH_ROUTES)[number];
+  const name = decodeURIComponent(route[2]!);
   const header = headerOf(req);
   const now = deps.clock.now();
   const receivedAt = now.toISOString();
