@@ -75,8 +75,14 @@ export function localPush(options: { services: HubServices; settle: () => Promis
   });
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    // Past the size limit the rest is read and dropped, not held: the receiver answers 413 from what was kept.
+    const limit = (options.services.config.push?.maxBodyBytes ?? 0) + 1;
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (size < limit) chunks.push(c);
+      size += c.length;
+    });
     req.on('end', () => {
       stats.requests++;
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
