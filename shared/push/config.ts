@@ -17,13 +17,13 @@ export const environmentMetric = z.enum(ENVIRONMENT_METRICS);
 export type EnvironmentMetric = z.infer<typeof environmentMetric>;
 
 /** Items by category or SKU; an empty selection selects nothing. */
-const itemSelection = z.object({
+const itemSelection = z.strictObject({
   categories: z.array(z.string().min(1)).optional(),
   skus: z.array(z.string().min(1)).optional(),
 });
 export type ItemSelection = z.infer<typeof itemSelection>;
 
-export const sensorConfig = z.object({
+export const sensorConfig = z.strictObject({
   id: sensorId,
   /** The hub location the sensor is in. */
   locationId: z.string().min(1),
@@ -36,7 +36,7 @@ export const sensorConfig = z.object({
 });
 export type SensorConfig = z.infer<typeof sensorConfig>;
 
-export const conditionRule = z.object({
+export const conditionRule = z.strictObject({
   name,
   metric: environmentMetric,
   /** The items this range applies to. A rule naming a SKU wins over one naming its category. */
@@ -52,7 +52,7 @@ export const conditionRule = z.object({
   .refine((r) => r.min === undefined || r.max === undefined || r.max - r.min > 2 * r.hysteresis, { message: 'max − min must be wider than twice the hysteresis', path: ['hysteresis'] });
 export type ConditionRule = z.infer<typeof conditionRule>;
 
-const signer = z.object({
+const signer = z.strictObject({
   name,
   /** The shared secret it signs with (stocksentry-signature: t=…,v1=…, as shared/signing.ts). */
   secret: credentialRef,
@@ -60,11 +60,11 @@ const signer = z.object({
   previousSecret: credentialRef.optional(),
 });
 
-export const pushConfig = z.object({
+export const pushConfig = z.strictObject({
   /** Systems posting stock movements and sensor readings over HTTP (WMS, POS, RFID gateways, sensor hubs). */
   sources: z.array(signer).default([]),
   /** Shop connectors (shopify, woocommerce) whose webhooks the hub receives, and the secret the shop signs with. */
-  webhooks: z.array(z.object({ connector: z.string().min(1), secret: credentialRef })).default([]),
+  webhooks: z.array(z.strictObject({ connector: z.string().min(1), secret: credentialRef })).default([]),
   sensors: z.array(sensorConfig).default([]),
   conditions: z.array(conditionRule).default([]),
   /** Most records one request may carry; larger batches are refused with 413. */
@@ -72,7 +72,7 @@ export const pushConfig = z.object({
   /** Largest request body in bytes: what is accepted travels as one SQS message (256 KiB with its envelope). */
   maxBodyBytes: z.number().int().min(1024).max(MAX_BODY_BYTES).default(MAX_BODY_BYTES),
   /** Requests per second the push API accepts on AWS (API Gateway stage throttle). */
-  throttle: z.object({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).default({ rateLimit: 200, burstLimit: 400 }),
+  throttle: z.strictObject({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }).default({ rateLimit: 200, burstLimit: 400 }),
 });
 export type PushConfig = z.infer<typeof pushConfig>;
 export type PushConfigInput = z.input<typeof pushConfig>;

@@ -22,4 +22,9 @@ describe('stocksentry connector webhooks', () => {
     expect(() => parseHubConfig({ connectors: config.connectors, push: { webhooks: [{ connector: 'erp', secret: { env: 'S' } }] } }))
       .toThrow('push.webhooks[0].connector: connector "erp" is odoo; webhooks are received from shopify and woocommerce');
   });
+
+  it('names a misspelt key in the push section instead of ignoring it', () => {
+    expect(() => parseHubConfig({ push: { sensors: [{ id: 'fridge-1', locationId: 'l', unitWieght: 1 }] } }))
+      .toThrow('push.sensors[0].unitWieght: unknown key; did you mean "unitWeight"?');
+  });
 });
