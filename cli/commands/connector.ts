@@ -154,8 +154,9 @@ export function register(program: Command): void {
     .description('list, register or remove the webhook subscriptions of a shopify or woocommerce connector at the source, for a deployed stage (or --url)')
     .option('-c, --config <file>', 'hub.config file')
     .option('--url <pushUrl>', 'the push API base URL (default: the PushApiUrl output of the deployed stack)')
-    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<config.stage>)')
+    .option('--stage <name>', 'a deployed stage: the stack <config.name>-<stage> (default: the config\'s stage)')
+    .option('--stack <name>', 'CloudFormation stack (default: <config.name>-<stage>)')
     // Loaded on use: the connectors and AWS clients it needs would slow every other command's start.
-    .action(async (name: string, action: string, ids: string[], options: { config?: string; url?: string; stack?: string }) =>
+    .action(async (name: string, action: string, ids: string[], options: { config?: string; url?: string; stack?: string; stage?: string }) =>
       (await import('./webhooks.js')).webhooksCommand(name, action, ids, options));
 }

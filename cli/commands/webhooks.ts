@@ -10,7 +10,7 @@ import { connectorContext } from '../../connectors/sdk/sync.js';
 import type { WebhookSubscription } from '../../connectors/sdk/webhooks.js';
 import type { HubConfig } from '../../shared/config.js';
 import { systemClock } from '../../shared/ports.js';
-import { loadHubConfig } from '../config.js';
+import { loadHubConfig } from '../../config/load.js';
 
 export class WebhookSetupError extends Error {
   readonly code = 'WEBHOOK_SETUP';
@@ -64,11 +64,11 @@ export const formatSubscriptions = (subs: WebhookSubscription[]): string =>
   subs.length === 0 ? '(none)' : subs.map((s) => `${s.id}\t${s.topic}\t${s.url}${s.status ? `\t${s.status}` : ''}`).join('\n');
 
 /** `stocksentry connector webhooks <name> <action> [ids...]` (registered in connector.ts). */
-export async function webhooksCommand(name: string, action: string, ids: string[], options: { config?: string; url?: string; stack?: string }): Promise<void> {
+export async function webhooksCommand(name: string, action: string, ids: string[], options: { config?: string; url?: string; stack?: string; stage?: string }): Promise<void> {
   if (action !== 'list' && action !== 'register' && action !== 'remove') throw new WebhookSetupError(`Unknown action "${action}": use list, register or remove.`);
   const config = await loadHubConfig(options.config);
   const needsUrl = action === 'register' || (action === 'remove' && ids.length === 0);
-  const pushUrl = options.url ?? (needsUrl ? await deployedPushUrl(options.stack ?? `${config.name}-${config.stage}`) : undefined);
+  const pushUrl = options.url ?? (needsUrl ? await deployedPushUrl(options.stack ?? `${config.name}-${options.stage ?? config.stage}`) : undefined);
   const subs = await connectorWebhooks(action, { config, connector: name, credentials: secretsManagerCredentials(new SecretsManagerClient({})), pushUrl, ids });
   const verb = { list: 'Subscriptions', register: 'Created', remove: 'Removed' }[action];
   console.log(`${verb} at ${name}:\n${formatSubscriptions(subs)}`);

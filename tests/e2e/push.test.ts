@@ -12,11 +12,11 @@ import { fingerprint } from '../../shared/alerts/model.js';
 
 const SECRET = 'till-secret';
 let hub: LocalHub;
-let outboxDir: string;
+let outbox: string;
 
 beforeAll(async () => {
   process.env.E2E_TILL_SECRET = SECRET;
-  outboxDir = mkdtempSync(path.join(tmpdir(), 'push-outbox-'));
+  outbox = mkdtempSync(path.join(tmpdir(), 'push-outbox-'));
   const config = parseHubConfig({
     name: 'push-e2e',
     locations: [{ id: 'store-1', kind: 'store' }],
@@ -25,7 +25,7 @@ beforeAll(async () => {
     alerting: { route: { groupWait: '0s', groupInterval: '0s', routes: [{ receiver: 'store-1-manager', match: { location: ['store-1'] } }] } },
     push: { sources: [{ name: 'till', secret: { env: 'E2E_TILL_SECRET' } }] },
   });
-  hub = await startLocalHub({ config, outboxDir, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `push-e2e-${randomUUID().slice(0, 8)}` });
+  hub = await startLocalHub({ config, outbox, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `push-e2e-${randomUUID().slice(0, 8)}` });
   await hub.services.store.putItems([{ sku: 'COFFEE', name: 'Coffee 500 g', unitCost: 4, unitPrice: 7.5 }]);
   await hub.services.store.upsertPositions('erp', [{ sku: 'COFFEE', locationId: 'store-1', onHand: 3 }], new Date(Date.now() - 60_000));
   await hub.settle();
@@ -48,7 +48,7 @@ describe('pushing to the local hub', () => {
     await hub.push.idle();
     expect((await hub.services.store.getPosition('COFFEE', 'store-1'))?.onHand).toBe(0);
     expect((await hub.services.alertStore.getAlert(fingerprint('STOCKOUT', 'COFFEE', 'store-1')))?.state).toBe('open');
-    const sms = path.join(outboxDir, 'sms.txt');
+    const sms = path.join(hub.outboxDir, 'sms.txt');
     expect(existsSync(sms) && readFileSync(sms, 'utf8')).toContain('STOCKOUT COFFEE @store-1');
   });
 

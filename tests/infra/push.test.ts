@@ -3,7 +3,7 @@
 import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadHubConfig } from '../../cli/config.js';
+import { loadHubConfig } from '../../config/load.js';
 import { hubChecks } from '../../infra/stack/checks.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';
 import { parseHubConfig } from '../../shared/config.js';
