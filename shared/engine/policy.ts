@@ -237,6 +237,10 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
     if (supplyGapK < 0 && supplyOnly < 0 && k <= horizon) supplyGapK = k;
   }
   const risk = riskPossible ? stockoutRisk(available, sdRisk, orderArrivesK, nextInbound, z) : NO_RISK;
+  // Units the projection is short before an order placed today can land: what only a transfer or expediting can cover.
+  let lowestBeforeOrder = Math.min(0, available);
+  for (let k = 1; k < orderArrivesK && k <= days; k++) if ((projection[k] as number) < lowestBeforeOrder) lowestBeforeOrder = projection[k] as number;
+  const shortBeforeOrder = Math.ceil(-lowestBeforeOrder - 1e-9);
   if (cover < 0) cover = forecastDaily > 0 ? available / forecastDaily : -1;
   const daysOfCover = cover < 0 ? null : round2(cover);
   const projectedStockout = stockoutK > 0 ? isoDay(asOf + stockoutK) : null;
@@ -252,13 +256,19 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
     let qty = Math.ceil(rawOrderQty / pack - 1e-9) * pack;
     const moq = item.moq ?? 0;
     if (qty < moq) qty = Math.ceil(moq / pack - 1e-9) * pack;
-    const needK = belowSafetyK > 0 ? Math.min(belowSafetyK, Math.max(1, leadK)) : Math.max(1, leadK);
-    replenish = { qty: round2(qty), supplierId: s.supplier.id, needBy: isoDay(asOf + needK) };
+    // Never before an order placed today can arrive: a supplier asked for the impossible cannot plan; what is short
+    // before then is said separately (shortBeforeArrival), for a transfer or expediting to cover.
+    const wantedK = belowSafetyK > 0 ? Math.min(belowSafetyK, Math.max(1, leadK)) : Math.max(1, leadK);
+    const needK = Math.max(orderArrivesK, wantedK);
+    replenish = { qty: round2(qty), supplierId: s.supplier.id, needBy: isoDay(asOf + needK), ...(shortBeforeOrder > 0 ? { shortBeforeArrival: shortBeforeOrder } : {}) };
   }
 
   const alerts: Finding[] = [];
   const nextInboundIso = nextInbound === Infinity ? 'none' : isoDay(asOf + nextInbound);
   const orderArrives = isoDay(asOf + orderArrivesK);
+  // What is on the way first (quantity and supplier), so a message can say which delivery to bring forward.
+  const firstInbound = nextInbound === Infinity ? undefined : arrivingOn(s, asOf, nextInbound, lateness, leadTimeSd);
+  const inboundFacts = firstInbound ? { nextInboundQty: round2(firstInbound.qty), ...(firstInbound.supplierId ? { nextInboundSupplier: firstInbound.supplierId } : {}) } : {};
 
   if (available <= 0) {
     const lostPerDay = forecastDaily * unitValue;
@@ -270,7 +280,8 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
       suggestedAction: nextInbound <= leadK
         ? `expedite the inbound due ${nextInboundIso} or transfer stock from another location`
         : `transfer stock from another location or place an urgent order (a normal order arrives ${orderArrives})`,
-      facts: { available: round2(available), onHand: s.onHand, reserved, forecastDaily: round2(forecastDaily), lostSalesPerDay: round2(lostPerDay), nextInbound: nextInboundIso },
+      facts: { available: round2(available), onHand: s.onHand, reserved, forecastDaily: round2(forecastDaily), lostSalesPerDay: round2(lostPerDay), nextInbound: nextInboundIso,
+        ...inboundFacts, orderArrives, shortUntilOrderArrives: shortBeforeOrder, valueAtRisk: round2(shortBeforeOrder * unitValue) },
     });
   } else if (risk.probability >= rules.stockoutRiskProbability) {
     // The first day the forecast outruns what is available, and no later than the day before an order today lands.
@@ -282,9 +293,11 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
       type: 'STOCKOUT_RISK',
       severity,
       projectedStockout: isoDay(asOf + riskK),
-      message: `${percent}% chance of running out before stock arrives: ${fmt(available)} available covers ${fmt(cover)} days; next inbound ${nextInboundIso}; an order placed today arrives ${orderArrives}`,
-      suggestedAction: `expedite inbound or transfer ${risk.coverUnits} units before ${isoDay(asOf + riskK)}; a new order alone arrives too late`,
-      facts: { stockoutProbability: round2(risk.probability), available: round2(available), daysOfCover: round2(cover), daysToStockout: riskK, expectedShortUnits: round2(risk.expectedShortUnits), coverUnits: risk.coverUnits, valueAtRisk: round2(valueAtRisk), leadTimeDays: round2(leadTime), nextInbound: nextInboundIso, safetyStock: round2(safetyStock) },
+      message: `${percent}% chance of running out before stock arrives: ${fmt(available)} available covers ${days1(cover)}; next inbound ${nextInboundIso}; an order placed today arrives ${orderArrives}`,
+      // Expediting needs something on the way; without it only a transfer or an urgent order can help.
+      suggestedAction: `${nextInbound === Infinity ? 'transfer' : 'expedite inbound or transfer'} ${risk.coverUnits} units before ${isoDay(asOf + riskK)}; a new order alone arrives too late`,
+      facts: { stockoutProbability: round2(risk.probability), available: round2(available), daysOfCover: round2(cover), daysToStockout: riskK, expectedShortUnits: round2(risk.expectedShortUnits), coverUnits: risk.coverUnits, valueAtRisk: round2(valueAtRisk), leadTimeDays: round2(leadTime), nextInbound: nextInboundIso, safetyStock: round2(safetyStock),
+        ...inboundFacts, orderArrives, forecastDaily: round2(forecastDaily) },
     });
   } else if (available < safetyStock && inventoryPosition < safetyStock) {
     // Nothing on order restores the buffer; an order today still arrives in time (else it would be STOCKOUT_RISK).
@@ -293,7 +306,8 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
       severity: available < safetyStock / 2 ? 'warning' : 'info',
       message: `${fmt(available)} available is below safety stock ${fmt(safetyStock)} and only ${fmt(inboundTotal)} is inbound`,
       suggestedAction: replenish ? `place the suggested order of ${replenish.qty} today (arrives ${orderArrives})` : 'review the reorder settings of this position',
-      facts: { available: round2(available), safetyStock: round2(safetyStock), inventoryPosition: round2(inventoryPosition), reorderPoint: round2(reorderPoint), ...(daysOfCover !== null ? { daysOfCover } : {}) },
+      facts: { available: round2(available), safetyStock: round2(safetyStock), inventoryPosition: round2(inventoryPosition), reorderPoint: round2(reorderPoint), ...(daysOfCover !== null ? { daysOfCover } : {}),
+        inboundUnits: round2(inboundTotal), orderArrives, ...(replenish ? { suggestedOrderQty: replenish.qty } : {}) },
     });
   }
 
@@ -304,7 +318,8 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
       severity: supplyGapK <= leadTime ? 'critical' : 'warning',
       message: `confirmed customer orders of ${fmt(openWithinHorizon)} exceed available ${fmt(available)} plus inbound ${fmt(inboundWithinHorizon)} within ${horizon} days; first short on ${isoDay(asOf + supplyGapK)}`,
       suggestedAction: 'order or transfer the gap now, or agree later delivery dates with the customers',
-      facts: { openOrders: round2(openWithinHorizon), available: round2(available), inbound: round2(inboundWithinHorizon), gapUnits: round2(Math.max(gap, 0)), firstShortDay: isoDay(asOf + supplyGapK) },
+      facts: { openOrders: round2(openWithinHorizon), available: round2(available), inbound: round2(inboundWithinHorizon), gapUnits: round2(Math.max(gap, 0)), firstShortDay: isoDay(asOf + supplyGapK),
+        horizonDays: horizon, valueAtRisk: round2(Math.max(gap, 0) * unitValue) },
     });
   }
 
@@ -333,7 +348,7 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
         severity: capital >= HIGH_VALUE_AT_RISK ? 'warning' : 'info',
         message: `${fmt(stockAndInbound)} in stock and inbound is above ${fmt(threshold)} (order-up-to ${fmt(orderUpTo)}); ${fmt(excess)} excess ties up ${fmt(capital)}`,
         suggestedAction: inboundTotal > 0 ? 'cancel or postpone inbound, or transfer the excess' : 'transfer the excess to locations that need it, or stop reordering',
-        facts: { stockAndInbound: round2(stockAndInbound), orderUpTo: round2(orderUpTo), excessUnits: round2(excess), capitalTiedUp: round2(capital), ...(daysOfCover !== null ? { daysOfCover } : {}) },
+        facts: { stockAndInbound: round2(stockAndInbound), orderUpTo: round2(orderUpTo), excessUnits: round2(excess), capitalTiedUp: round2(capital), ...(daysOfCover !== null ? { daysOfCover } : {}), inboundUnits: round2(inboundTotal) },
       });
     }
   }
@@ -389,6 +404,22 @@ export function evaluatePosition(s: PositionSnapshot, rules: RuleDefaults, optio
 }
 
 const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+const days1 = (x: number): string => `${fmt(x)} ${fmt(x) === '1' ? 'day' : 'days'}`;
+
+/** The inbound line(s) landing first (at their realistic ETA, as in the projection): their quantity and supplier. */
+function arrivingOn(s: PositionSnapshot, asOf: number, k: number, lateness: number, leadTimeSd: number): { qty: number; supplierId?: string } {
+  let qty = 0;
+  let supplierId: string | undefined;
+  for (const line of s.inbound) {
+    if (line.qty <= 0) continue;
+    const ownSupplier = line.supplierId === undefined || line.supplierId === s.supplier.id;
+    const due = Math.round(dayNumber(line.eta) + (ownSupplier ? lateness : 0)) - asOf;
+    if ((due >= 1 ? due : 1 + Math.round(leadTimeSd / 2)) !== k) continue;
+    qty += line.qty;
+    supplierId ??= line.supplierId ?? s.supplier.id;
+  }
+  return { qty, ...(supplierId ? { supplierId } : {}) };
+}
 
 /** Sum of forecast[1..t] with a fractional last day. */
 function cumulative(forecast: Float64Array, t: number): number {

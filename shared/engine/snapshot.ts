@@ -93,7 +93,10 @@ export interface Finding {
 export interface ReplenishSuggestion {
   qty: number;
   supplierId: string;
+  /** Never earlier than an order placed today can arrive. */
   needBy: string;
+  /** Units short before the order can arrive (only a transfer or expediting covers them); absent when none. */
+  shortBeforeArrival?: number;
 }
 
 export interface Decision {

@@ -3,7 +3,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { resolveLocale, translate, translator, type Locale, type MessageValues } from '../../../shared/i18n/index';
-import { formatDateTime, formatDay, formatMoney, formatNumber, formatPercent } from '../../../shared/i18n/format';
+import { formatDay, formatMoney, formatNumber, formatPercent, formatShortDay, formatTime } from '../../../shared/i18n/format';
 
 const KEY = 'stocksentry.locale';
 
@@ -36,9 +36,9 @@ export function makeI18n(locale: Locale): I18n {
     label: (key, fallback) => { try { return translate(locale, key); } catch { return fallback; } },
     num: (x, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? dash : formatNumber(locale, x, digits)),
     money: (x, currency, compact) => (x === null || x === undefined ? dash : formatMoney(locale, x, currency, compact)),
-    pct: (x) => (x === null || x === undefined ? dash : formatPercent(locale, x)),
-    time: (iso, timeZone) => (iso ? formatDateTime(locale, iso, timeZone) : dash),
-    day: (d, short) => formatDay(locale, d, short),
+    pct: (x) => (x === null || x === undefined ? dash : formatPercent(locale, x, 1)),
+    time: (iso, timeZone) => (iso ? formatTime(locale, iso, timeZone) : dash),
+    day: (d, short) => (short ? formatShortDay(locale, d) : formatDay(locale, d)),
   };
 }
 

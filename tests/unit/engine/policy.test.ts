@@ -104,7 +104,9 @@ describe('evaluatePosition: findings', () => {
     expect(risk.alerts[0]?.facts?.expectedShortUnits).toBeGreaterThan(10);
     expect(risk.alerts[0]?.facts?.coverUnits).toBeGreaterThan(20);
     expect(risk.alerts[0]?.message).toMatch(/^\d+% chance of running out/);
-    expect(risk.alerts[0]?.suggestedAction).toMatch(/expedite/);
+    // Nothing is on the way, so there is nothing to expedite.
+    expect(risk.alerts[0]?.suggestedAction).not.toMatch(/expedite/);
+    expect(risk.alerts[0]?.suggestedAction).toMatch(/transfer/);
     // An inbound due in 3 days fixes it…
     const saved = evaluatePosition({ ...base, inbound: [{ qty: 100, eta: at(base.asOf, 3) }] }, defaultRules);
     expect(types(saved)).not.toContain('STOCKOUT_RISK');
@@ -112,6 +114,8 @@ describe('evaluatePosition: findings', () => {
     const late = evaluatePosition({ ...base, inbound: [{ qty: 100, eta: at(base.asOf, 3) }], supplier: { id: 'sup-1', leadTimeDays: 7, observedLeadTimes: [11, 11, 11] } }, defaultRules);
     expect(late.explain.supplierLatenessDays).toBe(4);
     expect(types(late)).toContain('STOCKOUT_RISK');
+    expect(late.alerts.find((a) => a.type === 'STOCKOUT_RISK')?.suggestedAction).toMatch(/expedite/);
+    expect(late.alerts.find((a) => a.type === 'STOCKOUT_RISK')?.facts).toMatchObject({ nextInboundQty: 100, nextInboundSupplier: 'sup-1', orderArrives: at(base.asOf, 11) });
   });
 
   it('STOCKOUT_RISK weighs when inbound really arrives: the same ETA is a risk at an erratic supplier, not at a punctual one', () => {
