@@ -31,10 +31,16 @@ export const replenishmentApprovalRequested = z.object({
   total: z.number().nonnegative(),
   currency: z.string().min(1),
   reason: z.string(),
+  /** The limit the request reached (total or one category's subtotal), for wording the reason in the reader's language. */
+  rule: z.object({ kind: z.enum(['total', 'category']), amount: z.number(), limit: z.number(), category: z.string().optional() }).optional(),
   lines: z.array(z.object({
     sku: z.string().min(1),
+    /** The product's name from the item master. */
+    name: z.string().optional(),
     qty: z.number().nonnegative(),
     needBy: z.string(),
+    /** Units short before the line can arrive: a transfer or expediting must cover them. */
+    shortBeforeArrival: z.number().nonnegative().optional(),
     amount: z.number().nonnegative(),
     category: z.string().optional(),
   })),

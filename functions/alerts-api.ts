@@ -7,12 +7,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { toBusEntry } from '../events/alerts.js';
 import {
-  acknowledgeAlert, AckTokenInvalidError, alertSubject, AlertError, commentAlert, LINK_SNOOZE_MS, resolveAlert, snoozeAlert, verifyAckToken,
-  ALERT_STATES, LABEL_NAMES, type AlertEvent, type AlertsSettings, type AlertSecrets, type AlertStore, type EventPublisher,
+  acknowledgeAlert, AckTokenInvalidError, AlertError, alertLinkPage, ApprovalLinkInvalidError, approvalLinkPage, commentAlert, linkPageLocale, resolveAlert, snoozeAlert, type LinkPage,
+  ALERT_STATES, LABEL_NAMES, type AlertEvent, type AlertsSettings, type AlertSecrets, type AlertStore, type EventPublisher, type MessageStore,
 } from '../shared/alerts/index.js';
+import { ReplenishmentError } from '../shared/replenishment/errors.js';
+import type { ReplenishmentDeps, ReplenishmentEvent } from '../shared/replenishment/service.js';
+import { REPLENISHMENT_SOURCE } from '../events/replenishment.js';
 import type { Clock } from '../shared/ports.js';
 import { handlerLogger } from './observability.js';
-import { awsAlertDeps } from './dispatch-alerts.js';
+import { awsAlertDeps, type AlertDeps } from './dispatch-alerts.js';
 
 /** The parts of an API Gateway v2 event the API reads. */
 export interface AlertsApiRequest {
@@ -33,6 +36,12 @@ export interface AlertsApiDeps {
   clock: Clock;
   /** Where acknowledgements and resolutions go (the hub's bus); omitted, they are only stored. */
   bus?: EventPublisher;
+  /** The alert sets behind "acknowledge all" links; omitted, such links answer 404. */
+  messages?: MessageStore;
+  /** Replenishment requests, for approve / reject links; omitted, such links answer 404. */
+  requests?: ReplenishmentDeps;
+  /** Product names for the pages links open. */
+  items?: (skus: string[]) => Promise<ReadonlyMap<string, { name?: string }>>;
 }
 
 class HttpError extends Error {
@@ -53,9 +62,18 @@ const json = (statusCode: number, body: unknown): AlertsApiResponse =>
   ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const html = (statusCode: number, title: string, inner: string): AlertsApiResponse => ({
+const html = (statusCode: number, page: LinkPage, lang = 'en'): AlertsApiResponse => ({
   statusCode, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
-  body: `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:32em;margin:2em auto"><h1>${escapeHtml(title)}</h1>${inner}</body></html>`,
+  body: `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(page.title)}</title></head>`
+    + `<body style="font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em;line-height:1.45"><h1 style="font-size:1.4em">${escapeHtml(page.title)}</h1>`
+    + page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')
+    + (page.list && page.list.length > 0 ? `<ul>${page.list.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '')
+    + (page.after ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('')
+    + (page.forms ?? []).map((f) => `<form method="post" style="display:inline-block;margin:.5em .5em .5em 0">${Object.entries(f.fields ?? {}).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('')}`
+      + (f.reason ? `<label style="display:block;margin-bottom:.3em">${escapeHtml(f.reason)}<br><input name="reason" maxlength="500" style="width:20em"></label>` : '')
+      + `<button type="submit" style="font-size:1.1em;padding:.5em 1em">${escapeHtml(f.button)}</button></form>`).join('')
+    + (page.link ? `<p><a href="${escapeHtml(page.link.url)}">${escapeHtml(page.link.label)}</a></p>` : '')
+    + '</body></html>',
 });
 
 const snoozeBody = z.object({ until: z.iso.datetime({ offset: true }).optional(), minutes: z.number().int().positive().max(60 * 24 * 30).optional(), note: z.string().max(2000).optional() })
@@ -104,22 +122,16 @@ async function announce(deps: AlertsApiDeps, event: AlertEvent | undefined): Pro
   if (event && deps.bus) await deps.bus.putEvents([toBusEntry(event)]);
 }
 
-async function oneClick(method: string, token: string, deps: AlertsApiDeps): Promise<AlertsApiResponse> {
-  const now = deps.clock.now();
-  const link = verifyAckToken(token, deps.secrets.linkSecrets, now);
-  const verb = { ack: 'Acknowledge', snooze: 'Snooze for 24 hours', resolve: 'Resolve' }[link.action];
-  const alert = await deps.store.getAlert(link.fingerprint);
-  if (!alert) throw new HttpError(404, 'this alert no longer exists');
-  const what = `${alert.type} for ${alertSubject(alert)}`;
-  if (method === 'GET') {
-    return html(200, `${verb}?`, `<p>${escapeHtml(what)}: ${escapeHtml(alert.message)}</p><p>State: ${alert.state}</p>`
-      + `<form method="post"><button type="submit" style="font-size:1.2em;padding:.5em 1em">${verb}</button></form>`);
-  }
-  const by = `link:${alert.locationId || alert.supplierId}`;
-  if (link.action === 'ack') await announce(deps, (await acknowledgeAlert(deps, link.fingerprint, { by, at: now })).event);
-  else if (link.action === 'resolve') await announce(deps, (await resolveAlert(deps, link.fingerprint, { by, at: now })).event);
-  else await snoozeAlert(deps, link.fingerprint, { by, at: now, until: new Date(now.getTime() + LINK_SNOOZE_MS) });
-  return html(200, 'Done', `<p>${escapeHtml(verb)}: ${escapeHtml(what)}.</p>`);
+/** Form fields of a link page's POST (application/x-www-form-urlencoded). */
+function formFields(req: AlertsApiRequest): Record<string, string> {
+  if (!req.body) return {};
+  const text = req.isBase64Encoded ? Buffer.from(req.body, 'base64').toString('utf8') : req.body;
+  return Object.fromEntries(new URLSearchParams(text.slice(0, 4000)));
+}
+
+/** Replenishment events a decision made (a request to send): on the bus like the CLI's. */
+async function announceAll(deps: AlertsApiDeps, events: readonly ReplenishmentEvent[]): Promise<void> {
+  if (events.length > 0 && deps.bus) await deps.bus.putEvents(events.map((e) => ({ source: REPLENISHMENT_SOURCE, detailType: e.detailType, detail: e.detail as unknown as Record<string, unknown> })));
 }
 
 async function route(req: AlertsApiRequest, deps: AlertsApiDeps): Promise<AlertsApiResponse> {
@@ -128,7 +140,12 @@ async function route(req: AlertsApiRequest, deps: AlertsApiDeps): Promise<Alerts
   const parts = path.split('/').filter(Boolean).map(decodeSegment);
   const now = () => deps.clock.now();
 
-  if (parts[0] === 'a' && parts.length === 2 && (method === 'GET' || method === 'POST')) return oneClick(method, parts[1]!, deps);
+  if ((parts[0] === 'a' || parts[0] === 'r') && parts.length === 2 && (method === 'GET' || method === 'POST')) {
+    const locale = linkPageLocale(req.headers?.['accept-language'] ?? req.headers?.['Accept-Language']);
+    const pageDeps = { ...deps, locale, announce: (e: AlertEvent | undefined) => announce(deps, e), announceRequests: (e: ReplenishmentEvent[]) => announceAll(deps, e) };
+    const page = parts[0] === 'a' ? await alertLinkPage(method, parts[1]!, formFields(req), pageDeps) : await approvalLinkPage(method, parts[1]!, formFields(req), pageDeps);
+    return html(page.status ?? 200, page, locale);
+  }
 
   const by = caller(req, deps);
   if (parts[0] === 'alerts') {
@@ -187,25 +204,33 @@ async function route(req: AlertsApiRequest, deps: AlertsApiDeps): Promise<Alerts
   throw new HttpError(404, `no route ${method} ${path}`);
 }
 
+/** What the API needs of the alert services (the local runtime and the Lambda both build it from AlertDeps). */
+export const apiDeps = (d: AlertDeps): AlertsApiDeps => ({
+  store: d.store, settings: d.settings, secrets: d.secrets, clock: d.clock, bus: d.bus,
+  ...(d.messages ? { messages: d.messages } : {}), ...(d.requests ? { requests: d.requests } : {}), ...(d.items ? { items: d.items } : {}),
+});
+
 /** Plain async function: the Lambda wraps it in middy, the local runtime calls it from node:http. */
 export function createAlertsApiHandler(deps: AlertsApiDeps | (() => Promise<AlertsApiDeps>)) {
   const resolve = typeof deps === 'function' ? deps : () => Promise.resolve(deps);
   return async (req: AlertsApiRequest): Promise<AlertsApiResponse> => {
-    const isLink = /^\/a\//.test(req.rawPath ?? req.requestContext.http.path ?? '');
+    const isLink = /^\/[ar]\//.test(req.rawPath ?? req.requestContext.http.path ?? '');
     try {
       return await route(req, await resolve());
     } catch (error) {
       const [status, message] = error instanceof HttpError ? [error.status, error.message]
         : error instanceof AckTokenInvalidError ? [error.code === 'ACK_TOKEN_EXPIRED' ? 410 : 403, error.message]
-          : error instanceof AlertError ? [error.code === 'ALERT_NOT_FOUND' ? 404 : 409, error.message]
-            : [500, 'internal error; see the logs'];
+          : error instanceof ApprovalLinkInvalidError ? [error.code === 'APPROVAL_LINK_EXPIRED' ? 410 : 403, error.message]
+            : error instanceof AlertError ? [error.code === 'ALERT_NOT_FOUND' ? 404 : 409, error.message]
+              : error instanceof ReplenishmentError ? [error.code === 'REQUEST_NOT_FOUND' ? 404 : 409, error.message]
+                : [500, 'internal error; see the logs'];
       if (status === 500) logger.error('alerts api failed', { error: error as Error });
-      return isLink ? html(status, 'Could not do that', `<p>${escapeHtml(message)}</p>`) : json(status, { error: message });
+      return isLink ? html(status, { title: 'Could not do that', paragraphs: [message] }) : json(status, { error: message });
     }
   };
 }
 
 export const handler = middy(createAlertsApiHandler(async () => {
   const deps = await awsAlertDeps();
-  return { store: deps.store, settings: deps.settings, secrets: deps.secrets, clock: deps.clock, bus: deps.bus };
+  return apiDeps(deps);
 })).use(injectLambdaContext(logger));

@@ -9,9 +9,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { consumedBy, parseEventDetail, type DetailType } from '../events/catalog.js';
 import { SnsAlertPublisher } from '../shared/adapters/aws/sns-alert-publisher.js';
+import { DynamoMessageStore } from '../shared/adapters/dynamodb/message-store.js';
+import type { ReplenishmentDeps } from '../shared/replenishment/service.js';
 import {
   dispatch, eventId, notifyApproval, reconcileSupplier, supplierFingerprint, resolveAlertSecrets, SUPPLIER_ALERT_TYPES, SupplierFindingTypeError, type AlertEvent, type AlertPublisher, type AlertSecrets, type AlertsSettings,
-  type AlertStore, type DispatchReport, type EventPublisher, type LinkSettings, type SupplierAlertType,
+  type AlertStore, type DispatchReport, type EventPublisher, type LinkSettings, type MessageStore, type SupplierAlertType,
 } from '../shared/alerts/index.js';
 import type { Clock } from '../shared/ports.js';
 import { countBy, logger, metrics } from './observability.js';
@@ -25,6 +27,12 @@ export interface AlertDeps {
   publisher: AlertPublisher;
   bus: EventPublisher;
   clock: Clock;
+  /** Product names for messages (the synced items). */
+  items?: (skus: string[]) => Promise<ReadonlyMap<string, { name?: string }>>;
+  /** "Acknowledge all" sets, short approval links, what each buyer was last sent. */
+  messages?: MessageStore;
+  /** Replenishment requests, for the approve / reject links the alerts API serves. */
+  requests?: ReplenishmentDeps;
 }
 
 /** Builds AlertDeps from the hub's services; the publisher is SNS on AWS, local delivery locally; `bus` defaults to the hub's. */
@@ -32,6 +40,7 @@ export async function alertDeps(hub: HubServices, adapters: { publisher: AlertPu
   return {
     store: hub.alertStore, settings: hub.alertSettings, secrets: await resolveAlertSecrets(hub.alertSettings, hub.credentials),
     publisher: adapters.publisher, bus: adapters.bus ?? hub.bus, clock: hub.clock,
+    items: (skus) => hub.store.getItems(skus), messages: new DynamoMessageStore(hub.doc, hub.tableName), requests: hub.replenishment,
   };
 }
 
@@ -100,7 +109,7 @@ export function createDispatchAlertsHandler(deps: () => Promise<AlertDeps>) {
     const d = await deps();
     const now = d.clock.now();
     if (event['detail-type'] === 'ReplenishmentApprovalRequested') {
-      const report = await notifyApproval(parseEventDetail('ReplenishmentApprovalRequested', event.detail), { ...d, now });
+      const report = await notifyApproval(parseEventDetail('ReplenishmentApprovalRequested', event.detail), { ...d, now, links: d.secrets.links });
       recordReport(report);
       if (report.unrouted.length) logger.warn('approval task reached no receiver', { unrouted: report.unrouted });
       return report;

@@ -40,3 +40,8 @@ export function unknownKey(key: string, known: readonly string[]): string {
   if (near !== undefined) return `unknown key; did you mean "${near}"?`;
   return `unknown key${known.length ? ` (expected one of ${known.join(', ')})` : ''}`;
 }
+
+/** An IANA time zone the runtime knows, like Europe/Berlin. */
+export const timeZone = z.string().refine((tz) => {
+  try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
+}, 'expected an IANA time zone like Europe/Berlin');

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { alertType, location, severity } from './model.js';
 import { alertingConfig, alertingIssues } from './alerts/config.js';
-import { ConfigError, credentialRef, formatPath, unknownKey, type ConfigIssue } from './config-primitives.js';
+import { ConfigError, credentialRef, formatPath, timeZone, unknownKey, type ConfigIssue } from './config-primitives.js';
+import { LOCALES } from './i18n/index.js';
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
 import { consoleConfig } from './console-access.js';
 import { scheduleIssue } from './schedule-expression.js';
@@ -83,6 +84,10 @@ const outboundUrl = (what: string) => z.string().url().refine((u) => u.startsWit
 
 export const receiver = z.strictObject({
   name: id,
+  /** The language of this receiver's emails, SMS, chat messages and webhook `text`. */
+  locale: z.enum(LOCALES).default('en'),
+  /** Times not tied to one location are told in this zone (each alert's own location's zone comes first). */
+  timeZone: timeZone.optional(),
   emails: z.array(z.string().email()).default([]),
   phones: z.array(e164).default([]),
   webhooks: z.array(z.strictObject({
@@ -178,6 +183,9 @@ export const hubConfig = z.strictObject({
     if (!receivers.has(r.receiver)) {
       ctx.addIssue({ code: 'custom', path: ['routes', i, 'receiver'], message: `no receiver named "${r.receiver}" (known: ${[...receivers].join(', ') || 'none'})` });
     }
+  });
+  cfg.locations.forEach((l, i) => {
+    if (l.timeZone !== undefined && !timeZone.safeParse(l.timeZone).success) ctx.addIssue({ code: 'custom', path: ['locations', i, 'timeZone'], message: 'expected an IANA time zone like Europe/Berlin' });
   });
   const seen = new Set<string>();
   cfg.connectors.forEach((c, i) => {

@@ -7,6 +7,7 @@ import type { HubConfig } from '../../shared/config.js';
 import { replenishmentConfig, type ReplenishmentSupplier } from '../../shared/replenishment/config.js';
 import type { SupplierScorecard } from '../../shared/replenishment/lead-time.js';
 import type { RequestStore } from '../../shared/replenishment/ports.js';
+import { RequestNotFoundError } from '../../shared/replenishment/errors.js';
 import { REQUEST_STATES, type ReplenishmentRequest, type RequestState } from '../../shared/replenishment/request.js';
 import { decide, refreshScorecards, type ReplenishmentDeps, type ReplenishmentEvent } from '../../shared/replenishment/service.js';
 import { openHub, withHubOptions, type HubOptions } from '../hub.js';
@@ -46,7 +47,7 @@ export function formatScorecards(cards: readonly SupplierScorecard[], withItems 
 }
 
 export function formatRequests(requests: readonly ReplenishmentRequest[]): string {
-  return table(['request', 'state', 'rev', 'lines', 'total', 'ack due'],
+  return table(['request', 'state', 'revision', 'lines', 'total', 'ack due'],
     [...requests].sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey))
       .map((r) => [r.idempotencyKey, r.state, String(r.revision), String(r.lines.length), `${r.total.toFixed(2)} ${r.currency}`, r.ackDueAt ?? '']));
 }
@@ -56,6 +57,20 @@ const parseChange = (value: string, previous: { sku: string; qty: number }[] = [
   if (!match?.[1] || !match[2]) throw new Error(`--set expects sku=qty, got "${value}"`);
   return [...previous, { sku: match[1], qty: Number(match[2]) }];
 };
+
+const parseRevision = (value: string): number => {
+  if (!/^[1-9]\d*$/.test(value)) throw new Error(`--revision expects a revision number like 3, got "${value}"`);
+  return Number(value);
+};
+
+/** A decision without --revision is refused with what the request holds now, so the buyer can review and name it. */
+async function missingRevision(requests: RequestStore, key: string): Promise<never> {
+  const request = await requests.get(key);
+  if (!request) throw new RequestNotFoundError(key);
+  const lines = request.lines.filter((l) => l.status !== 'cancelled').map((l) => `  ${l.sku}${l.name ? ` (${l.name})` : ''}: ${l.qty} for ${l.amount.toFixed(2)} ${request.currency}, need by ${l.needBy}`);
+  throw new Error([`Say which revision you decide with --revision. Request ${key} is ${request.state} at revision ${request.revision}:`, ...lines,
+    `  total ${request.total.toFixed(2)} ${request.currency}`, `Review it, then run the command again with --revision ${request.revision}.`].join('\n'));
+}
 
 export function register(program: Command, open: OpenReplenishment = defaultOpen, clock: Clock = systemClock, print: (text: string) => void = (t) => console.log(t)): void {
   const suppliers = program.command('suppliers').description('supplier scorecards, replenishment requests and approvals');
@@ -84,24 +99,28 @@ export function register(program: Command, open: OpenReplenishment = defaultOpen
     });
 
   storeOptions(suppliers.command('approve <request>'))
-    .description('approve a request waiting for approval, optionally changing quantities (rounded to pack/MOQ)')
+    .description('approve the given revision of a request waiting for approval, optionally changing quantities (rounded to pack/MOQ)')
+    .option('--revision <n>', 'the revision you reviewed (`suppliers requests` shows it); a request that changed since is refused, with the difference', parseRevision)
     .option('--set <sku=qty>', 'change a line quantity (repeatable; 0 drops the line)', parseChange)
     .option('--by <name>', 'who approves', process.env.USER ?? 'cli')
-    .action(async (key: string, opts: StoreOptions & { set?: { sku: string; qty: number }[]; by: string }) => {
+    .action(async (key: string, opts: StoreOptions & { revision?: number; set?: { sku: string; qty: number }[]; by: string }) => {
       const deps = await open(opts);
-      const out = await decide({ ...deps, clock }, key, { action: 'approve', by: opts.by, ...(opts.set ? { changes: opts.set } : {}) });
+      const revision = opts.revision ?? (await missingRevision(deps.requests, key));
+      const out = await decide({ ...deps, clock }, key, { action: 'approve', revision, by: opts.by, ...(opts.set ? { changes: opts.set } : {}) });
       await deps.publish?.(out.events);
       const queued = out.events.some((e) => e.detailType === 'ReplenishmentRequested');
       print(`${key}: ${out.requests[0]?.state ?? 'unchanged'}${queued ? (deps.publish ? ' (sent to the bus)' : ' (no bus here: the next evaluation announces it)') : ''}`);
     });
 
   storeOptions(suppliers.command('cancel <request>'))
-    .description('cancel a request waiting for approval')
+    .description('cancel (reject) the given revision of a request waiting for approval')
+    .option('--revision <n>', 'the revision you reviewed; a request that changed since is refused, with the difference', parseRevision)
     .option('--by <name>', 'who cancels', process.env.USER ?? 'cli')
     .option('--reason <text>', 'why')
-    .action(async (key: string, opts: StoreOptions & { by: string; reason?: string }) => {
+    .action(async (key: string, opts: StoreOptions & { revision?: number; by: string; reason?: string }) => {
       const deps = await open(opts);
-      const out = await decide({ ...deps, clock }, key, { action: 'cancel', by: opts.by, ...(opts.reason ? { reason: opts.reason } : {}) });
+      const revision = opts.revision ?? (await missingRevision(deps.requests, key));
+      const out = await decide({ ...deps, clock }, key, { action: 'cancel', revision, by: opts.by, ...(opts.reason ? { reason: opts.reason } : {}) });
       print(`${key}: ${out.requests[0]?.state ?? 'unchanged'}`);
     });
 }

@@ -14,7 +14,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { envCredentials } from '../../connectors/sdk/credentials.js';
 import type { SyncProgress, SyncReport } from '../../connectors/sdk/sync.js';
 import { createDispatchAlertsHandler, alertDeps } from '../../functions/dispatch-alerts.js';
-import { createAlertsApiHandler, type AlertsApiRequest } from '../../functions/alerts-api.js';
+import { apiDeps, createAlertsApiHandler, type AlertsApiRequest } from '../../functions/alerts-api.js';
 import { createEscalateAlertsHandler } from '../../functions/escalate-alerts.js';
 import { createEvaluateChangesHandler } from '../../functions/evaluate-changes.js';
 import { createEvaluateSweepHandler } from '../../functions/evaluate-sweep.js';
@@ -299,7 +299,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       ...services.replenishment, inventory: services.store,
       secretsFor: configuredSecrets(config, services.credentials),
     });
-    const alertsApi = createAlertsApiHandler({ store: alerts.store, settings: alerts.settings, secrets: alerts.secrets, clock, bus });
+    const alertsApi = createAlertsApiHandler(apiDeps(alerts));
     const supplierListener = afterChange(nodeHttpListener(supplierAck));
     const alertsListener = afterChange((req, res) => {
       alertsRequest(req).then(alertsApi).then((out) => res.writeHead(out.statusCode, out.headers).end(out.body), (error: unknown) => res.writeHead(500).end(String(error)));
@@ -330,7 +330,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       await settleNow();
       // A one-shot run does not wait out group_wait: notifications pending in groups go out now.
       const waited = new Date(clock.now().getTime() + routeById(alerts.settings.route, 'root')!.groupWait + 1);
-      const flushed = await flushDueGroups({ ...alerts, now: waited, links: alerts.secrets.links });
+      const flushed = await flushDueGroups({ ...alerts, now: clock.now(), dueBy: waited, links: alerts.secrets.links });
       await settleNow();
       return {
         syncs,

@@ -96,7 +96,7 @@ export class HubStack extends Stack {
     this.supplierTopic = this.topic('SupplierTopic', `${this.prefix} supplier requests`);
     for (const supplier of config.suppliers) {
       if (!supplier.email) continue;
-      this.subscribeReceiver(this.supplierTopic, `Supplier-${supplier.id}`, { name: supplier.id, emails: [supplier.email], phones: [], webhooks: [], suppliers: [] }, { [SUPPLIER_ATTRIBUTE]: supplier.id });
+      this.subscribeReceiver(this.supplierTopic, `Supplier-${supplier.id}`, { name: supplier.id, emails: [supplier.email], phones: [], webhooks: [] }, { [SUPPLIER_ATTRIBUTE]: supplier.id });
     }
 
     this.syncFunctions();
@@ -206,7 +206,7 @@ export class HubStack extends Stack {
   }
 
   /** One subscription per endpoint of the receiver, each with its own DLQ, filtered on a message attribute when given. */
-  private subscribeReceiver(topic: sns.Topic, id: string, receiver: Receiver, filter?: Record<string, string>): void {
+  private subscribeReceiver(topic: sns.Topic, id: string, receiver: Pick<Receiver, 'name' | 'emails' | 'phones' | 'webhooks'>, filter?: Record<string, string>): void {
     const filterPolicy = filter && Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, sns.SubscriptionFilter.stringFilter({ allowlist: [v] })]));
     const subscribe = (kind: 'email' | 'sms' | 'webhook', i: number, protocol: sns.SubscriptionProtocol, endpoint: string) =>
       new sns.Subscription(this, `${id}-${kind}${i}`, {

@@ -1,9 +1,20 @@
-// One-click links: a compact, single-purpose, expiring token, HMAC-signed over {fingerprint, action, exp}.
-// 25 bytes (34 characters) so an SMS keeps room for the message.
+// One-click links: a compact, single-purpose, expiring token, HMAC-signed over {target, action, exp}.
+// 25 bytes (34 characters) so an SMS keeps room for the message. The target is an alert's fingerprint, or for
+// `ack-group` the id of the set of alerts one message told (stored as a LinkSet), so "acknowledge all 12" does that.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const LINK_ACTIONS = ['ack', 'snooze', 'resolve'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
+/** Action codes in the token: the alert actions keep their positions, so links sent before stay valid. */
+// `approval` points at a stored request decision (LinkSet.approval): a short link for an SMS to a buyer.
+const TOKEN_ACTIONS = [...LINK_ACTIONS, 'ack-group', 'approval'] as const;
+type TokenAction = (typeof TOKEN_ACTIONS)[number];
+export type SetLinkAction = 'ack-group' | 'approval';
+
+export type VerifiedLink =
+  | { action: LinkAction; fingerprint: string; expiresAt: Date }
+  | { action: 'ack-group'; setId: string; expiresAt: Date }
+  | { action: 'approval'; setId: string; expiresAt: Date };
 /** How long a one-click snooze lasts. */
 export const LINK_SNOOZE_MS = 24 * 3_600_000;
 
@@ -20,18 +31,25 @@ export class AckTokenInvalidError extends Error {
 const mac = (secret: string, payload: Buffer): Buffer =>
   createHmac('sha256', secret).update('stocksentry-alert-link\u0000').update(payload).digest().subarray(0, MAC_BYTES);
 
-/** `fingerprint` is the 16-hex-digit alert fingerprint. */
-export function createAckToken(input: { fingerprint: string; action: LinkAction; expiresAt: Date }, secret: string): string {
-  if (!/^[0-9a-f]{16}$/.test(input.fingerprint)) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', `fingerprint must be 16 hex digits, got "${input.fingerprint}"`);
+function token(target: string, action: TokenAction, expiresAt: Date, secret: string): string {
+  if (!/^[0-9a-f]{16}$/.test(target)) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', `a link target must be 16 hex digits, got "${target}"`);
   const payload = Buffer.alloc(PAYLOAD_BYTES);
-  payload.write(input.fingerprint, 0, 'hex');
-  payload.writeUInt8(LINK_ACTIONS.indexOf(input.action), 8);
-  payload.writeUInt32BE(Math.floor(input.expiresAt.getTime() / 1000), 9);
+  payload.write(target, 0, 'hex');
+  payload.writeUInt8(TOKEN_ACTIONS.indexOf(action), 8);
+  payload.writeUInt32BE(Math.floor(expiresAt.getTime() / 1000), 9);
   return Buffer.concat([payload, mac(secret, payload)]).toString('base64url');
 }
 
+/** `fingerprint` is the 16-hex-digit alert fingerprint. */
+export const createAckToken = (input: { fingerprint: string; action: LinkAction; expiresAt: Date }, secret: string): string =>
+  token(input.fingerprint, input.action, input.expiresAt, secret);
+
+/** A link to a stored LinkSet (16 hex digits): acknowledge all its alerts, or decide its approval. */
+export const createSetToken = (input: { setId: string; action: SetLinkAction; expiresAt: Date }, secret: string): string =>
+  token(input.setId, input.action, input.expiresAt, secret);
+
 /** Checks signature (against any of `secrets`, for rotation) and expiry; throws AckTokenInvalidError. */
-export function verifyAckToken(token: string, secrets: readonly string[], now: Date): { fingerprint: string; action: LinkAction; expiresAt: Date } {
+export function verifyAckToken(token: string, secrets: readonly string[], now: Date): VerifiedLink {
   const raw = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url') : Buffer.alloc(0);
   if (raw.length !== PAYLOAD_BYTES + MAC_BYTES) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link is incomplete; open it from the message again or use the alerts list.');
   const payload = raw.subarray(0, PAYLOAD_BYTES);
@@ -39,9 +57,11 @@ export function verifyAckToken(token: string, secrets: readonly string[], now: D
   if (!secrets.some((s) => timingSafeEqual(mac(s, payload), given))) {
     throw new AckTokenInvalidError('ACK_TOKEN_BAD_SIGNATURE', 'This link was not issued by this hub (or its key was rotated); use the alerts list instead.');
   }
-  const action = LINK_ACTIONS[payload.readUInt8(8)];
+  const action = TOKEN_ACTIONS[payload.readUInt8(8)];
   if (!action) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link names an unknown action.');
   const expiresAt = new Date(payload.readUInt32BE(9) * 1000);
   if (expiresAt.getTime() <= now.getTime()) throw new AckTokenInvalidError('ACK_TOKEN_EXPIRED', `This link expired at ${expiresAt.toISOString()}; act on the alert from the alerts list.`);
-  return { fingerprint: payload.subarray(0, 8).toString('hex'), action, expiresAt };
+  const target = payload.subarray(0, 8).toString('hex');
+  if (action === 'ack-group' || action === 'approval') return { action, setId: target, expiresAt };
+  return { action, fingerprint: target, expiresAt };
 }

@@ -1,8 +1,9 @@
 // The `alerting` section of hub.config: routing tree, time windows, escalation, inhibition, silences, ack links, API auth.
 import { z } from 'zod';
 import type { HubConfig, Receiver, Route } from '../config.js';
-import { ConfigError, credentialRef, type CredentialRef } from '../config-primitives.js';
-import type { LinkSettings } from './render.js';
+import { ConfigError, credentialRef, timeZone, type CredentialRef } from '../config-primitives.js';
+import type { MessageDirectory } from './describe.js';
+import type { LinkSettings } from './message.js';
 import { severity, type Severity } from '../model.js';
 
 /** Labels every alert carries; routes, silences and inhibit rules match on them. */
@@ -31,9 +32,6 @@ const name = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case lette
 const clockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected a time HH:MM (00:00 to 24:00)');
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
-const timeZone = z.string().refine((tz) => {
-  try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
-}, 'expected an IANA time zone like Europe/Berlin');
 
 /** Named wall-clock windows in a time zone; a range whose end is before its start runs past midnight. */
 export const timeWindow = z.strictObject({
@@ -137,6 +135,11 @@ export const alertingConfig = z.strictObject({
     previousSecret: credentialRef.optional(),
     ttl: duration.default(7 * 86_400_000),
   }).optional(),
+  /**
+   * The console's address, for the links in messages (each alert's page, the filtered inbox). Default: `<ackLinks.baseUrl>/console`,
+   * where the local hub serves it; on AWS the console has its own (CloudFront) address, so set it there.
+   */
+  consoleUrl: z.string().url().optional(),
   api: z.strictObject({
     /** iam: API Gateway IAM authorizer (staff tools sign requests); bearer: a shared token (local runtime). */
     auth: z.enum(['iam', 'bearer']).default('iam'),
@@ -167,6 +170,8 @@ export interface AlertsSettings {
   flapWindowMs: number;
   ackLinks?: AlertingConfig['ackLinks'];
   api: AlertingConfig['api'];
+  /** Names, currency and the console address messages are worded with. */
+  messages: MessageDirectory;
 }
 
 /** Flat `routes` (the original config) become the children of a root node: same order, same `continue`. */
@@ -220,6 +225,18 @@ export function alertsSettings(hub: HubConfig & { alerting?: AlertingConfig }, s
     flapWindowMs: alerting.flapWindow,
     ackLinks: alerting.ackLinks,
     api: alerting.api,
+    messages: messageDirectory(hub, alerting),
+  };
+}
+
+/** What messages need from hub.config: the currency, location and supplier names and zones, the console address. */
+export function messageDirectory(hub: Pick<HubConfig, 'locations' | 'suppliers' | 'replenishment'>, alerting?: Pick<AlertingConfig, 'consoleUrl' | 'ackLinks'>): MessageDirectory {
+  const consoleBase = alerting?.consoleUrl ?? (alerting?.ackLinks ? `${alerting.ackLinks.baseUrl.replace(/\/+$/, '')}/console` : undefined);
+  return {
+    currency: hub.replenishment.currency,
+    locations: new Map(hub.locations.map((l) => [l.id, { ...(l.name ? { name: l.name } : {}), ...(l.timeZone ? { timeZone: l.timeZone } : {}) }])),
+    suppliers: new Map(hub.suppliers.map((s) => [s.id, s.name ? { name: s.name } : {}])),
+    ...(consoleBase ? { consoleBase } : {}),
   };
 }
 

@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
 import type { AlertsSettings } from './config.js';
 import type { ApprovalTask } from '../replenishment/approval.js';
 import { AlertError, GroupConflictError, isSnoozed, isSupplierAlert, type Alert, type AlertEvent, type Silence } from './model.js';
-import type { AlertGroup, AlertPublisher, AlertStore, NotificationKind } from './ports.js';
-import { buildApprovalNotification, buildNotification, type LinkSettings } from './render.js';
+import type { AlertGroup, AlertPublisher, AlertStore, MessageStore, NotificationKind } from './ports.js';
+import { buildApprovalNotification } from './approval-message.js';
+import type { LinkSettings } from './message.js';
+import { buildNotification } from './render.js';
 import { activeSilence, groupKey, isMuted, matchRoutes, routeById, type EffectiveRoute, type RouteLabels } from './routing.js';
 
 export interface DispatchDeps {
@@ -15,6 +17,36 @@ export interface DispatchDeps {
   now: Date;
   /** Ack links in messages; omit to send messages without links. */
   links?: LinkSettings;
+  /** Product names of SKUs (the synced items); omitted, messages name SKUs only. */
+  items?: (skus: string[]) => Promise<ReadonlyMap<string, { name?: string }>>;
+  /** Where "acknowledge all" sets and what buyers were last sent are kept; omitted, messages link single alerts only. */
+  messages?: MessageStore;
+}
+
+const NO_ITEMS: ReadonlyMap<string, { name?: string }> = new Map();
+const itemNames = async (deps: DispatchDeps, skus: readonly string[]) =>
+  (deps.items ? deps.items([...new Set(skus.filter(Boolean))]) : NO_ITEMS);
+
+/** A buyer's SMS has room for a short link only: the request and revision it decides are stored behind it. */
+async function approvalLinkSet(deps: DispatchDeps, notificationId: string, receiver: string, task: ApprovalTask): Promise<string | undefined> {
+  if (!deps.links || !deps.messages) return undefined;
+  const id = notificationId.slice(0, 16);
+  await deps.messages.putLinkSet({
+    id, receiver, fingerprints: [], approval: { requestKey: task.idempotencyKey, revision: task.revision }, createdAt: deps.now.toISOString(),
+    expiresAt: new Date(deps.now.getTime() + deps.links.ttlMs).toISOString(),
+  });
+  return id;
+}
+
+/** The alerts a message told, stored before it is sent so its "acknowledge all N" link acknowledges exactly them. */
+async function linkSetFor(deps: DispatchDeps, notificationId: string, receiver: string, firing: readonly Alert[]): Promise<string | undefined> {
+  if (!deps.links || !deps.messages || firing.length < 2) return undefined;
+  const id = notificationId.slice(0, 16);
+  await deps.messages.putLinkSet({
+    id, receiver, fingerprints: firing.map((a) => a.fingerprint), createdAt: deps.now.toISOString(),
+    expiresAt: new Date(deps.now.getTime() + deps.links.ttlMs).toISOString(),
+  });
+  return id;
 }
 
 export interface DispatchReport {
@@ -82,7 +114,7 @@ async function sendEscalation(event: Extract<AlertEvent, { type: 'AlertEscalated
       await deps.publisher.publish(buildNotification({
         id: `${event.id}:${name}`, kind: 'escalation', receiver, groupKey,
         groupLabels: isSupplierAlert(alert) ? { supplier: alert.supplierId ?? '' } : { location: alert.locationId },
-        firing: [alert], resolved: [], now: deps.now, links: deps.links,
+        firing: [alert], resolved: [], now: deps.now, links: deps.links, directory: deps.settings.messages, items: await itemNames(deps, [alert.sku]),
       }));
       report.sent++;
     } catch (error) {
@@ -123,7 +155,19 @@ export async function notifyApproval(task: ApprovalTask, deps: DispatchDeps): Pr
     if (!receiver) { report.failed.push({ groupKey: key, error: `no receiver named "${name}"` }); continue; }
     const id = createHash('sha256').update(['approval', task.idempotencyKey, String(task.revision), key].join('\n')).digest('hex').slice(0, 24);
     try {
-      await deps.publisher.publish(buildApprovalNotification({ id, receiver, groupKey: key, groupLabels, task, now: deps.now }));
+      // What this receiver saw last: the message says what changed since then, and never mentions versions it did not see.
+      const seen = await deps.messages?.getApprovalSeen(task.idempotencyKey, name);
+      const smsLinkSetId = receiver.phones.length > 0 ? await approvalLinkSet(deps, id, name, task) : undefined;
+      await deps.publisher.publish(buildApprovalNotification({
+        id, receiver, groupKey: key, groupLabels, task, now: deps.now, directory: deps.settings.messages, items: await itemNames(deps, task.lines.map((l) => l.sku)),
+        ...(deps.links ? { links: deps.links } : {}), ...(seen && seen.revision < task.revision ? { seen } : {}), ...(smsLinkSetId ? { smsLinkSetId } : {}),
+      }));
+      if (!seen || seen.revision < task.revision) {
+        await deps.messages?.putApprovalSeen({
+          requestKey: task.idempotencyKey, receiver: name, revision: task.revision, total: task.total,
+          lines: task.lines.map((l) => ({ sku: l.sku, qty: l.qty, amount: l.amount })), sentAt: deps.now.toISOString(),
+        });
+      }
       report.sent++;
     } catch (error) {
       report.failed.push({ groupKey: key, error: (error as Error).message });
@@ -160,13 +204,16 @@ async function scheduleGroup(route: EffectiveRoute, receiver: string, alert: Ale
   }
 }
 
-/** Sends what is due in every group whose time has come. Run it every minute (the escalation schedule does). */
-export async function flushDueGroups(deps: DispatchDeps): Promise<DispatchReport> {
-  return flushInto(emptyReport(), deps, await silencesAt(deps));
+/**
+ * Sends what is due in every group whose time has come. Run it every minute (the escalation schedule does).
+ * `dueBy` takes groups due up to then (a one-shot run need not wait out group_wait); messages still say `now`.
+ */
+export async function flushDueGroups(deps: DispatchDeps & { dueBy?: Date }): Promise<DispatchReport> {
+  return flushInto(emptyReport(), deps, await silencesAt(deps), deps.dueBy);
 }
 
-async function flushInto(report: DispatchReport, deps: DispatchDeps, silences: Silence[]): Promise<DispatchReport> {
-  for (const group of await deps.store.listDueGroups(deps.now)) await flushGroup(group, deps, silences, report);
+async function flushInto(report: DispatchReport, deps: DispatchDeps, silences: Silence[], dueBy = deps.now): Promise<DispatchReport> {
+  for (const group of await deps.store.listDueGroups(dueBy)) await flushGroup(group, deps, silences, report);
   return report;
 }
 
@@ -214,7 +261,11 @@ async function flushGroup(group: AlertGroup, deps: DispatchDeps, silences: Silen
     current = claimed;
     const id = createHash('sha256').update([group.key, kind, group.lastNotifiedAt ?? '', ...entries, ...resolved.map(entry)].join('\n')).digest('hex').slice(0, 24);
     try {
-      await deps.publisher.publish(buildNotification({ id, kind, receiver, groupKey: group.key, groupLabels: group.groupLabels, firing, resolved, now, links: deps.links }));
+      const linkSetId = await linkSetFor(deps, id, receiver.name, firing);
+      await deps.publisher.publish(buildNotification({
+        id, kind, receiver, groupKey: group.key, groupLabels: group.groupLabels, firing, resolved, now, links: deps.links,
+        directory: settings.messages, items: await itemNames(deps, [...firing, ...resolved].map((a) => a.sku)), ...(linkSetId ? { linkSetId } : {}),
+      }));
       report.sent++;
       sent = true;
     } catch (error) {

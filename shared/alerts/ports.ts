@@ -3,6 +3,7 @@ import type { Receiver } from '../config.js';
 import type { AlertType, Severity } from '../model.js';
 import type { ApprovalTask } from '../replenishment/approval.js';
 import type { Alert, AlertAuditEntry, AlertState, Silence } from './model.js';
+import type { MessageDoc } from './message.js';
 
 export interface AlertFilter {
   states?: AlertState[];
@@ -52,6 +53,37 @@ export interface AlertStore {
   listDueGroups(now: Date): Promise<AlertGroup[]>;
 }
 
+/** What a short link stands for: the alerts one message told ("acknowledge all"), or a request to decide (ack-token.ts). */
+export interface LinkSet {
+  /** 16 hex digits, carried in the link's token. */
+  id: string;
+  fingerprints: string[];
+  /** For a buyer's SMS: the request and the revision the message showed (a short link instead of a signed /r/ one). */
+  approval?: { requestKey: string; revision: number };
+  receiver: string;
+  createdAt: string;
+  /** When the link stops working; the record may be deleted after this. */
+  expiresAt: string;
+}
+
+/** What a receiver was last sent of a replenishment request waiting for approval, so the next message says what changed. */
+export interface ApprovalSeen {
+  requestKey: string;
+  receiver: string;
+  revision: number;
+  total: number;
+  lines: { sku: string; qty: number; amount: number }[];
+  sentAt: string;
+}
+
+/** What messages remember between sends (DynamoDB on AWS and locally, in memory in tests). */
+export interface MessageStore {
+  putLinkSet(set: LinkSet): Promise<void>;
+  getLinkSet(id: string): Promise<LinkSet | undefined>;
+  getApprovalSeen(requestKey: string, receiver: string): Promise<ApprovalSeen | undefined>;
+  putApprovalSeen(seen: ApprovalSeen): Promise<void>;
+}
+
 /** `approval`: a replenishment request waits for a buyer (no alerts; `approval` holds the task). */
 export type NotificationKind = 'firing' | 'repeat' | 'resolved' | 'escalation' | 'approval';
 
@@ -72,6 +104,8 @@ export interface Notification {
   /** The task a buyer is asked to decide, on `approval` notifications. */
   approval?: ApprovalTask;
   at: string;
+  /** The message in words, for channels that lay it out themselves (chat tools). */
+  doc?: MessageDoc;
   sms: string;
   email: { subject: string; text: string };
   /** The full event, as webhooks receive it. */

@@ -36,8 +36,19 @@ export function translate(locale: Locale, key: string, values: MessageValues = {
     format = new IntlMessageFormat(source, locale);
     compiled.set(cacheKey, format);
   }
-  return String(format.format(values as Record<string, string | number | boolean | Date | null | undefined>));
+  const text = String(format.format(values as Record<string, string | number | boolean | Date | null | undefined>));
+  return locale === 'zh-CN' ? tidyChinese(text) : text;
 }
+
+// Han characters and full-width punctuation: no space belongs between two of them.
+const CJK = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff00-\\uffef';
+const CJK_GAP = new RegExp(`([${CJK}]) +(?=[${CJK}])`, 'gu');
+
+/**
+ * Chinese text with values put in: a value next to Han characters keeps its space only where Latin letters or digits
+ * meet Han characters (`12 件`), never between two Han characters or full-width punctuation (`件全部`, `）已`).
+ */
+export const tidyChinese = (text: string): string => text.replace(CJK_GAP, '$1');
 
 /** A translator bound to one locale: `const t = translator('zh-CN'); t('alert.type.STOCKOUT')`. */
 export const translator = (locale: Locale) => (key: string, values?: MessageValues): string => translate(locale, key, values);

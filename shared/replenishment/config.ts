@@ -10,6 +10,11 @@ export const approvalPolicy = z.strictObject({
   bySupplier: z.record(z.string(), amount).default({}),
   /** Per item category: the subtotal of that category's lines must also stay below this amount. */
   byCategory: z.record(z.string(), amount).default({}),
+  /**
+   * A request waiting for approval that changes by more than this share of its total (or gains or loses lines) is
+   * sent to the buyers again, and links to the older version stop approving it. 0.1 = 10%.
+   */
+  materialChangeShare: z.number().min(0).max(10).default(0.1),
 });
 export type ApprovalPolicy = z.infer<typeof approvalPolicy>;
 

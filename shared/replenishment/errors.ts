@@ -1,4 +1,5 @@
 // Typed errors of the replenishment domain: a code, the offending location, and what to do.
+import { describeChanges, type ReplenishmentRequest, type RevisionChanges } from './request.js';
 
 export type ReplenishmentErrorCode =
   | 'REQUEST_NOT_FOUND' | 'REQUEST_STATE_INVALID' | 'REQUEST_CONFLICT' | 'REQUEST_LINE_UNKNOWN' | 'REQUEST_REVISION_CHANGED'
@@ -33,11 +34,17 @@ export class RequestConflictError extends ReplenishmentError {
   }
 }
 
-/** A decision taken on a revision the request has since left: the person decided on something else. */
+/**
+ * A decision taken on a revision the request has since left: the person decided on something else. `changes` says
+ * what differs since the revision they saw (when that revision is on record).
+ */
 export class RequestRevisionChangedError extends ReplenishmentError {
-  constructor(idempotencyKey: string, readonly seenRevision: number, readonly currentRevision: number) {
-    super('REQUEST_REVISION_CHANGED', `Request "${idempotencyKey}" is at revision ${currentRevision}, not ${seenRevision} as seen; look at revision ${currentRevision} and decide again.`, idempotencyKey);
+  readonly currentRevision: number;
+  constructor(request: Pick<ReplenishmentRequest, 'idempotencyKey' | 'revision' | 'currency'>, readonly seenRevision: number, readonly changes?: RevisionChanges) {
+    super('REQUEST_REVISION_CHANGED', `Request "${request.idempotencyKey}" changed since revision ${seenRevision}: it is at revision ${request.revision} now `
+      + `(${changes ? describeChanges(changes, request.currency) : `revision ${seenRevision} is not on record`}). Look at revision ${request.revision} and decide again.`, request.idempotencyKey);
     this.name = 'RequestRevisionChangedError';
+    this.currentRevision = request.revision;
   }
 }
 

@@ -71,8 +71,8 @@ export async function submitDraft(deps: ReplenishmentDeps, draft: RequestDraft):
     // An approved request not yet sent is re-announced, so a lost event is healed by the next evaluation (sending is idempotent).
     if (!amended) return { request: existing, change: 'unchanged', events: eventsFor(existing, at).filter((e) => e.detailType === 'ReplenishmentRequested') };
     const saved = await deps.requests.save(request);
-    // A buyer is asked once per request; amendments while it waits show in `suppliers requests`, not as new mail.
-    const askedAlready = (e: ReplenishmentEvent) => e.detailType === 'ReplenishmentApprovalRequested' && existing.state === 'pending_approval';
+    // Buyers are asked again only for a material change (amendRequest marks it announced); small drifts stay quiet.
+    const askedAlready = (e: ReplenishmentEvent) => e.detailType === 'ReplenishmentApprovalRequested' && request.announcedRevision !== request.revision;
     if (saved.status === 'saved') return { request: saved.request, change: 'amended', events: eventsFor(saved.request, at).filter((e) => !askedAlready(e)) };
   }
   throw new RequestConflictError(draft.idempotencyKey, MAX_ATTEMPTS);

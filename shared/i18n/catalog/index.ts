@@ -3,12 +3,13 @@
 import type { Locale } from '../index.js';
 import { common } from './common.js';
 import { consoleArea } from './console.js';
+import { notifications } from './notifications.js';
 import { push } from './push.js';
 
 export type Catalog = Record<string, string>;
 export interface CatalogArea { en: Catalog; 'zh-CN': Catalog }
 
-const areas: CatalogArea[] = [common, consoleArea, push];
+const areas: CatalogArea[] = [common, notifications, consoleArea, push];
 
 export const catalogs: Record<Locale, Catalog> = {
   en: Object.assign({}, ...areas.map((a) => a.en)) as Catalog,

@@ -7,13 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDeliveryPublisher } from '../../../infra/local/delivery.js';
 import { receiver as receiverSchema } from '../../../shared/config.js';
-import { buildNotification, type Alert } from '../../../shared/alerts/index.js';
+import { buildNotification, smsSegments, type Alert } from '../../../shared/alerts/index.js';
 
 const alert = (sku: string, extra: Partial<Alert> = {}): Alert => ({
   fingerprint: '0123456789abcdef', alertId: `id-${sku}`, type: 'STOCKOUT_RISK', severity: 'warning', state: 'open', sku,
   locationId: 'store-north', labels: { type: 'STOCKOUT_RISK', severity: 'warning', sku, location: 'store-north' },
   message: '42 on hand covers 5.1 days; next inbound 2026-05-12; short 18 units', projectedStockout: '2026-05-09',
-  facts: { onHand: 42, daysOfCover: 5.1, reorderPoint: 40.2 }, openedAt: '2026-05-04T08:00:00.000Z', updatedAt: '2026-05-04T08:00:00.000Z',
+  facts: { stockoutProbability: 0.55, available: 42, daysOfCover: 5.1, nextInbound: '2026-05-12', nextInboundQty: 60, orderArrives: '2026-05-11', expectedShortUnits: 18 }, openedAt: '2026-05-04T08:00:00.000Z', updatedAt: '2026-05-04T08:00:00.000Z',
   escalationStep: 0, reopenCount: 0, version: 1, ...extra,
 });
 
@@ -62,18 +62,19 @@ describe('LocalDeliveryPublisher', () => {
     const eml = (await readdir(outboxDir)).filter((f) => f.endsWith('.eml'));
     expect(eml).toHaveLength(1);
     const mail = await readFile(path.join(outboxDir, eml[0]!), 'utf8');
-    expect(mail).toMatch(/^Subject: \[StockSentry\] CRITICAL: 2 alerts at location store-north/m);
+    expect(mail).toMatch(/^Subject: \[StockSentry\] store-north: SKU-2 may run out and 1 more alert$/m);
     expect(mail).toMatch(/^To: north@example.com, lead@example.com/m);
     expect(mail).toMatch(/^X-StockSentry-Notification: n-hook$/im);
-    expect(mail).toContain('SKU SKU-1');
-    expect(mail).toContain('  onHand: 42, daysOfCover: 5.1, reorderPoint: 40.2\n');
+    expect(mail).toContain('1. [Critical] Stockout risk: SKU-2');
+    expect(mail).toContain('   55% chance of running out before new stock arrives. 42 units available');
+    expect(mail).not.toMatch(/daysOfCover|onHand/);
     expect(mail).toContain('Acknowledge: https://hub.example.com/a/');
 
     const sms = await readFile(path.join(outboxDir, 'sms.txt'), 'utf8');
     const [at, phone, text] = sms.trim().split('\t');
     expect([at, phone]).toEqual([now.toISOString(), '+14155550100']);
-    expect(text!.length).toBeLessThanOrEqual(160);
-    expect(text).toContain('Ack: https://hub.example.com/a/');
+    expect(smsSegments(text!).segments).toBeLessThanOrEqual(2);
+    expect(text).toMatch(/^StockSentry store-north: 2 alerts, 1 critical\. Worst: SKU-2 may run out\.$/);
 
     const hooks = received.filter((r) => r.path === '/hook');
     expect(hooks).toHaveLength(2);

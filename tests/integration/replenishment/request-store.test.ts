@@ -82,14 +82,19 @@ describe('markSent', () => {
 });
 
 describe('approval tasks', () => {
-  it('ask a buyer once per request, not again for every amendment while it waits', async () => {
+  it('ask the buyers again when the waiting request changes materially, not for a small drift', async () => {
     const strict = replenishmentConfig.parse({ approval: { autoApproveBelow: 1 } });
     const deps: ReplenishmentDeps = { requests: new DynamoRequestStore(table.doc, table.tableName), clock: { now: () => new Date('2026-05-06T08:00:00Z') }, config: strict, suppliers };
-    const first = await planReplenishment(deps, [decision('SKU-A')], items);
-    const second = await planReplenishment(deps, [decision('SKU-B')], items);
+    const first = await planReplenishment(deps, [decision('SKU-A', 120)], items);
     expect(first.events.map((e) => e.detailType)).toEqual(['ReplenishmentApprovalRequested']);
-    expect(second.requests[0]).toMatchObject({ state: 'pending_approval', revision: 2 });
+    // A line added: material, so the buyers get the new revision.
+    const second = await planReplenishment(deps, [decision('SKU-B')], items);
+    expect(second.requests[0]).toMatchObject({ state: 'pending_approval', revision: 2, announcedRevision: 2 });
     expect(second.requests[0]!.lines.map((l) => l.sku).sort()).toEqual(['SKU-A', 'SKU-B']);
-    expect(second.events).toEqual([]);
+    expect(second.events).toMatchObject([{ detailType: 'ReplenishmentApprovalRequested', detail: { revision: 2 } }]);
+    // SKU-A one pack larger: 132 → 138, under 10% of the total, so nobody is asked again.
+    const third = await planReplenishment(deps, [decision('SKU-A', 126)], items);
+    expect(third.requests[0]).toMatchObject({ revision: 3, total: 138, announcedRevision: 2 });
+    expect(third.events).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { register } from '../../../cli/commands/suppliers.js';
 import { DynamoRequestStore } from '../../../shared/adapters/dynamodb/request-store.js';
 import { parseHubConfig } from '../../../shared/config.js';
 import { replenishmentConfig, type ReplenishmentSupplier } from '../../../shared/replenishment/config.js';
-import { newRequest } from '../../../shared/replenishment/request.js';
+import { amendRequest, newRequest } from '../../../shared/replenishment/request.js';
 import type { ReplenishmentEvent } from '../../../shared/replenishment/service.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
@@ -46,12 +46,29 @@ describe('stocksentry suppliers', () => {
     expect(await store.getScorecard('sup-std')).toMatchObject({ receipts: 3, computedAt: NOW.toISOString() });
   });
 
-  it('lists requests waiting for approval, and approve changes quantities and publishes the send', async () => {
+  it('lists requests waiting for approval, and approve of the reviewed revision changes quantities and publishes the send', async () => {
     expect(await run('requests')).toMatch(/sup-std\|s2\|2026-05-20\s+pending_approval\s+1\s+2\s+250\.00 EUR/);
-    const out = await run('approve', 'sup-std|s2|2026-05-20', '--set', 'SKU-A=50', '--by', 'dana');
+    // Without a revision the command shows what the request holds now instead of approving it blind.
+    await expect(run('approve', 'sup-std|s2|2026-05-20', '--by', 'dana')).rejects.toThrow(/--revision.*revision 1:\n {2}SKU-A: 240 for 240\.00 EUR, need by 2026-05-28\n[\s\S]*total 250\.00 EUR/);
+    const out = await run('approve', 'sup-std|s2|2026-05-20', '--revision', '1', '--set', 'SKU-A=50', '--by', 'dana');
     expect(out).toBe('sup-std|s2|2026-05-20: approved (sent to the bus)');
     expect(await store.get('sup-std|s2|2026-05-20')).toMatchObject({ state: 'approved', total: 60, approval: { decidedBy: 'dana' } });
     expect(published.map((e) => e.detailType)).toEqual(['ReplenishmentRequested']);
-    await expect(run('approve', 'sup-std|s2|2026-05-20')).rejects.toThrow(/is approved, so it cannot be approved/);
+    await expect(run('approve', 'sup-std|s2|2026-05-20', '--revision', '1')).rejects.toThrow(/is approved, so it cannot be approved/);
+  });
+
+  it('refuses to approve a revision the request has moved past, and shows the difference', async () => {
+    const key = 'sup-std|s3|2026-05-20';
+    const ctx = { currency: 'EUR', approval: config.approval, at: NOW };
+    const first = newRequest({ idempotencyKey: key, supplierId: 'sup-std', locationId: 's3', orderDay: '2026-05-20', lines: [{ sku: 'SKU-A', qty: 200, needBy: '2026-05-28', unitCost: 1 }] }, ctx);
+    await store.create(first);
+    const grown = amendRequest({ ...first, version: 1 }, { idempotencyKey: key, supplierId: 'sup-std', locationId: 's3', orderDay: '2026-05-20', lines: [
+      { sku: 'SKU-A', qty: 300, needBy: '2026-05-28', unitCost: 1 }, { sku: 'SKU-B', qty: 50, needBy: '2026-05-28', unitCost: 2 },
+    ] }, ctx).request;
+    expect(await store.save(grown)).toMatchObject({ status: 'saved' });
+    await expect(run('approve', key, '--revision', '1', '--by', 'dana'))
+      .rejects.toThrow('changed since revision 1: it is at revision 2 now (added SKU-B (50); SKU-A 200 → 300; total 200.00 → 400.00 EUR)');
+    expect(await store.get(key)).toMatchObject({ state: 'pending_approval', revision: 2 });
+    expect(await run('approve', key, '--revision', '2', '--by', 'dana')).toMatch(/approved/);
   });
 });

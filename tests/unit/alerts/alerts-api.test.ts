@@ -76,7 +76,8 @@ describe('alerts API', () => {
     const path = new URL(actionLink(links, fp, 'ack', clock.now())).pathname;
     const page = await api(request('GET', path, {}, ''));
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<form method="post">');
+    expect(page.body).toContain('<form method="post"');
+    expect(page.body).toContain('Acknowledge this alert?');
     expect((await store.getAlert(fp))?.state).toBe('open');
     const done = await api(request('POST', path, {}, ''));
     expect(done.statusCode).toBe(200);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { consumedBy, parseEventDetail } from '../../../events/catalog.js';
 import { createDispatchAlertsHandler } from '../../../functions/dispatch-alerts.js';
 import {
-  AlertDeliveryError, approvalLabels, MemoryAlertStore, notifyApproval, supplierFingerprint, SMS_MAX,
+  AlertDeliveryError, approvalLabels, MemoryAlertStore, MemoryMessageStore, notifyApproval, smsSegments, supplierFingerprint, verifyAckToken, verifyApprovalToken,
   type AlertingConfigInput, type AlertSecrets, type EventPublisher,
 } from '../../../shared/alerts/index.js';
 import type { ApprovalTask } from '../../../shared/replenishment/approval.js';
@@ -11,7 +11,7 @@ import { FakeClock, RecordingPublisher, settingsFor } from './fixtures.js';
 
 const TASK: ApprovalTask = {
   idempotencyKey: 'sup-std|store-1|2026-05-04', revision: 1, supplierId: 'sup-std', locationId: 'store-1',
-  total: 720, currency: 'EUR', reason: 'total 720 is not below the auto-approve limit 500 for supplier sup-std',
+  total: 720, currency: 'EUR', reason: 'total 720 is not below the auto-approve limit 500 for supplier sup-std', rule: { kind: 'total', amount: 720, limit: 500 },
   lines: [
     { sku: 'SKU-A', qty: 120, needBy: '2026-05-08', amount: 480, category: 'dairy' },
     { sku: 'SKU-B', qty: 40, needBy: '2026-05-08', amount: 240, category: 'frozen' },
@@ -31,13 +31,20 @@ const BUYER_ROUTE: AlertingConfigInput = {
   },
 };
 
-function setup(alerting: AlertingConfigInput = BUYER_ROUTE) {
+const LINKS = { baseUrl: 'https://hub.example.com', secret: 'link-key', ttlMs: 7 * 86_400_000 };
+
+function setup(alerting: AlertingConfigInput = BUYER_ROUTE, buyer: { phones?: boolean; locale?: 'en' | 'zh-CN' } = {}) {
   const store = new MemoryAlertStore();
+  const messages = new MemoryMessageStore();
   const settings = settingsFor(alerting);
+  const buyers = settings.receivers.find((r) => r.name === 'buyers')!;
+  if (buyer.phones) buyers.phones = ['+4915100000009'];
+  if (buyer.locale) buyers.locale = buyer.locale;
   const publisher = new RecordingPublisher();
   const clock = new FakeClock(Date.parse('2026-05-04T08:00:00Z'));
-  const notify = (task: ApprovalTask = TASK) => notifyApproval(task, { store, settings, publisher, now: clock.now() });
-  return { store, settings, publisher, clock, notify };
+  const withLinks = Boolean(buyer.phones);
+  const notify = (task: ApprovalTask = TASK) => notifyApproval(task, { store, settings, publisher, now: clock.now(), messages, ...(withLinks ? { links: LINKS } : {}) });
+  return { store, settings, publisher, clock, notify, messages };
 }
 
 describe('notifyApproval', () => {
@@ -60,13 +67,65 @@ describe('notifyApproval', () => {
     await notify();
     const n = publisher.sent.find((x) => x.receiver.name === 'buyers')!;
     expect(n).toMatchObject({ severity: 'info', location: 'store-1', firing: [], resolved: [], approval: TASK });
-    expect(n.sms.length).toBeLessThanOrEqual(SMS_MAX);
-    expect(n.sms).toMatch(/^\[APPROVAL\] order sup-std -> store-1: 2 lines, 720\.00 EUR\./);
-    expect(n.email.subject).toBe('[StockSentry] Approval needed: order sup-std -> store-1, 720.00 EUR');
-    expect(n.email.text).toContain('* SKU SKU-A: 120 units by 2026-05-08, 480.00 EUR (dairy)');
-    expect(n.email.text).toContain("stocksentry suppliers approve 'sup-std|store-1|2026-05-04' --by <you>");
-    expect(n.email.text.split('\n').every((l) => l.length <= 76)).toBe(true);
-    expect(n.json).toMatchObject({ version: 1, kind: 'approval', receiver: 'buyers', approval: TASK });
+    expect(smsSegments(n.sms).segments).toBeLessThanOrEqual(2);
+    expect(n.sms).toBe('StockSentry: an order from sup-std for store-1 (2 lines, €720.00) waits for your approval; see your email.');
+    expect(n.email.subject).toBe('[StockSentry] Approve an order from sup-std for store-1: €720.00');
+    const text = n.email.text.replace(/\n(?=[a-zA-Z€(])/g, ' ').replace(/\n {3}/g, ' ');
+    expect(text).toContain('Its total of €720.00 is not below the auto-approve limit of €500.00.');
+    expect(text).toContain('1. SKU-A: 120 units, €480.00, needed by Fri 8 May');
+    expect(text).toContain('Total: €720.00');
+    // Without links the command line decides, naming the revision shown.
+    expect(n.email.text).toContain("\n$ stocksentry suppliers approve 'sup-std|store-1|2026-05-04' --revision 1 --by <you>\n");
+    expect(n.email.text.split('\n').every((l) => l.length <= 76 || /https?:|^\$ stocksentry/.test(l))).toBe(true);
+    expect(n.json).toMatchObject({ version: 1, kind: 'approval', receiver: 'buyers', approval: TASK, locale: 'en', text: expect.stringContaining('Approve an order from sup-std') });
+  });
+
+  it('carries signed approve and reject links bound to the revision, and a short SMS link to the same decision', async () => {
+    const { notify, publisher, messages } = setup(BUYER_ROUTE, { phones: true });
+    await notify({ ...TASK, revision: 3 });
+    const n = publisher.sent.find((x) => x.receiver.name === 'buyers')!;
+    const links = n.json.links as { approve: string; reject: string };
+    const approve = verifyApprovalToken(links.approve.split('/r/')[1]!, [LINKS.secret], new Date('2026-05-04T09:00:00Z'));
+    expect(approve).toMatchObject({ requestKey: TASK.idempotencyKey, revision: 3, action: 'approve', receiver: 'buyers', expiresAt: new Date('2026-05-11T08:00:00Z') });
+    expect(verifyApprovalToken(links.reject.split('/r/')[1]!, [LINKS.secret], new Date('2026-05-04T09:00:00Z'))).toMatchObject({ action: 'reject', revision: 3 });
+    expect(() => verifyApprovalToken(links.approve.split('/r/')[1]!, [LINKS.secret], new Date('2026-05-11T08:00:01Z'))).toThrow(/expired/);
+    expect(n.email.text.replace(/\n/g, ' ')).toContain('These links work until Mon 11 May, 08:00 UTC and only for this version of the order');
+    // A buyer's first message never mentions revisions: not the one shown, not the ones before it.
+    expect(n.email.text).not.toMatch(/revision/i);
+    expect(n.sms).toMatch(/^StockSentry: approve an order from sup-std for store-1, 2 lines, €720\.00\? Approve or reject: https:\/\/hub\.example\.com\/a\/[\w-]{34}$/);
+    const smsToken = verifyAckToken(/\/a\/([\w-]{34})$/.exec(n.sms)![1]!, [LINKS.secret], new Date('2026-05-04T09:00:00Z'));
+    expect(smsToken.action).toBe('approval');
+    expect(await messages.getLinkSet((smsToken as { setId: string }).setId)).toMatchObject({ receiver: 'buyers', approval: { requestKey: TASK.idempotencyKey, revision: 3 } });
+  });
+
+  it('tells a buyer what changed since the version they were sent, in a new message', async () => {
+    const { notify, publisher, clock } = setup();
+    await notify();
+    clock.advance(3 * 3_600_000);
+    const grown: ApprovalTask = {
+      ...TASK, revision: 3, total: 1000, lines: [{ ...TASK.lines[0]!, qty: 180, amount: 720 }, TASK.lines[1]!, { sku: 'SKU-C', qty: 8, needBy: '2026-05-09', amount: 40 }],
+    };
+    await notify(grown);
+    const [first, second] = publisher.sent.filter((x) => x.receiver.name === 'buyers');
+    expect(first!.id).not.toBe(second!.id);
+    expect(second!.email.subject).toBe('[StockSentry] Changed order from sup-std for store-1 needs your approval again: €1,000.00');
+    expect(second!.email.text).toContain([
+      'What changed since the version sent to you on Mon 4 May, 08:00 UTC:',
+      '- Added: SKU-C, 8 units, €40.00',
+      '- SKU-A: 180 units instead of 120 units',
+      '- Total: €1,000.00 instead of €720.00 (+39%)',
+    ].join('\n'));
+    expect(first!.email.text).not.toContain('What changed');
+  });
+
+  it('words the message in the receiver\'s language', async () => {
+    const { notify, publisher } = setup(BUYER_ROUTE, { locale: 'zh-CN' });
+    await notify();
+    const n = publisher.sent.find((x) => x.receiver.name === 'buyers')!;
+    expect(n.email.subject).toBe('【StockSentry】待审批：sup-std 发往 store-1 的订单，€720.00');
+    expect(n.email.text).toContain('1. SKU-A：120 件，€480.00，需在 5月8日周五前到货');
+    expect(smsSegments(n.sms)).toMatchObject({ encoding: 'UCS-2' });
+    expect(smsSegments(n.sms).segments).toBeLessThanOrEqual(2);
   });
 
   it('gives a redelivered task the same notification id and a new revision a new one', async () => {

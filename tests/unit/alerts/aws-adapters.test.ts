@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus, EventPutError } from '../../../shared/adapters/aws/event-bus.js';
 import { SnsAlertPublisher } from '../../../shared/adapters/aws/sns-alert-publisher.js';
 import { receiver } from '../../../shared/config.js';
-import { buildNotification, MemoryAlertStore, reconcilePosition, type Alert } from '../../../shared/alerts/index.js';
+import { buildNotification, MemoryAlertStore, reconcilePosition, smsSegments, type Alert } from '../../../shared/alerts/index.js';
 import { toBusEntry } from '../../../events/alerts.js';
 import { parseEventDetail } from '../../../events/catalog.js';
 import { finding, settingsFor } from './fixtures.js';
@@ -19,7 +19,10 @@ const now = new Date('2026-05-04T08:00:00Z');
 async function raisedAlerts(): Promise<Alert[]> {
   const events = await reconcilePosition({
     sku: 'SKU-1', locationId: 'store-north',
-    findings: [finding('STOCKOUT', 'critical', { message: '0 on hand; 14 units of open orders due 2026-05-05', facts: { onHand: 0, openDemand: 14 } }), finding('EXPIRY', 'warning')],
+    findings: [
+      finding('STOCKOUT', 'critical', { facts: { available: 0, onHand: 0, reserved: 0, forecastDaily: 4, lostSalesPerDay: 40, nextInbound: 'none', orderArrives: '2026-05-11', shortUntilOrderArrives: 28, valueAtRisk: 280 } }),
+      finding('EXPIRY', 'warning', { facts: { expiringUnits: 6, firstExpiry: '2026-05-20', daysToExpiry: 16, value: 12 } }),
+    ],
     now,
   }, { store: new MemoryAlertStore(), settings: settingsFor() });
   return events.map((e) => e.alert);
@@ -32,13 +35,13 @@ describe('SnsAlertPublisher', () => {
     const n = buildNotification({
       id: 'n-1', kind: 'firing', receiver: receiver.parse({ name: 'store-team', emails: ['a@example.com'], phones: ['+14155550100'] }),
       groupKey: 'root/store-team/{location=store-north}', groupLabels: { location: 'store-north' }, firing: alerts, resolved: [], now,
-      links: { baseUrl: 'https://hub.example.com/', secret: 's', ttlMs: 3_600_000 },
+      links: { baseUrl: 'https://hub.example.com/', secret: 's', ttlMs: 3_600_000 }, linkSetId: '00112233aabbccdd',
     });
     await new SnsAlertPublisher(new SNSClient({ region: 'eu-west-1' }), 'arn:aws:sns:eu-west-1:1:alerts').publish(n);
 
     const [call] = sns.commandCalls(PublishCommand);
     const input = call!.args[0].input;
-    expect(input).toMatchObject({ TopicArn: 'arn:aws:sns:eu-west-1:1:alerts', MessageStructure: 'json', Subject: expect.stringContaining('CRITICAL: 2 alerts at location store-north') });
+    expect(input).toMatchObject({ TopicArn: 'arn:aws:sns:eu-west-1:1:alerts', MessageStructure: 'json', Subject: '[StockSentry] store-north: SKU-1 is out of stock and 1 more alert' });
     expect(input.Subject!.length).toBeLessThan(100);
     expect(input.MessageAttributes).toMatchObject({
       receiver: { DataType: 'String', StringValue: 'store-team' },
@@ -48,10 +51,10 @@ describe('SnsAlertPublisher', () => {
     });
     const bodies = JSON.parse(input.Message!) as Record<string, string>;
     expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'https', 'sms']);
-    expect(bodies.sms!.length).toBeLessThanOrEqual(160);
-    expect(bodies.sms).toMatch(/^\[CRIT\] 2 alerts @store-north: STOCKOUT SKU-1, EXPIRY SKU-1 Ack: https:\/\/hub\.example\.com\/a\/[\w-]{34}$/);
-    expect(bodies.email).toContain('0 on hand; 14 units of open orders due 2026-05-05');
-    expect(bodies.email).toContain('onHand: 0, openDemand: 14');
+    expect(smsSegments(bodies.sms!).segments).toBeLessThanOrEqual(2);
+    expect(bodies.sms).toMatch(/^StockSentry store-north: 2 alerts, 1 critical\. Worst: SKU-1 is out of stock, about €40 of sales lost a day\. Acknowledge all 2: https:\/\/hub\.example\.com\/a\/[\w-]{34}$/);
+    expect(bodies.email!.replace(/\n +/g, ' ')).toContain('It sells about 4 units a day, so about €40.00 of sales are lost each day.');
+    expect(bodies.email).not.toMatch(/onHand|lostSalesPerDay/);
     expect(JSON.parse(bodies.https!)).toMatchObject({ id: 'n-1', kind: 'firing', receiver: 'store-team', firing: [{ type: 'STOCKOUT' }, { type: 'EXPIRY' }] });
   });
 });

@@ -40,8 +40,8 @@ describe('grouping', () => {
       ['store-south', ['SKU-3']],
     ]);
     expect(publisher.sent[0]).toMatchObject({ kind: 'firing', severity: 'critical', location: 'store-north', receiver: { name: 'store-team' } });
-    expect(publisher.sent[0]!.email.text).toContain('SKU SKU-1');
-    expect(publisher.sent[0]!.email.text).toContain('SKU SKU-2');
+    // Ranked: the critical stockout first, then the warning.
+    expect(publisher.sent[0]!.email.text).toMatch(/1\. \[Critical\] Out of stock: SKU-2[\s\S]*2\. \[Warning\] Low stock: SKU-1/);
   });
 
   it('sends a new alert in a running group after group_interval, not before', async () => {
@@ -156,7 +156,7 @@ describe('escalation and failures', () => {
     await send(await evaluate('SKU-1', 'store-north', [finding('STOCKOUT', 'critical')]));
     await send(await escalateDue({ store, settings }, clock.advance(15 * MIN)));
     expect(publisher.sent.map((n) => [n.kind, n.receiver.name])).toEqual([['firing', 'store-team'], ['escalation', 'regional'], ['escalation', 'ops']]);
-    expect(publisher.sent[1]!.email.subject).toContain('ESCALATED');
+    expect(publisher.sent[1]!.email.subject).toBe('[StockSentry] Escalated: SKU-1 is out of stock at store-north');
   });
 
   it('keeps a group due after a failed send and delivers on the next flush', async () => {

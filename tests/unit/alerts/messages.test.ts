@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  AckTokenInvalidError, createAckToken, renderSms, verifyAckToken, wrapText, computeAlertStats, type Alert,
+  AckTokenInvalidError, buildNotification, createAckToken, smsSegments, verifyAckToken, wrapText, computeAlertStats, type Alert,
 } from '../../../shared/alerts/index.js';
 import { catalogJsonSchemas, DETAIL_TYPES, EventDetailInvalidError, parseEventDetail } from '../../../events/catalog.js';
 
@@ -21,6 +21,12 @@ describe('ack tokens', () => {
     expect(verifyAckToken(token, ['new', 'old'], now)).toEqual({ fingerprint: 'a1b2c3d4e5f60718', action: 'snooze', expiresAt: new Date('2026-05-05T08:00:00Z') });
   });
 
+  it('keeps single-alert tokens issued before group links valid (same bytes, same meaning)', () => {
+    // Issued by the earlier release for {a1b2c3d4e5f60718, ack, 2026-05-05T08:00Z} with secret k1.
+    expect(createAckToken({ fingerprint: 'a1b2c3d4e5f60718', action: 'ack', expiresAt: new Date('2026-05-05T08:00:00Z') }, 'k1')).toBe('obLD1OX2BxgAafmjgAm1FLeJYF-jpwpAIA');
+    expect(verifyAckToken('obLD1OX2BxgAafmjgAm1FLeJYF-jpwpAIA', ['k1'], now)).toEqual({ fingerprint: 'a1b2c3d4e5f60718', action: 'ack', expiresAt: new Date('2026-05-05T08:00:00Z') });
+  });
+
   it('rejects tampered, foreign and expired tokens with a reason', () => {
     const token = createAckToken({ fingerprint: 'a1b2c3d4e5f60718', action: 'ack', expiresAt: new Date('2026-05-05T08:00:00Z') }, 'k1');
     const tampered = Buffer.from(token, 'base64url');
@@ -34,17 +40,43 @@ describe('ack tokens', () => {
 });
 
 describe('SMS', () => {
-  it('fits 160 GSM-7 characters with the ack link intact, whatever the message length', () => {
-    const sms = renderSms('firing', [alert()], [], links, now);
-    expect(sms.length).toBeLessThanOrEqual(160);
-    expect(sms).toMatch(/^\[WARN\] STOCKOUT_RISK SKU-000123 @store-north-berlin: Lauft aus 42 on hand/);
-    expect(sms).toMatch(/\.\.\. Ack: https:\/\/stocksentry\.example-retailer\.com\/a\/[\w-]{34}$/);
-    expect(sms).toMatch(/^[\x20-\x7e]+$/);
+  const receiver = { name: 'store-north-manager', locale: 'en' as const, emails: [], phones: ['+4915100000001'], webhooks: [], suppliers: [] };
+  const sms = (firing: Alert[], extra: Partial<Parameters<typeof buildNotification>[0]> = {}) => buildNotification({
+    id: 'n1', kind: 'firing', receiver, groupKey: 'g', groupLabels: { location: 'store-north-berlin' }, firing, resolved: [], now, links, ...extra,
+  }).sms;
+
+  it('fits two GSM-7 segments with the acknowledge link intact, whatever the product name', () => {
+    const text = sms([alert({ sku: 'SKU-000123' })], { items: new Map([['SKU-000123', { name: `Crêpes – ${'very long product name '.repeat(20)}` }]]) });
+    expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 2 });
+    expect(text).toMatch(/^StockSentry: Crepes - very long product name/);
+    expect(text).toMatch(/\.\.\. Acknowledge: https:\/\/stocksentry\.example-retailer\.com\/a\/[\w-]{34}$/);
   });
 
-  it('names the count and the SKUs of a group, worst first', () => {
-    const sms = renderSms('firing', [alert(), alert({ fingerprint: 'ffffffffffffffff', type: 'STOCKOUT', severity: 'critical', sku: 'SKU-9' })], [], undefined, now);
-    expect(sms).toBe('[CRIT] 2 alerts @store-north-berlin: STOCKOUT SKU-9, STOCKOUT_RISK SKU-000123');
+  it('says "acknowledge all N" when its link acknowledges the whole group, and names the worst alert', () => {
+    const group = [alert(), alert({ fingerprint: 'ffffffffffffffff', type: 'STOCKOUT', severity: 'critical', sku: 'SKU-9' })];
+    const text = sms(group, { linkSetId: '0123456789abcdef' });
+    expect(text).toMatch(/^StockSentry store-north-berlin: 2 alerts, 1 critical\. Worst: SKU-9 is out of stock\. Acknowledge all 2: https:\/\/\S+\/a\/[\w-]{34}$/);
+    const token = /\/a\/([\w-]{34})$/.exec(text)![1]!;
+    expect(verifyAckToken(token, ['k1'], now)).toMatchObject({ action: 'ack-group', setId: '0123456789abcdef' });
+    // Without a stored set the SMS does not offer to acknowledge anything it cannot.
+    expect(sms(group)).not.toMatch(/Acknowledge/);
+  });
+
+  it('keeps a Chinese SMS within two UCS-2 segments', () => {
+    const zh = { ...receiver, locale: 'zh-CN' as const };
+    const text = buildNotification({ id: 'n1', kind: 'firing', receiver: zh, groupKey: 'g', groupLabels: { location: 'store-north-berlin' }, firing: [alert({ sku: 'SKU-1' })], resolved: [], now, links,
+      items: new Map([['SKU-1', { name: '非常长的商品名称'.repeat(20) }]]) }).sms;
+    expect(smsSegments(text)).toMatchObject({ encoding: 'UCS-2', segments: 2 });
+    expect(text).toMatch(/…确认：https:\/\/\S+\/a\/[\w-]{34}$/);
+  });
+
+  it('counts segments the way carriers do', () => {
+    expect(smsSegments('a'.repeat(160))).toEqual({ encoding: 'GSM-7', units: 160, segments: 1 });
+    expect(smsSegments('a'.repeat(161))).toEqual({ encoding: 'GSM-7', units: 161, segments: 2 });
+    expect(smsSegments('€'.repeat(80))).toMatchObject({ encoding: 'GSM-7', units: 160, segments: 1 });
+    expect(smsSegments('库'.repeat(70))).toEqual({ encoding: 'UCS-2', units: 70, segments: 1 });
+    expect(smsSegments('库'.repeat(134))).toEqual({ encoding: 'UCS-2', units: 134, segments: 2 });
+    expect(smsSegments('库'.repeat(135)).segments).toBe(3);
   });
 });
 
@@ -53,6 +85,18 @@ describe('email wrapping', () => {
     const wrapped = wrapText(`  ${'word '.repeat(30).trim()}`);
     expect(wrapped.split('\n').every((l) => l.length <= 76 && l.startsWith('  '))).toBe(true);
     expect(wrapped.replace(/\n\s+/g, ' ').trim()).toBe('word '.repeat(30).trim());
+  });
+
+  it('wraps Chinese by display width, never starting a line with closing punctuation', () => {
+    const text = `   ${'已无可售库存，现有件数全部被客户订单占用。'.repeat(6)}`;
+    const lines = wrapText(text).split('\n');
+    const width = (l: string) => [...l].reduce((w, c) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(c) ? 2 : 1), 0);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      expect(width(line)).toBeLessThanOrEqual(78);
+      expect(line.trimStart()).not.toMatch(/^[。，、）]/);
+    }
+    expect(lines.map((l) => l.trim()).join('')).toBe(text.trim());
   });
 });
 

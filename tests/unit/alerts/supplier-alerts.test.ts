@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  computeAlertStats, dispatch, flushDueGroups, MemoryAlertStore, reconcilePosition, reconcileSupplier, renderSms, supplierFingerprint,
+  buildNotification, computeAlertStats, dispatch, flushDueGroups, MemoryAlertStore, reconcilePosition, reconcileSupplier, supplierFingerprint,
   SupplierFindingTypeError, type AlertEvent, type AlertingConfigInput, type SupplierFindings,
 } from '../../../shared/alerts/index.js';
 import { FakeClock, finding, HOUR, MIN, RecordingPublisher, settingsFor } from './fixtures.js';
 
 const LATE = finding('LEAD_TIME_RISK', 'warning', { message: 'Supplier acme delivers 4 days later than quoted on average', facts: { lateDays: 4 } });
-const GAP = finding('SUPPLY_GAP', 'critical', { message: 'Supplier acme rejected the order and there is no backup supplier' });
+const GAP = finding('SUPPLY_GAP', 'critical', {
+  message: 'Supplier acme rejected the order and there is no backup supplier',
+  facts: { supplierId: 'acme', locationId: 'store-north', requestKey: 'acme|store-north|2026-05-04', units: 40, lines: 2, reason: 'rejected' },
+});
 
 function setup(alerting: AlertingConfigInput = {}) {
   const store = new MemoryAlertStore();
@@ -95,10 +98,14 @@ describe('reconcileSupplier', () => {
     const events = await report([GAP], { locationId: 'store-north' });
     await dispatch(events, { store, settings, publisher, now: clock.now() });
     const [n] = publisher.sent;
-    expect(n!.sms).toBe('[CRIT] SUPPLY_GAP supplier acme @store-north: Supplier acme rejected the order and there is no backup supplier');
-    expect(n!.email.text).toContain('* CRITICAL SUPPLY_GAP - supplier acme at store-north');
+    expect(n!.sms).toBe('StockSentry: acme cannot deliver an order.');
+    const text = n!.email.text.replace(/\n +/g, ' ');
+    expect(text).toContain('[Critical] Supply gap: acme');
+    expect(text).toContain('acme rejected 40 units (2 lines) of the order for store-north. No backup supplier is set, so nobody else has been asked. Order acme|store-north|2026-05-04.');
+    expect(text).toContain('- Source the goods elsewhere, or set a backup supplier for acme.');
     expect(n!.email.text).not.toContain('SKU');
-    expect(renderSms('resolved', [], [{ ...events[0]!.alert, locationId: '' }], undefined, clock.now())).toBe('[OK] SUPPLY_GAP supplier acme resolved');
+    const resolved = buildNotification({ id: 'r', kind: 'resolved', receiver: n!.receiver, groupKey: 'g', groupLabels: {}, firing: [], resolved: [{ ...events[0]!.alert, locationId: '' }], now: clock.now() });
+    expect(resolved.sms).toBe('StockSentry: resolved: acme cannot deliver an order.');
   });
 });
 
@@ -123,6 +130,6 @@ describe('grouping by supplier', () => {
     expect(bySupplier).toEqual({ acme: ['SKU-1', 'SKU-2', 'supplier acme'], other: ['SKU-3'] });
     expect(publisher.sent.every((n) => n.receiver.name === 'buyers')).toBe(true);
     const acme = publisher.sent.find((n) => n.groupLabels.supplier === 'acme')!;
-    expect(acme.email.subject).toBe('[StockSentry] WARNING: 3 alerts at supplier acme (LEAD_TIME_RISK, STOCKOUT_RISK)');
+    expect(acme.email.subject).toBe('[StockSentry] Supplier acme: acme delivers late and 2 more alerts');
   });
 });
