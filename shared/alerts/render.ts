@@ -32,12 +32,13 @@ export function wrapText(text: string, width = EMAIL_WIDTH): string {
     // Continuation lines align with the text: under a bullet's or number's text, else under the line's start.
     const hang = ' '.repeat((/^\s*([-*]|\d+\.) /.exec(line)?.[0] ?? indent).length);
     // A number and the Han unit after it (5月, 11日) stay together.
-    const tokens = line.slice(indent.length).match(new RegExp(`\\d+[年月日时分号点]|${WIDE.source}|[^\\s${WIDE.source.slice(1, -1)}]+|\\s+`, 'gu')) ?? [];
+    // A no-break space joins its neighbours (a time and its zone).
+    const tokens = line.slice(indent.length).match(new RegExp(`\\d+[年月日时分号点]|${WIDE.source}|[^ \\t${WIDE.source.slice(1, -1)}]+|[ \\t]+`, 'gu')) ?? [];
     const out: string[] = [];
     let current = indent;
     let fresh = true;
     for (const token of tokens) {
-      const space = /^\s+$/.test(token);
+      const space = /^[ \t]+$/.test(token);
       if (fresh && space) continue;
       // Closing punctuation never starts a line (it stays with the character before it, a little over the width).
       if (!fresh && displayWidth(current) + displayWidth(token) > width && !space && !CLOSING.test(token)) {

@@ -193,3 +193,28 @@ export function exampleFile(example: RenderedExample): string {
     '',
   ].join('\n');
 }
+
+/** Every file under docs/examples/, by path relative to it: one per example and language, and the index. */
+export function exampleFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const index = [
+    '# Messages, as their readers get them',
+    '',
+    'Rendered by the hub from realistic alerts, approval requests and orders, in English and Chinese (the receiver\'s',
+    '`locale`). The English shop is in Berlin and counts in euros, the Chinese one in Shanghai and counts in yuan.',
+    'Regenerate with `npm run examples`; a test fails when these files differ from what the hub renders now.',
+    '',
+    '| message | English | 中文 |',
+    '|---|---|---|',
+  ];
+  const byName = new Map<string, RenderedExample[]>();
+  for (const locale of ['en', 'zh-CN'] as const) {
+    for (const example of renderExamples(locale)) {
+      files.set(`${locale}/${example.name}.txt`, exampleFile(example));
+      byName.set(example.name, [...(byName.get(example.name) ?? []), example]);
+    }
+  }
+  for (const [name, [en]] of byName) index.push(`| ${en!.title} | [${name}](en/${name}.txt) | [${name}](zh-CN/${name}.txt) |`);
+  files.set('README.md', `${index.join('\n')}\n`);
+  return files;
+}

@@ -89,7 +89,7 @@ describe('notifyApproval', () => {
     expect(approve).toMatchObject({ requestKey: TASK.idempotencyKey, revision: 3, action: 'approve', receiver: 'buyers', expiresAt: new Date('2026-05-11T08:00:00Z') });
     expect(verifyApprovalToken(links.reject.split('/r/')[1]!, [LINKS.secret], new Date('2026-05-04T09:00:00Z'))).toMatchObject({ action: 'reject', revision: 3 });
     expect(() => verifyApprovalToken(links.approve.split('/r/')[1]!, [LINKS.secret], new Date('2026-05-11T08:00:01Z'))).toThrow(/expired/);
-    expect(n.email.text.replace(/\n/g, ' ')).toContain('These links work until Mon 11 May, 08:00 UTC and only for this version of the order');
+    expect(n.email.text.replace(/\n/g, ' ')).toContain('These links work until Mon 11 May, 08:00\u00a0UTC and only for this version of the order');
     // A buyer's first message never mentions revisions: not the one shown, not the ones before it.
     expect(n.email.text).not.toMatch(/revision/i);
     expect(n.sms).toMatch(/^StockSentry: approve an order from sup-std for store-1, 2 lines, €720\.00\? Approve or reject: https:\/\/hub\.example\.com\/a\/[\w-]{34}$/);
@@ -110,7 +110,7 @@ describe('notifyApproval', () => {
     expect(first!.id).not.toBe(second!.id);
     expect(second!.email.subject).toBe('[StockSentry] Changed order from sup-std for store-1 needs your approval again: €1,000.00');
     expect(second!.email.text).toContain([
-      'What changed since the version sent to you on Mon 4 May, 08:00 UTC:',
+      'What changed since the version sent to you on Mon 4 May, 08:00\u00a0UTC:',
       '- Added: SKU-C, 8 units, €40.00',
       '- SKU-A: 180 units instead of 120 units',
       '- Total: €1,000.00 instead of €720.00 (+39%)',
