@@ -61,7 +61,10 @@ describe('LocalDeliveryPublisher', () => {
 
     const eml = (await readdir(outboxDir)).filter((f) => f.endsWith('.eml'));
     expect(eml).toHaveLength(1);
-    const mail = await readFile(path.join(outboxDir, eml[0]!), 'utf8');
+    const raw = await readFile(path.join(outboxDir, eml[0]!), 'utf8');
+    // The body is quoted-printable (it holds € and no-break spaces): decode it as a mail client does.
+    const mail = raw.replace(/=\r\n/g, '').replace(/(=[0-9A-F]{2})+/g, (m) => Buffer.from(m.replace(/=/g, ''), 'hex').toString('utf8')).replace(/\r\n/g, '\n');
+    expect(raw).toMatch(/^Content-Transfer-Encoding: quoted-printable/m);
     expect(mail).toMatch(/^Subject: \[StockSentry\] store-north: SKU-2 may run out and 1 more alert$/m);
     expect(mail).toMatch(/^To: north@example.com, lead@example.com/m);
     expect(mail).toMatch(/^X-StockSentry-Notification: n-hook$/im);
