@@ -7,6 +7,7 @@ import type { Item, Position, Supplier } from '../model.js';
 import type { Clock, InventoryStore } from '../ports.js';
 import { addDays, toDay } from '../time.js';
 import { buildSnapshot } from './snapshot-builder.js';
+import { attachTransfers } from './transfers.js';
 
 /** The labels routes match on. */
 export interface PositionLabels {
@@ -46,6 +47,16 @@ export interface EvaluationReport<E = unknown> {
 export type PositionRef = { sku: string; locationId: string; position?: Position };
 
 export async function evaluatePositions<E>(refs: PositionRef[], ports: EvaluationPorts<E>): Promise<EvaluationReport<E>> {
+  const { evaluated, skipped } = await evaluateOnly(refs, ports);
+  // Short positions learn which other location can give them stock, overstocked ones where to send it.
+  const locations = [...new Set([...ports.config.locations.map((l) => l.id), ...evaluated.map((e) => e.position.locationId)])];
+  await attachTransfers(evaluated, locations, async (siblings) => (await evaluateOnly(siblings, ports)).evaluated);
+  const events: E[] = [];
+  for (const sink of ports.sinks ?? []) events.push(...(await sink.accept(evaluated, ports.clock.now())));
+  return { evaluated, skipped, events };
+}
+
+async function evaluateOnly(refs: PositionRef[], ports: EvaluationPorts<unknown>): Promise<Pick<EvaluationReport, 'evaluated' | 'skipped'>> {
   const { store, config, clock } = ports;
   const now = clock.now();
   const asOf = toDay(now);
@@ -76,9 +87,7 @@ export async function evaluatePositions<E>(refs: PositionRef[], ports: Evaluatio
     const decision = evaluatePosition(snapshot, config.rules);
     evaluated.push({ position, item, labels: labelsFor(position, item, config), decision });
   }
-  const events: E[] = [];
-  for (const sink of ports.sinks ?? []) events.push(...(await sink.accept(evaluated, now)));
-  return { evaluated, skipped, events };
+  return { evaluated, skipped };
 }
 
 export function labelsFor(position: Position, item: Item | undefined, config: HubConfig): PositionLabels {
