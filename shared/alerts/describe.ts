@@ -129,11 +129,11 @@ export function describeAlert(alert: Alert, ctx: MessageContext, options: { omit
     if (short !== undefined && short >= 1) say('alert.arrival.short', { date: date(orderArrives), units: units(Math.ceil(short)) });
     else say('alert.arrival.only', { date: date(orderArrives) });
   };
-  // What helps before an order can land: named transfers first, then bringing the next delivery forward (only when
-  // one is on the way and lands before an order could), then an urgent order.
+  // What helps before an order can land: named transfers first, then bringing forward what is on the way (only when
+  // something is), then an urgent order.
   const helpBeforeArrival = () => {
     for (const tr of transfers(f, 'transferFrom')) suggest('alert.do.transferIn', { units: units(tr.qty), location: locationName(ctx, tr.location) });
-    if (nextInbound && nextQty !== undefined && (!orderArrives || nextInbound < orderArrives)) {
+    if (nextInbound && nextQty !== undefined) {
       suggest('alert.do.expedite', { supplier: supplierName(ctx, nextSupplier ?? alert.labels.supplier ?? supplier ?? ''), units: units(nextQty), date: date(nextInbound) });
     }
     if (orderArrives) suggest('alert.do.urgentOrder', { date: date(orderArrives) });

@@ -14,10 +14,21 @@ export interface TransferSuggestion {
 export type TransferInput = Pick<EngineDecision, 'sku' | 'location' | 'alerts' | 'reorderPoint' | 'orderUpTo' | 'inventoryPosition' | 'available'>;
 
 /**
- * Pure: pairs receivers (inventory position below reorder point) with donors (available stock above order-up-to) of the
+ * Pure: pairs receivers (inventory position below reorder point, or short before inbound can arrive) with donors (available stock above order-up-to) of the
  * same SKU, largest need first; a donor keeps its order-up-to level, a receiver gets at most up to its order-up-to.
  * Quantities are whole units, rounded down to `packSize` when given.
  */
+/**
+ * Units a position is short before anything can reach it: what the stockout finding says is missing until an order
+ * lands, or what covers a stockout risk. Inbound far away raises the inventory position above the reorder point
+ * without helping the weeks before it arrives; a transfer can.
+ */
+function shortBeforeArrival(d: TransferInput): number {
+  const facts = d.alerts.find((a) => a.type === 'STOCKOUT' || a.type === 'STOCKOUT_RISK')?.facts;
+  const short = facts?.shortUntilOrderArrives ?? facts?.coverUnits;
+  return typeof short === 'number' && Number.isFinite(short) ? Math.max(0, short) : 0;
+}
+
 export function suggestTransfers(decisions: readonly TransferInput[], packSize = 1): TransferSuggestion[] {
   const bySku = new Map<string, TransferInput[]>();
   for (const d of decisions) {
@@ -27,8 +38,8 @@ export function suggestTransfers(decisions: readonly TransferInput[], packSize =
   const transfers: TransferSuggestion[] = [];
   for (const [sku, list] of bySku) {
     const receivers = list
-      .filter((d) => d.inventoryPosition < d.reorderPoint)
-      .map((d) => ({ d, need: d.orderUpTo - d.inventoryPosition }))
+      .map((d) => ({ d, need: Math.max(d.inventoryPosition < d.reorderPoint ? d.orderUpTo - d.inventoryPosition : 0, shortBeforeArrival(d)) }))
+      .filter((r) => r.need > 0)
       .sort((a, b) => b.need - a.need || a.d.location.localeCompare(b.d.location));
     const donors = list
       .filter((d) => d.available > d.orderUpTo && d.inventoryPosition > d.orderUpTo)

@@ -21,10 +21,10 @@ export interface DemoRetailer {
 }
 
 export const DEMO_LOCATIONS: Location[] = [
-  { id: 'store-north', name: 'North Street store', kind: 'store', group: 'stores' },
-  { id: 'store-south', name: 'South Mall store', kind: 'store', group: 'stores' },
-  { id: 'store-east', name: 'East Station store', kind: 'store', group: 'stores' },
-  { id: 'web', name: 'Web shop', kind: 'channel', group: 'online' },
+  { id: 'store-north', name: 'North Street store', kind: 'store', group: 'stores', timeZone: 'Europe/Berlin' },
+  { id: 'store-south', name: 'South Mall store', kind: 'store', group: 'stores', timeZone: 'Europe/Berlin' },
+  { id: 'store-east', name: 'East Station store', kind: 'store', group: 'stores', timeZone: 'Europe/Berlin' },
+  { id: 'web', name: 'Web shop', kind: 'channel', group: 'online', timeZone: 'Europe/Berlin' },
 ];
 
 export const DEMO_SUPPLIERS: Supplier[] = [
@@ -34,6 +34,15 @@ export const DEMO_SUPPLIERS: Supplier[] = [
 ];
 
 const CATEGORIES = ['grocery', 'household', 'personal-care', 'electronics', 'toys'];
+/** Product names per category, so messages read like a shop's: `Oat milk 1 l`, `Dish soap 500 ml, lemon`. */
+const PRODUCTS: Record<string, string[]> = {
+  grocery: ['Oat milk 1 l', 'Espresso beans 1 kg', 'Basmati rice 2 kg', 'Olive oil 750 ml', 'Greek yoghurt 500 g', 'Dark chocolate 100 g', 'Pasta fusilli 500 g', 'Green tea, 40 bags'],
+  household: ['Dish soap 500 ml', 'Laundry pods, 30 pack', 'Glass jar 1 l', 'Tea towel, linen', 'Kitchen roll, 4 pack', 'Scented candle', 'Sponge cloths, 10 pack', 'Bin bags 30 l'],
+  'personal-care': ['Hand cream 75 ml', 'Shampoo 250 ml', 'Toothpaste 100 ml', 'Shower gel 400 ml', 'Cotton pads, 80 pack', 'Sun cream SPF 30', 'Lip balm', 'Body lotion 200 ml'],
+  electronics: ['USB-C charger 30 W', 'AA batteries, 8 pack', 'Earbuds, wireless', 'HDMI cable 2 m', 'Power bank 10000 mAh', 'LED bulb E27', 'Phone case', 'Extension lead, 4 way'],
+  toys: ['Board game "Harbour"', 'Jigsaw, 1000 pieces', 'Building blocks, 250', 'Plush bear', 'Card game "Lanterns"', 'Kite, delta', 'Modelling clay set', 'Toy car, wooden'],
+};
+const VARIANTS = ['', 'twin pack', 'value pack', 'large', 'small', 'gift edition', 'XL', 'mini'];
 const HISTORY_DAYS = 180;
 
 export function demoRetailer(options: { asOf: string; skus?: number; seed?: number }): DemoRetailer {
@@ -51,7 +60,7 @@ export function demoRetailer(options: { asOf: string; skus?: number; seed?: numb
     const supplier = DEMO_SUPPLIERS[n % DEMO_SUPPLIERS.length]!;
     const unitCost = Math.round((2 + rng.next() * 48) * 100) / 100;
     items.push({
-      sku, name: `Demo product ${n}`, category: CATEGORIES[n % CATEGORIES.length]!,
+      sku, name: productName(n), category: CATEGORIES[n % CATEGORIES.length]!,
       unitCost, unitPrice: Math.round(unitCost * 1.6 * 100) / 100,
       packSize: rng.pick([1, 1, 6, 12]), supplierId: supplier.id,
     });
@@ -89,4 +98,11 @@ function conditionFor(n: number, locationId: string): DemoCondition {
   if (n === 150 && locationId === 'store-east') return 'out-of-stock';
   if (n % 25 === 0 && locationId === 'store-east') return 'overstocked';
   return 'healthy';
+}
+
+function productName(n: number): string {
+  const names = PRODUCTS[CATEGORIES[n % CATEGORIES.length]!]!;
+  const k = Math.floor(n / CATEGORIES.length);
+  const variant = VARIANTS[Math.floor(k / names.length) % VARIANTS.length];
+  return `${names[k % names.length]!}${variant ? `, ${variant}` : ''}`;
 }

@@ -16,6 +16,16 @@ describe('suggestTransfers', () => {
     expect(surplus.available - (t?.qty ?? 0)).toBeGreaterThanOrEqual(surplus.orderUpTo);
   });
 
+  it('covers a stockout until far-away inbound lands, though the inventory position counts that inbound', () => {
+    // Out of stock; 300 on the way but only in 3 weeks: the position is above its reorder point, the shelf is empty.
+    const empty = evaluatePosition(snapshot({ location: 'store-a', onHand: 0, inbound: [{ qty: 300, eta: '2026-05-22' }], supplier: { id: 'sup-slow', leadTimeDays: 21 } }), defaultRules);
+    expect(empty.inventoryPosition).toBeGreaterThan(empty.reorderPoint);
+    const donor = evaluatePosition(snapshot({ location: 'store-b', onHand: 900 }), defaultRules);
+    const [t] = suggestTransfers([empty, donor]);
+    expect(t).toMatchObject({ from: 'store-b', to: 'store-a', reason: 'STOCKOUT' });
+    expect(t!.qty).toBe(empty.alerts.find((a) => a.type === 'STOCKOUT')!.facts!.shortUntilOrderArrives);
+  });
+
   it('never gives away more than the donor holds above its own target, in whole packs', () => {
     const a = evaluatePosition(snapshot({ location: 'a', onHand: 0 }), defaultRules);
     const b = evaluatePosition(snapshot({ location: 'b', onHand: 0 }), defaultRules);
