@@ -2,6 +2,8 @@
 // → the same; a ReplenishmentApprovalRequested → the buyers' route. Records the EMF metrics that say whether alerts are
 // worth sending: time to acknowledge, share acted on, alerts opened.
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChatPacer, ChatPublisher, type ChatDeadLetter } from '../connectors/chat/deliver.js';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -44,20 +46,41 @@ export async function alertDeps(hub: HubServices, adapters: { publisher: AlertPu
   };
 }
 
-/** Deliveries per channel (email, sms, https) as EMF; SNS's own metrics count the failures per topic. */
+/** Deliveries per channel (email, sms, https, chat tools) as EMF; SNS's own metrics count the failures per topic. */
 export function countedByChannel(publisher: AlertPublisher): AlertPublisher {
   return {
     async publish(n) {
       await publisher.publish(n);
-      countBy('Deliveries', 'channel', [...n.receiver.emails.map(() => 'email'), ...n.receiver.phones.map(() => 'sms'), ...n.receiver.webhooks.map(() => 'https')]);
+      countBy('Deliveries', 'channel', [...n.receiver.emails.map(() => 'email'), ...n.receiver.phones.map(() => 'sms'), ...n.receiver.webhooks.map(() => 'https'), ...n.receiver.chats.map((c) => c.type)]);
     },
   };
 }
 
+/** One notification to several publishers in turn (SNS, then the chat tools). */
+export const publishers = (...list: AlertPublisher[]): AlertPublisher => ({
+  async publish(n) { for (const p of list) await p.publish(n); },
+});
+
+/** Chat messages that kept failing go to the chat dead-letter queue (CHAT_DLQ_URL), with what the tool would have got. */
+export function sqsChatDeadLetter(sqs: SQSClient, queueUrl: string | undefined): (letter: ChatDeadLetter) => Promise<void> {
+  return async (letter) => {
+    if (!queueUrl) throw new Error(`chat message to ${letter.tool} for ${letter.receiver} failed and CHAT_DLQ_URL is not set: ${letter.failures.join('; ')}`);
+    await sqs.send(new SendMessageCommand({
+      QueueUrl: queueUrl, MessageBody: JSON.stringify(letter),
+      MessageAttributes: { tool: { DataType: 'String', StringValue: letter.tool }, receiver: { DataType: 'String', StringValue: letter.receiver } },
+    }));
+  };
+}
+
 let cached: Promise<AlertDeps> | undefined;
-/** Lambda: ALERTS_TOPIC_ARN is set by the stack (wireAlertFunction). */
+/** Lambda: ALERTS_TOPIC_ARN and CHAT_DLQ_URL are set by the stack (wireAlertFunction); robot URLs and secrets come from Secrets Manager. */
 export function awsAlertDeps(): Promise<AlertDeps> {
-  cached ??= awsServices().then((hub) => alertDeps(hub, { publisher: countedByChannel(new SnsAlertPublisher(new SNSClient({}), requireEnv('ALERTS_TOPIC_ARN'))) }));
+  cached ??= awsServices().then((hub) => alertDeps(hub, {
+    publisher: countedByChannel(publishers(
+      new SnsAlertPublisher(new SNSClient({}), requireEnv('ALERTS_TOPIC_ARN')),
+      new ChatPublisher({ resolve: hub.credentials, deadLetter: sqsChatDeadLetter(new SQSClient({}), process.env.CHAT_DLQ_URL), clock: hub.clock, send: { pacer: new ChatPacer() } }),
+    )),
+  }));
   return cached;
 }
 

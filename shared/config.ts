@@ -4,6 +4,7 @@ import { alertType, location, severity } from './model.js';
 import { alertingConfig, alertingIssues } from './alerts/config.js';
 import { ConfigError, credentialRef, formatPath, timeZone, unknownKey, type ConfigIssue } from './config-primitives.js';
 import { LOCALES } from './i18n/index.js';
+import { CHAT_TOOLS } from './alerts/chat.js';
 import { replenishmentConfig, supplierReplenishmentFields } from './replenishment/config.js';
 import { consoleConfig } from './console-access.js';
 import { scheduleIssue } from './schedule-expression.js';
@@ -96,6 +97,16 @@ export const receiver = z.strictObject({
   })).default([]),
   /** Suppliers (by id) who are told too, at their configured `email`. */
   suppliers: z.array(z.string()).default([]),
+  /**
+   * Chat tools: WeCom / DingTalk group robots, Feishu (Lark) bots, Slack incoming webhooks, Teams workflows. The
+   * webhook URL carries the robot's key, so it is a credential reference like any secret; DingTalk and Feishu
+   * robots with signing on also need their signing `secret`.
+   */
+  chats: z.array(z.object({
+    type: z.enum(CHAT_TOOLS),
+    webhook: credentialRef,
+    secret: credentialRef.optional(),
+  }).refine((c) => c.secret === undefined || c.type === 'dingtalk' || c.type === 'feishu', { message: 'only dingtalk and feishu robots sign their messages; remove secret', path: ['secret'] })).default([]),
 });
 export type Receiver = z.infer<typeof receiver>;
 

@@ -1,9 +1,12 @@
-// Local delivery of alert notifications: email as .eml files and SMS as lines in outbox/, webhooks POSTed for real
-// with the stocksentry-signature header, retried with backoff, then kept in outbox/dead-letter/ (never dropped).
+// Local delivery of alert notifications: email as .eml files and SMS as lines in outbox/, webhooks and chat tools
+// (WeCom, DingTalk, Feishu, Slack, Teams) POSTed for real, retried with backoff, then kept in outbox/dead-letter/
+// (never dropped). Supplier orders are kept in outbox/suppliers/ in the form the supplier receives.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { ChatPacer, ChatPublisher, type ChatDeadLetter, type ChatSendOptions } from '../../connectors/chat/deliver.js';
 import type { EmailTransport } from '../../connectors/outbound/deliver.js';
+import type { OutboundMessage } from '../../connectors/outbound/types.js';
 import type { CredentialRef } from '../../shared/config.js';
 import type { AlertPublisher, Notification } from '../../shared/alerts/ports.js';
 import { SIGNATURE_HEADER, sign } from '../../shared/signing.js';
@@ -19,6 +22,8 @@ export interface LocalDeliveryOptions {
   baseDelayMs?: number;
   timeoutMs?: number;
   clock?: Clock;
+  /** Chat delivery settings (tests shorten the pauses). */
+  chat?: ChatSendOptions;
 }
 
 export const envSecret = (ref: CredentialRef): string | undefined => ('env' in ref ? process.env[ref.env] : undefined);
@@ -32,6 +37,7 @@ export class LocalDeliveryPublisher implements AlertPublisher {
   private readonly timeoutMs: number;
   private readonly clock: Clock;
   private readonly resolveSecret: (ref: CredentialRef) => string | undefined;
+  private readonly chats: ChatPublisher;
 
   constructor(private readonly options: LocalDeliveryOptions) {
     this.from = options.from ?? 'StockSentry <alerts@stocksentry.local>';
@@ -40,6 +46,11 @@ export class LocalDeliveryPublisher implements AlertPublisher {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.clock = options.clock ?? systemClock;
     this.resolveSecret = options.resolveSecret ?? envSecret;
+    this.chats = new ChatPublisher({
+      resolve: async (ref) => this.resolveSecret(ref), clock: this.clock,
+      deadLetter: (letter) => this.deadLetterChat(letter),
+      send: { pacer: new ChatPacer(), attempts: this.attempts, baseDelayMs: this.baseDelayMs, timeoutMs: this.timeoutMs, ...options.chat },
+    });
   }
 
   get smsFile(): string { return path.join(this.options.outboxDir, 'sms.txt'); }
@@ -51,7 +62,12 @@ export class LocalDeliveryPublisher implements AlertPublisher {
     if (n.receiver.phones.length > 0) {
       await appendFile(this.smsFile, n.receiver.phones.map((phone) => `${n.at}\t${phone}\t${n.sms}\n`).join(''));
     }
-    await Promise.all(n.receiver.webhooks.map((hook, i) => this.deliverWebhook(n, hook, i)));
+    await Promise.all([...n.receiver.webhooks.map((hook, i) => this.deliverWebhook(n, hook, i)), this.chats.publish(n)]);
+  }
+
+  private async deadLetterChat(letter: ChatDeadLetter): Promise<void> {
+    await mkdir(this.deadLetterDir, { recursive: true });
+    await writeFile(path.join(this.deadLetterDir, `${letter.notificationId}-${fileSafe(letter.receiver)}-${letter.tool}${letter.chat}.json`), `${JSON.stringify(letter, null, 2)}\n`);
   }
 
   private async writeEmail(n: Notification): Promise<string> {
@@ -99,13 +115,30 @@ export class LocalDeliveryPublisher implements AlertPublisher {
   }
 }
 
+const stamp = (at: Date): string => at.toISOString().replace(/[:.]/g, '-');
+
 /** Supplier emails (orders with their CSV) as .eml files in outbox/suppliers/, the local stand-in for SES. */
-export function outboxEmailTransport(outboxDir: string): EmailTransport {
+export function outboxEmailTransport(outboxDir: string, clock: Clock = systemClock): EmailTransport {
   return {
     async send(message) {
       const dir = path.join(outboxDir, 'suppliers');
       await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${fileSafe(message.to.join('_'))}.eml`), message.raw);
+      await writeFile(path.join(dir, `${stamp(clock.now())}-${fileSafe(message.to.join('_'))}.eml`), message.raw);
     },
+  };
+}
+
+/**
+ * Keeps a copy of every order POSTed to a supplier (JSON or cXML) in outbox/suppliers/: exactly the body the supplier
+ * received. Order emails are there already (the local email transport writes them).
+ */
+export function supplierOutbox(outboxDir: string, clock: Clock = systemClock): (message: OutboundMessage, request: { supplierId: string; idempotencyKey: string; revision: number }) => Promise<void> {
+  return async (message, request) => {
+    if (message.kind !== 'http') return;
+    const dir = path.join(outboxDir, 'suppliers');
+    await mkdir(dir, { recursive: true });
+    const name = `${stamp(clock.now())}-${fileSafe(request.supplierId)}-${fileSafe(request.idempotencyKey)}-r${request.revision}`;
+    const ext = message.contentType.includes('xml') ? 'xml' : 'json';
+    await writeFile(path.join(dir, `${name}.${ext}`), message.body);
   };
 }

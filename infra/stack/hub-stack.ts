@@ -434,11 +434,29 @@ export class HubStack extends Stack {
   /** What every alert function (dispatch, escalate, API) is handed: topic, bus, and the ack-link signing secrets. */
   private wireAlertFunction(f: HubFunction, publishes: boolean): void {
     f.fn.addEnvironment('ALERTS_TOPIC_ARN', this.alertsTopic.topicArn);
-    if (publishes) this.alertsTopic.grantPublish(f.role);
+    if (publishes) {
+      this.alertsTopic.grantPublish(f.role);
+      this.wireChats(f);
+    }
     this.grantPutEvents(f);
     const ackLinks = alertsSettings(this.config).ackLinks;
     this.grantSecretRead(f, ackLinks?.secret);
     this.grantSecretRead(f, ackLinks?.previousSecret);
+  }
+
+  private chatDeadLetters?: sqs.Queue;
+
+  /** Chat tools are posted by the function itself: it reads only their robots' secrets and dead-letters to one queue. */
+  private wireChats(f: HubFunction): void {
+    const chats = this.config.receivers.flatMap((r) => r.chats);
+    if (chats.length === 0) return;
+    this.chatDeadLetters ??= this.deadLetterQueue('ChatDelivery-Dlq', 'chat messages to WeCom DingTalk Feishu Slack Teams');
+    f.fn.addEnvironment('CHAT_DLQ_URL', this.chatDeadLetters.queueUrl);
+    this.chatDeadLetters.grantSendMessages(f.role);
+    for (const chat of chats) {
+      this.grantSecretRead(f, chat.webhook);
+      this.grantSecretRead(f, chat.secret);
+    }
   }
 
   private dispatchAlerts(): void {
@@ -521,20 +539,21 @@ export class HubStack extends Stack {
     const integration = new HttpLambdaIntegration('AlertsApiIntegration', f.fn);
     const api = new apigwv2.HttpApi(this, 'AlertsApi', {
       apiName: `${this.prefix}-alerts`,
-      description: 'StockSentry alerts API (IAM auth; one-click links under /a/ carry their own signed token)',
+      description: 'StockSentry alerts API (IAM auth; one-click links under /a/ and /r/ carry their own signed token)',
       createDefaultStage: false,
       defaultIntegration: integration,
       defaultAuthorizer: new HttpIamAuthorizer(),
     });
-    // One-click ack links from e-mail/SMS: recipients have no AWS identity; the handler verifies the signed, expiring token.
-    const linkRoutes = api.addRoutes({
-      path: '/a/{token+}',
+    // One-click links from e-mail/SMS/chat (/a/ alerts, /r/ a buyer's approve or reject): recipients have no AWS
+    // identity; the handler verifies the signed, expiring token.
+    const linkRoutes = ['/a/{token+}', '/r/{token+}'].flatMap((path) => api.addRoutes({
+      path,
       methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST],
       integration,
       authorizer: new apigwv2.HttpNoneAuthorizer(),
-    });
+    }));
     for (const route of linkRoutes) {
-      acknowledge(route, 'AwsSolutions-APIG4', 'One-click ack links are opened by alert recipients without AWS identities; alerts-api verifies the HMAC-signed, single-purpose, expiring token and acts only on POST; the stage is throttled.');
+      acknowledge(route, 'AwsSolutions-APIG4', 'One-click links are opened by recipients without AWS identities; alerts-api verifies the HMAC-signed, single-purpose, expiring token (approvals bound to one request revision) and acts only on POST; the stage is throttled.');
     }
     this.httpStage('AlertsApi', api, this.stage.alertsApiThrottle);
     return api;

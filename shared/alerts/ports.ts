@@ -105,7 +105,7 @@ export interface Notification {
   approval?: ApprovalTask;
   at: string;
   /** The message in words, for channels that lay it out themselves (chat tools). */
-  doc?: MessageDoc;
+  doc: MessageDoc;
   sms: string;
   email: { subject: string; text: string };
   /** The full event, as webhooks receive it. */

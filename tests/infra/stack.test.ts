@@ -287,7 +287,9 @@ describe('HTTP APIs', () => {
   it('puts the alerts API behind IAM auth except its signed one-click links, leaves supplier-ack public, throttles both and logs JSON', () => {
     const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => `${JSON.stringify(r.Properties.ApiId)} ${r.Properties.RouteKey} ${r.Properties.AuthorizationType}`);
     const alertsApi = JSON.stringify({ Ref: stack.getLogicalId(stack.node.findChild('AlertsApi').node.defaultChild as Parameters<HubStack['getLogicalId']>[0]) });
-    expect(routes.filter((r) => r.startsWith(alertsApi)).sort()).toEqual([`${alertsApi} $default AWS_IAM`, `${alertsApi} GET /a/{token+} NONE`, `${alertsApi} POST /a/{token+} NONE`]);
+    expect(routes.filter((r) => r.startsWith(alertsApi)).sort()).toEqual([
+      `${alertsApi} $default AWS_IAM`, `${alertsApi} GET /a/{token+} NONE`, `${alertsApi} GET /r/{token+} NONE`, `${alertsApi} POST /a/{token+} NONE`, `${alertsApi} POST /r/{token+} NONE`,
+    ]);
     const consoleApi = JSON.stringify({ Ref: stack.getLogicalId(stack.console.httpApi.node.defaultChild as Parameters<HubStack['getLogicalId']>[0]) });
     expect(routes.filter((r) => r.startsWith(consoleApi)).sort()).toEqual([`${consoleApi} GET /api/{proxy+} JWT`, `${consoleApi} POST /api/{proxy+} JWT`]);
     expect(routes.filter((r) => !r.startsWith(alertsApi) && !r.startsWith(consoleApi))).toEqual([expect.stringMatching(/ \$default NONE$/)]);

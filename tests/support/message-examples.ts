@@ -50,7 +50,7 @@ export const exampleItems = (locale: Locale): ReadonlyMap<string, { name?: strin
   new Map(Object.entries(NAMES[locale].products).map(([sku, name]) => [sku, { name }]));
 
 export const exampleReceiver = (name: string, locale: Locale): Receiver =>
-  ({ name, locale, timeZone: NAMES[locale].timeZone, emails: [`${name}@example-retail.com`], phones: ['+4915100000001'], webhooks: [], suppliers: [] });
+  ({ name, locale, timeZone: NAMES[locale].timeZone, emails: [`${name}@example-retail.com`], phones: ['+4915100000001'], webhooks: [], suppliers: [], chats: [] });
 
 const at = (minutesBefore: number) => new Date(EXAMPLE_NOW.getTime() - minutesBefore * 60_000).toISOString();
 

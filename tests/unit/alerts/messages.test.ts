@@ -40,7 +40,7 @@ describe('ack tokens', () => {
 });
 
 describe('SMS', () => {
-  const receiver = { name: 'store-north-manager', locale: 'en' as const, emails: [], phones: ['+4915100000001'], webhooks: [], suppliers: [] };
+  const receiver = { name: 'store-north-manager', locale: 'en' as const, emails: [], phones: ['+4915100000001'], webhooks: [], suppliers: [], chats: [] };
   const sms = (firing: Alert[], extra: Partial<Parameters<typeof buildNotification>[0]> = {}) => buildNotification({
     id: 'n1', kind: 'firing', receiver, groupKey: 'g', groupLabels: { location: 'store-north-berlin' }, firing, resolved: [], now, links, ...extra,
   }).sms;
