@@ -11,6 +11,7 @@ import { replenishmentRequested } from '../events/replenishment.js';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { deliver, DeliveryError, type DeliveryTransports } from '../connectors/outbound/deliver.js';
 import { outboundFormat } from '../connectors/outbound/registry.js';
+import type { OutboundMessage } from '../connectors/outbound/types.js';
 import { sesEmailTransport } from '../connectors/outbound/ses.js';
 import { countBy, logger, metrics } from './observability.js';
 import { awsServices } from './services.js';
@@ -21,6 +22,8 @@ export interface SendDeps extends ReplenishmentDeps {
   secretFor: (supplier: ReplenishmentSupplier) => Promise<string | undefined>;
   fromEmail?: string;
   retry?: { attempts: number; baseDelayMs: number; sleep?: (ms: number) => Promise<void> };
+  /** Keeps a copy of what the supplier received (locally: outbox/suppliers/). */
+  record?: (message: OutboundMessage, request: ReplenishmentRequest) => Promise<void>;
 }
 
 export type SendOutcome = { status: 'sent'; revision: number; attempts: number } | { status: 'skipped'; reason: string };
@@ -61,6 +64,7 @@ async function deliverClaimed(deps: SendDeps, request: ReplenishmentRequest, sup
   for (let attempt = 1; ; attempt++) {
     try {
       await deliver(message, deps.transports);
+      await deps.record?.(message, request);
       await markSent(deps, request.idempotencyKey, request.revision);
       return { status: 'sent', revision: request.revision, attempts: attempt };
     } catch (error) {

@@ -29,7 +29,7 @@ import type { HubConfig, HubConfigInput } from '../../shared/config.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
 import type { ReplenishmentRequest } from '../../shared/replenishment/request.js';
 import { LocalEventBus } from './bus.js';
-import { LocalDeliveryPublisher, outboxEmailTransport } from './delivery.js';
+import { LocalDeliveryPublisher, outboxEmailTransport, supplierOutbox } from './delivery.js';
 import { LOCAL_AWS, startLocalDynamo, type LocalDynamo } from './dynamodb.js';
 import { startDemo, type DemoWorld } from './demo/world.js';
 import {
@@ -255,7 +255,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     const escalateAlerts = createEscalateAlertsHandler(async () => alerts);
     const sendReplenishment = createSendReplenishmentHandler({
       ...services.replenishment,
-      transports: { email: outboxEmailTransport(outboxDir) },
+      transports: { email: outboxEmailTransport(outboxDir, clock) },
+      record: supplierOutbox(outboxDir, clock),
       secretFor: async (supplier) => {
         const ref = config.suppliers.find((s) => s.id === supplier.id)?.secret;
         return ref ? services.credentials(ref) : undefined;

@@ -70,6 +70,9 @@ describe('a local run of the demo retailer', () => {
     expect(inbound).toMatchObject({ qty: Number(line.qty), supplierId: orders[0]!.supplierId });
     expect(inbound!.eta > orders[0]!.order.issueDate).toBe(true);
     expect(report.requests.every((r) => r.ackedAt)).toBe(true);
+    // What each supplier received is kept in outbox/suppliers/, byte for byte the body that was POSTed.
+    const kept = readdirSync(path.join(outboxDir, 'suppliers')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(outboxDir, 'suppliers', f), 'utf8')) as { poNumber: string });
+    expect(kept.map((o) => o.poNumber).sort()).toEqual(orders.map((o) => o.order.poNumber).sort());
   });
 
   it('acknowledges from the one-click link, then stays quiet on re-evaluation', async () => {
