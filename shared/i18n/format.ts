@@ -6,13 +6,17 @@ import { translate, type Locale } from './index.js';
 /** Intl locale per catalogue locale: `en` writes dates the unambiguous day-month way and times on a 24-hour clock. */
 const DATE_LOCALE: Record<Locale, string> = { en: 'en-GB', 'zh-CN': 'zh-CN' };
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = numberFormats.get(key);
-  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(locale, options)));
+// Intl formatters are costly to build and cheap to reuse: one per locale and options.
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let format = formats.get(key) as T | undefined;
+  if (!format) formats.set(key, (format = make()));
   return format;
 }
+const numberFormat = (locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat =>
+  cached(`n|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
+const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
+  cached(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
 
 /**
  * Money with its currency: `€1,234.50`, `CN¥86.24` (en), `€1,234.50`, `¥86.24` (zh-CN); `compact` for charts and
@@ -45,14 +49,6 @@ export const formatDays = (locale: Locale, days: number): string =>
 /** `45%` in messages; tables that compare shares ask for a decimal (`12.5%`). */
 export const formatPercent = (locale: Locale, share: number, digits = 0): string =>
   numberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(share);
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = dateFormats.get(key);
-  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, options)));
-  return format;
-}
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
