@@ -315,14 +315,20 @@ async function decideRequest(deps: ConsoleApiDeps, req: ConsoleRequest, id: stri
   } catch (error) {
     if (!(error instanceof RequestRevisionChangedError)) throw error;
     const current = (await deps.replenishment.requests.get(id)) ?? request;
-    const before = new Map((seen?.lines ?? []).map((l) => [l.sku, l.qty]));
-    const after = new Map(current.lines.filter((l) => l.status !== 'cancelled').map((l) => [l.sku, l.qty]));
+    // What changed since the seen revision: from the request's own history when it is on record, else from the screen.
+    const recorded = error.changes;
+    const before = new Map(recorded
+      ? [...recorded.removed.map((l) => [l.sku, l.qty] as const), ...recorded.changed.map((c) => [c.sku, c.fromQty] as const)]
+      : (seen?.lines ?? []).map((l) => [l.sku, l.qty] as const));
+    const after = new Map(recorded
+      ? [...recorded.added.map((l) => [l.sku, l.qty] as const), ...recorded.changed.map((c) => [c.sku, c.toQty] as const)]
+      : current.lines.filter((l) => l.status !== 'cancelled').map((l) => [l.sku, l.qty] as const));
     const conflict: RevisionConflict = {
       error: error.message, code: 'REVISION_CHANGED', seenRevision: body.revision, currentRevision: current.revision,
       changes: [...new Set([...before.keys(), ...after.keys()])].sort()
         .filter((sku) => before.get(sku) !== after.get(sku))
         .map((sku) => ({ sku, before: before.get(sku) ?? null, after: after.get(sku) ?? null })),
-      totalBefore: seen?.total ?? null, totalAfter: current.total,
+      totalBefore: seen?.total ?? recorded?.totalFrom ?? null, totalAfter: current.total,
     };
     return { status: 409, body: conflict };
   }
