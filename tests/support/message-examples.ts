@@ -2,6 +2,7 @@
 // under docs/examples/ (regenerate: `npm run examples`), and what tests check for raw field names, NaN and the like.
 import { fingerprint, supplierFingerprint, type Alert } from '../../shared/alerts/model.js';
 import { buildApprovalNotification, buildNotification, smsSegments, type LinkSettings, type MessageDirectory, type Notification } from '../../shared/alerts/index.js';
+import { CHAT_TOOLS, chatMessage } from '../../shared/alerts/chat.js';
 import type { Receiver } from '../../shared/config.js';
 import type { Locale } from '../../shared/i18n/index.js';
 import type { AlertType, Severity } from '../../shared/model.js';
@@ -215,6 +216,11 @@ export function exampleFiles(): Map<string, string> {
     }
   }
   for (const [name, [en]] of byName) index.push(`| ${en!.title} | [${name}](en/${name}.txt) | [${name}](zh-CN/${name}.txt) |`);
+  // The group of twelve as each chat tool receives it (the JSON body POSTed to the robot, before signing).
+  for (const [locale, examples] of [['en', byName.get('grouped')?.[0]], ['zh-CN', byName.get('grouped')?.[1]]] as const) {
+    for (const tool of CHAT_TOOLS) files.set(`${locale}/chat-${tool}.json`, `${JSON.stringify(chatMessage(tool, examples!.notification.doc, locale), null, 2)}\n`);
+  }
+  index.push(`| the twelve alerts as each chat tool receives them | ${CHAT_TOOLS.map((t) => `[${t}](en/chat-${t}.json)`).join(' ')} | ${CHAT_TOOLS.map((t) => `[${t}](zh-CN/chat-${t}.json)`).join(' ')} |`);
   files.set('README.md', `${index.join('\n')}\n`);
   return files;
 }
