@@ -15,7 +15,7 @@ let report: RunReport;
 let outboxDir: string;
 
 beforeAll(async () => {
-  hub = await startLocalHub({ outbox: mkdtempSync(path.join(tmpdir(), 'outbox-')), dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 50 });
+  hub = await startLocalHub({ outbox: mkdtempSync(path.join(tmpdir(), 'outbox-')), dynamoEndpoint: inject('dynamoEndpoint'), demoSkus: 50, tableName: 'stocksentry-local-hub-e2e' });
   outboxDir = hub.outboxDir;
   report = await hub.runOnce();
 }, 240_000);
