@@ -102,7 +102,7 @@ export const receiver = z.strictObject({
    * webhook URL carries the robot's key, so it is a credential reference like any secret; DingTalk and Feishu
    * robots with signing on also need their signing `secret`.
    */
-  chats: z.array(z.object({
+  chats: z.array(z.strictObject({
     type: z.enum(CHAT_TOOLS),
     webhook: credentialRef,
     secret: credentialRef.optional(),

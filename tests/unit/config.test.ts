@@ -47,6 +47,15 @@ describe('hub config', () => {
     expect(issues.find((i) => i.path === 'receivers[0].phones[0]')?.message).toContain('E.164');
   });
 
+  it('takes chat tools with their robot URL as a credential, a signing secret only where the tool signs, and no unknown key', () => {
+    const chat = (c: Record<string, unknown>) => issuesOf({ receivers: [{ name: 'ops', chats: [c] }] });
+    expect(chat({ type: 'dingtalk', webhook: { env: 'DING_URL' }, secret: { env: 'DING_SECRET' } })).toEqual([]);
+    expect(chat({ type: 'slack', webhook: { env: 'SLACK_URL' }, secret: { env: 'S' } })).toEqual([{ path: 'receivers[0].chats[0].secret', message: expect.stringContaining('only dingtalk and feishu') }]);
+    expect(chat({ type: 'wechat', webhook: { env: 'W' } }).map((i) => i.path)).toEqual(['receivers[0].chats[0].type']);
+    expect(chat({ type: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' }).map((i) => i.path)).toEqual(['receivers[0].chats[0].webhook']);
+    expect(chat({ type: 'wecom', webhook: { env: 'W' }, mentions: ['@all'] })).toEqual([{ path: 'receivers[0].chats[0].mentions', message: expect.stringContaining('unknown key') }]);
+  });
+
   it('checks that routes name a receiver, connector names are unique and backup suppliers exist', () => {
     const issues = issuesOf({
       connectors: [{ name: 'a', type: 'csv', endpoint: '/tmp' }, { name: 'a', type: 'csv', endpoint: '/tmp' }],
