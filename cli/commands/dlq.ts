@@ -59,6 +59,9 @@ function notRedrivableAdvice(queue: DeadLetterQueueInfo): string {
   if (queue.logicalId.startsWith('EvaluateChanges')) {
     return 'its messages point at stream batches, not records; fix the cause, rerun the sweep (aws lambda invoke --function-name <EvaluateSweep>), then purge the queue.';
   }
+  if (queue.purpose.startsWith('chat messages')) {
+    return 'these are chat messages a tool kept refusing (each with its reasons and payload); fix the robot\'s secret or settings, post the payload again by hand if it matters (docs/deploy.md#dead-letter-queues), then purge the queue.';
+  }
   return 'these are SNS deliveries to one endpoint; fix the endpoint, resend by hand if it matters (docs/deploy.md#dead-letter-queues), then purge the queue.';
 }
 
@@ -193,7 +196,11 @@ export function listLocalDeadLetters(outbox: string): { run: string; letters: Lo
     if (!existsSync(dir)) return [];
     const letters = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => {
       const reason = (() => {
-        try { return String((JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { reason?: unknown }).reason ?? ''); } catch { return '(not readable as JSON)'; }
+        // Events and stream records carry a `reason`; webhook and chat deliveries every attempt's `failures`.
+        try {
+          const letter = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { reason?: unknown; failures?: unknown };
+          return String(letter.reason ?? (Array.isArray(letter.failures) ? letter.failures.at(-1) : undefined) ?? '');
+        } catch { return '(not readable as JSON)'; }
       })();
       return { file: path.join(dir, file), reason };
     });

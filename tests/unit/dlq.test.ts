@@ -6,9 +6,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  DlqAmbiguousError, DlqNotFoundError, DlqNotRedrivableError, formatDeadLetterQueues, listDeadLetterQueues, pickQueue, redriveQueue, register,
+  DlqAmbiguousError, DlqNotFoundError, DlqNotRedrivableError, formatDeadLetterQueues, listDeadLetterQueues, listLocalDeadLetters, pickQueue, redriveQueue, register,
   type DlqClients,
 } from '../../cli/commands/dlq.js';
 import { DLQ_PURPOSE_TAG, DLQ_REDRIVE_TAG } from '../../infra/stack/dlq-tags.js';
@@ -134,6 +137,22 @@ describe('dlq redrive', () => {
     const evaluate = pickQueue(queues, 'EvaluateChanges', 'stocksentry-prod');
     await expect(redriveQueue(clients(), evaluate)).rejects.toThrow(DlqNotRedrivableError);
     await expect(redriveQueue(clients(), evaluate)).rejects.toThrow(/rerun the sweep/);
+    const chats = { logicalId: 'ChatDeliveryDlqQueue1A2B', url: 'https://sqs.eu-west-1.amazonaws.com/1/chat', purpose: 'chat messages to WeCom DingTalk Feishu Slack Teams', depth: 1, inFlight: 0 };
+    await expect(redriveQueue(clients(), chats)).rejects.toThrow(/chat messages a tool kept refusing/);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+});
+
+describe('local dead letters', () => {
+  it('show why each failed: an event\'s reason, a webhook\'s or chat message\'s last attempt', () => {
+    const outbox = mkdtempSync(path.join(tmpdir(), 'outbox-'));
+    const dir = path.join(outbox, '2026-05-04T07-30-00', 'dead-letter');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'event-1.json'), JSON.stringify({ reason: 'handler threw', payload: {} }));
+    writeFileSync(path.join(dir, 'n1-store-team-dingtalk0.json'), JSON.stringify({ tool: 'dingtalk', failures: ['attempt 1: dingtalk error 310000: sign not match'], payload: {} }));
+    expect(listLocalDeadLetters(outbox)).toEqual([{ run: '2026-05-04T07-30-00', letters: [
+      { file: path.join(dir, 'event-1.json'), reason: 'handler threw' },
+      { file: path.join(dir, 'n1-store-team-dingtalk0.json'), reason: 'attempt 1: dingtalk error 310000: sign not match' },
+    ] }]);
   });
 });
