@@ -16,9 +16,9 @@ describe('deliveries per channel', () => {
     });
     const sent: string[] = [];
     const publisher = countedByChannel({ publish: async (n) => { sent.push(n.id); } });
-    const receiver = { name: 'store-1', emails: ['a@x.example', 'b@x.example'], phones: ['+14155550100'], webhooks: [], suppliers: [] };
+    const receiver = { name: 'store-1', emails: ['a@x.example', 'b@x.example'], phones: ['+14155550100'], webhooks: [], suppliers: [], chats: [{ type: 'wecom', webhook: { env: 'W' } }] };
     await publisher.publish({ id: 'n-1', receiver } as unknown as Notification);
     expect(sent).toEqual(['n-1']);
-    expect(recorded).toEqual([{ dimension: 'channel', value: 'email', count: 2 }, { dimension: 'channel', value: 'sms', count: 1 }]);
+    expect(recorded).toEqual([{ dimension: 'channel', value: 'email', count: 2 }, { dimension: 'channel', value: 'sms', count: 1 }, { dimension: 'channel', value: 'wecom', count: 1 }]);
   });
 });
