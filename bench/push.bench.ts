@@ -49,16 +49,17 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Waits until an SMS about `sku` at `location` lands in the outbox after byte `from` of sms.txt: a line naming it, or
- * the group's message for the location (an SMS listing several alerts may be cut before the newest SKU).
+ * Waits until an SMS for `location` (its id or the name messages call it) lands in the outbox after byte `from` of
+ * sms.txt: trials run one at a time, so the first such message is the one the push caused (a group's SMS may name only
+ * its worst alert).
  */
-async function smsAbout(outbox: string, from: number, sku: string, location: string, timeoutMs = 30_000): Promise<boolean> {
+async function smsAbout(outbox: string, from: number, location: string[], timeoutMs = 30_000): Promise<boolean> {
   const file = path.join(outbox, 'sms.txt');
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (existsSync(file) && statSync(file).size > from) {
       const lines = readFileSync(file, 'utf8').slice(from).split('\n');
-      if (lines.some((l) => (l.includes(sku) && l.includes(location)) || l.includes(` alerts @${location}:`))) return true;
+      if (lines.some((l) => location.some((name) => l.includes(name)))) return true;
     }
     await sleep(2);
   }
@@ -87,7 +88,7 @@ export default async function pushBench(): Promise<void> {
       const from = existsSync(smsFile) ? statSync(smsFile).size : 0;
       const start = performance.now();
       const status = await post(hub, [{ eventId: `lat-${i}`, type: 'count', sku, locationId, qty: 0, at: new Date().toISOString() }]);
-      if (status === 202 && (await smsAbout(hub.outboxDir, from, sku, locationId))) { latencies.push(performance.now() - start); continue; }
+      if (status === 202 && (await smsAbout(hub.outboxDir, from, [locationId, ...[hub.services.config.locations.find((l) => l.id === locationId)?.name ?? []].flat()]))) { latencies.push(performance.now() - start); continue; }
       const alert = await hub.services.alertStore.getAlert(fingerprint('STOCKOUT', sku, locationId));
       missed.push(`${sku}@${locationId}: HTTP ${status}, alert ${alert ? alert.state : 'not raised'}`);
     }

@@ -2,7 +2,7 @@
 // the location's time zone), what is on the way, and what can still help. Built from the finding's facts, never
 // from field names; a fact that is missing leaves its sentence out instead of printing a placeholder.
 import { translator, type Locale } from '../i18n/index.js';
-import { formatDay, formatDays, formatMoney, formatPercent, formatProduct, formatUnits } from '../i18n/format.js';
+import { formatDay, formatDays, formatMoney, formatNumber, formatPercent, formatProduct, formatTime, formatUnits } from '../i18n/format.js';
 import type { Severity } from '../model.js';
 import { isSupplierAlert, severityRank, type Alert } from './model.js';
 
@@ -68,6 +68,7 @@ export function valueAtRisk(alert: Alert): number {
     case 'STOCKOUT_RISK': case 'SUPPLY_GAP': return num(f, 'valueAtRisk') ?? 0;
     case 'OVERSTOCK': case 'DEAD_STOCK': return num(f, 'capitalTiedUp') ?? 0;
     case 'AGEING': case 'EXPIRY': return num(f, 'value') ?? 0;
+    case 'CONDITION': return num(f, 'valueAtRisk') ?? 0;
     default: return 0;
   }
 }
@@ -264,6 +265,29 @@ export function describeAlert(alert: Alert, ctx: MessageContext, options: { omit
         say('alert.lead.effect', { supplier: supplierLabel });
       }
       suggest('alert.do.leadTime', { supplier: supplierLabel });
+      break;
+    }
+    case 'CONDITION': {
+      const metric = text(f, 'metric');
+      const sensor = text(f, 'sensor');
+      const since = text(f, 'outSince');
+      const peak = num(f, 'peak');
+      const max = num(f, 'max');
+      const min = num(f, 'min');
+      const above = max !== undefined && peak !== undefined && peak > max;
+      const limit = above ? max : min;
+      const measure = (n: number) => `${formatNumber(ctx.locale, n, 1)}${text(f, 'unit') ? ` ${text(f, 'unit')}` : ''}`;
+      if (metric && sensor && since && peak !== undefined && limit !== undefined) {
+        say('alert.condition.state', {
+          metric: t(`push.metric.${metric}`), sensor, direction: above ? 'above' : 'below', limit: measure(limit), peak: measure(peak),
+          since: formatTime(ctx.locale, since, alertTimeZone(ctx, alert), ctx.now.toISOString().slice(0, 10)),
+        });
+      }
+      const lots = num(f, 'lotsAtRisk');
+      const atRisk = num(f, 'unitsAtRisk');
+      const value = num(f, 'valueAtRisk');
+      if (lots !== undefined && atRisk !== undefined && value !== undefined) say('alert.condition.lots', { lots, units: units(atRisk), money: money(value) });
+      suggest('alert.do.condition', { location: where });
       break;
     }
   }

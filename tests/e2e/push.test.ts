@@ -49,7 +49,7 @@ describe('pushing to the local hub', () => {
     expect((await hub.services.store.getPosition('COFFEE', 'store-1'))?.onHand).toBe(0);
     expect((await hub.services.alertStore.getAlert(fingerprint('STOCKOUT', 'COFFEE', 'store-1')))?.state).toBe('open');
     const sms = path.join(hub.outboxDir, 'sms.txt');
-    expect(existsSync(sms) && readFileSync(sms, 'utf8')).toContain('STOCKOUT COFFEE @store-1');
+    expect(existsSync(sms) && readFileSync(sms, 'utf8')).toContain('Coffee 500 g is out of stock');
   });
 
   it('answers routes it does not serve, and unsigned pushes, without touching the table', async () => {

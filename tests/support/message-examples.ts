@@ -94,6 +94,11 @@ export const EXAMPLE_ALERTS: Record<string, Alert> = {
   LEAD_TIME_RISK: alert('LEAD_TIME_RISK', 'warning', '', '', {
     quotedLeadTimeDays: 21, medianObservedDays: 26, meanObservedDays: 26.4, lateReceipts: 6, receipts: 8,
   }, { supplierId: 'sup-slow' }),
+  // The facts shared/push/conditions.ts gives a breached storage range.
+  CONDITION: alert('CONDITION', 'critical', 'SKU-0031', 'store-north', {
+    rule: 'chilled', sensor: 'fridge-2', metric: 'temperature', unit: '°C', peak: 11.4, min: 2, max: 8, outSince: '2026-05-04T07:31:00.000Z',
+    lotsAtRisk: 2, unitsAtRisk: 40, valueAtRisk: 47.6, lotIds: 'L-2291, L-2304',
+  }),
 };
 
 /** A store's morning: twelve alerts, in no particular order, as a grouped message gets them. */

@@ -76,7 +76,7 @@ describe('a temperature excursion in a vaccine fridge', () => {
     expect(open?.message).toBe('Temperature above 8 °C at sensor fridge-1 since 00:10 (worst 9.6 °C): 2 lots, 130 units worth €1,625.00 at risk');
     expect(await hub.services.alertStore.getAlert(fingerprint('CONDITION', 'ASPIRIN', 'pharmacy-1'))).toBeUndefined();
     const email = sent.find((n) => n.kind === 'firing' && n.receiver.name === 'pharmacist');
-    expect(email?.email.text).toContain('CONDITION');
+    expect(email?.email.text).toContain('Storage conditions');
     expect(email?.email.text).toContain('FLU-VAX');
   });
 
@@ -85,7 +85,7 @@ describe('a temperature excursion in a vaccine fridge', () => {
     await escalate();
     await hub.bus.drain();
     expect((await alert())?.state).toBe('escalated');
-    expect(sent.some((n) => n.kind === 'escalation' && n.receiver.name === 'area-manager' && n.sms.includes('FLU-VAX'))).toBe(true);
+    expect(sent.some((n) => n.kind === 'escalation' && n.receiver.name === 'area-manager' && n.sms.includes('Flu vaccine'))).toBe(true);
   });
 
   it('stays open while the temperature hovers just inside the limit, and resolves once back inside by the hysteresis', async () => {
