@@ -100,8 +100,8 @@ export class HubConsole extends Construct {
         userAttributes: [{ name: 'email', value: u.email }, { name: 'email_verified', value: 'true' }],
       });
       const attach = new cognito.CfnUserPoolUserToGroupAttachment(this, `User${i}Group`, { userPoolId: this.userPool.userPoolId, username: u.email, groupName: u.group });
-      attach.addDependency(user);
-      for (const group of this.node.children.filter((c): c is cognito.CfnUserPoolGroup => c instanceof cognito.CfnUserPoolGroup && c.groupName === u.group)) attach.addDependency(group);
+      attach.addResourceDependency(user);
+      for (const group of this.node.children.filter((c): c is cognito.CfnUserPoolGroup => c instanceof cognito.CfnUserPoolGroup && c.groupName === u.group)) attach.addResourceDependency(group);
     });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
