@@ -8,16 +8,19 @@ import { toBusEntry } from '../events/alerts.js';
 import { REPLENISHMENT_SOURCE } from '../events/replenishment.js';
 import { EventBridgeBus } from '../shared/adapters/aws/event-bus.js';
 import { DynamoAlertStore } from '../shared/adapters/dynamodb/alert-store.js';
-import { documentClient } from '../shared/adapters/dynamodb/client.js';
+import { documentClient, limitInFlight } from '../shared/adapters/dynamodb/client.js';
+import { DynamoEvaluationStore } from '../shared/adapters/dynamodb/evaluation-store.js';
 import { DynamoInventoryStore } from '../shared/adapters/dynamodb/inventory-store.js';
 import { DynamoRequestStore } from '../shared/adapters/dynamodb/request-store.js';
 import { DynamoHealthStore } from '../shared/adapters/dynamodb/health-store.js';
+import { DynamoSweepStore } from '../shared/adapters/dynamodb/sweep-store.js';
 import { healthSink } from '../shared/health/sink.js';
-import { alertsSettings, reconcilePosition, type AlertsSettings, type BusEntry, type EventPublisher } from '../shared/alerts/index.js';
+import { alertLifecycleSink, alertsSettings, type AlertsSettings, type BusEntry, type EventPublisher } from '../shared/alerts/index.js';
 import { parseHubConfig, type HubConfig } from '../shared/config.js';
 import type { DecisionSink, EvaluationPorts } from '../shared/evaluation/pipeline.js';
 import type { Item } from '../shared/model.js';
 import { systemClock, type Clock } from '../shared/ports.js';
+import type { ReplenishDecision } from '../shared/replenishment/request.js';
 import { planReplenishment, type ReplenishmentDeps, type ReplenishmentEvent } from '../shared/replenishment/service.js';
 
 export interface HubServices {
@@ -26,6 +29,8 @@ export interface HubServices {
   doc: DynamoDBDocumentClient;
   tableName: string;
   store: DynamoInventoryStore;
+  evaluationStore: DynamoEvaluationStore;
+  sweepStore: DynamoSweepStore;
   alertStore: DynamoAlertStore;
   alertSettings: AlertsSettings;
   /** Stock-health cells the console's overview reads (kept by the evaluation sink below). */
@@ -33,8 +38,14 @@ export interface HubServices {
   replenishment: ReplenishmentDeps;
   /** Where the events of state changes go: EventBridge on AWS, the in-process bus locally. */
   bus: EventPublisher;
-  /** Evaluation with both sinks: the alert lifecycle and the request planner. */
+  /** Evaluation with both sinks, the alert lifecycle and the request planner, publishing to the bus. */
   evaluation: EvaluationPorts<BusEntry>;
+  /** The sweep's evaluation: alerts and stock health; a sweep writes each request once, when its segments are done. */
+  sweepEvaluation: EvaluationPorts<BusEntry>;
+  /** Adds the stock-health differences the sweep's evaluation kept to the cells (before a worker's last checkpoint). */
+  flushSweepHealth: () => Promise<void>;
+  /** Writes a sweep's requests from its segments' decisions, as of the run's day. */
+  planRequests: (decisions: readonly ReplenishDecision[], items: ReadonlyMap<string, Item>, now: Date) => Promise<BusEntry[]>;
   /** Resolves credential references: Secrets Manager on AWS, environment variables locally. */
   credentials: CredentialResolver;
 }
@@ -60,40 +71,47 @@ export const replenishmentEntry = (e: ReplenishmentEvent): BusEntry =>
 export function hubServices(input: {
   config: HubConfig; doc: DynamoDBDocumentClient; tableName: string; bus: EventPublisher; clock?: Clock; credentials?: CredentialResolver;
 }): HubServices {
-  const { config, doc, tableName, bus } = input;
+  const { config, tableName, bus } = input;
+  // Every reader and writer may start many calls together; the client overlaps at most `inFlight` of them.
+  const doc = limitInFlight(input.doc, config.evaluation.inFlight);
   const clock = input.clock ?? systemClock;
-  const store = new DynamoInventoryStore(doc, tableName);
+  const store = new DynamoInventoryStore(doc, tableName, config.rules.historyDays);
+  const evaluationStore = new DynamoEvaluationStore(doc, tableName, store);
+  const sweepStore = new DynamoSweepStore(doc, tableName, evaluationStore, () => clock.now());
   const alertStore = new DynamoAlertStore(doc, tableName);
   const alertSettings = alertsSettings(config);
   const health = new DynamoHealthStore(doc, tableName);
-  const replenishment: ReplenishmentDeps = {
-    requests: new DynamoRequestStore(doc, tableName), clock, config: config.replenishment,
-    suppliers: new Map(config.suppliers.map((s) => [s.id, s])),
-  };
+  const requests = new DynamoRequestStore(doc, tableName);
+  const suppliers = new Map(config.suppliers.map((s) => [s.id, s]));
+  const replenishment: ReplenishmentDeps = { requests, clock, config: config.replenishment, suppliers };
+  const lifecycle = alertLifecycleSink({ store: alertStore, settings: alertSettings });
   const alertsSink: DecisionSink<BusEntry> = {
     async accept(evaluated, now) {
-      const entries: BusEntry[] = [];
-      for (const e of evaluated) {
-        const { location: _location, ...labels } = e.labels;
-        const events = await reconcilePosition({ sku: e.position.sku, locationId: e.position.locationId, labels, findings: e.decision.alerts, now },
-          { store: alertStore, settings: alertSettings });
-        entries.push(...events.map(toBusEntry));
-      }
-      return entries;
+      const out = await lifecycle.accept(evaluated, now);
+      return { ...out, events: out.events.map(toBusEntry) };
     },
+  };
+  const planRequests = async (decisions: readonly ReplenishDecision[], items: ReadonlyMap<string, Item>, now: Date) => {
+    // The day of the evaluation, not of the write: a sweep finishing after midnight still orders for its own day.
+    const outcome = await planReplenishment({ ...replenishment, clock: { now: () => now } }, decisions, items);
+    return outcome.events.map(replenishmentEntry);
   };
   const requestsSink: DecisionSink<BusEntry> = {
-    async accept(evaluated) {
+    async accept(evaluated, now) {
       const items = new Map(evaluated.filter((e): e is typeof e & { item: Item } => Boolean(e.item)).map((e) => [e.item.sku, e.item]));
       const decisions = evaluated.map((e) => ({ sku: e.position.sku, location: e.position.locationId, replenish: e.decision.replenish }));
-      const outcome = await planReplenishment(replenishment, decisions, items);
-      return outcome.events.map(replenishmentEntry);
+      return { events: await planRequests(decisions, items, now) };
     },
   };
+  const publish = (events: BusEntry[]) => bus.putEvents(events);
+  // A sweep worker adds its stock-health differences to the cells once per invocation (flushSweepHealth).
+  const sweepHealth = healthSink<BusEntry>(health, { deferred: true });
   return {
-    config, clock, doc, tableName, store, alertStore, alertSettings, health, replenishment, bus,
+    config, clock, doc, tableName, store, evaluationStore, sweepStore, alertStore, alertSettings, health, replenishment, bus, planRequests,
     credentials: input.credentials ?? envCredentials(),
-    evaluation: { store, config, clock, sinks: [alertsSink, requestsSink, healthSink<BusEntry>(health)] },
+    evaluation: { store: evaluationStore, config, clock, sinks: [alertsSink, requestsSink, healthSink<BusEntry>(health)], publish },
+    sweepEvaluation: { store: evaluationStore, config, clock, sinks: [alertsSink, sweepHealth], publish },
+    flushSweepHealth: () => sweepHealth.flush(),
   };
 }
 

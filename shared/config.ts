@@ -160,6 +160,21 @@ export const stageOverrides = z.strictObject({
 });
 export type StageOverrides = z.infer<typeof stageOverrides>;
 
+/** How the daily sweep fans out (docs/cost.md): parallel-scan segments, workers at once, calls each worker overlaps. */
+export const evaluationConfig = z.strictObject({
+  /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
+  sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
+  /** Parallel-scan segments; default: the last sweep's position count ÷ positionsPerSegment. */
+  segments: z.number().int().min(1).max(1000).optional(),
+  positionsPerSegment: z.number().int().min(1000).default(25_000),
+  /** Segment workers running at once (the Map state's MaxConcurrency; locally, in-process). */
+  maxConcurrency: z.number().int().min(1).max(1000).default(20),
+  /** Share of segments that may fail (after retries) before the sweep run fails; any failure still alarms. */
+  toleratedFailurePercentage: z.number().min(0).max(100).default(0),
+  /** DynamoDB calls one worker (sweep segment or stream batch) keeps in flight at once. */
+  inFlight: z.number().int().min(1).max(256).default(24),
+});
+
 export const hubConfig = z.strictObject({
   name: id.default('stocksentry'),
   stage: id.default('dev'),
@@ -172,10 +187,7 @@ export const hubConfig = z.strictObject({
   routes: z.array(route).default([]),
   /** Routing tree, grouping, time windows, escalation, inhibition, silences, ack links (docs/alerts.md). */
   alerting: alertingConfig.optional(),
-  evaluation: z.strictObject({
-    /** The daily sweep (forecast refresh, ageing, expiry) schedule. */
-    sweepSchedule: scheduleExpression.default('cron(0 5 * * ? *)'),
-  }).default({ sweepSchedule: 'cron(0 5 * * ? *)' }),
+  evaluation: evaluationConfig.default(evaluationConfig.parse({})),
   /** The web console: its users, their groups, store locations and approval limits (docs/console.md). */
   console: consoleConfig,
   /** Per-stage settings keyed by stage name (docs/deploy.md); `-c stages=...` overrides them at synth. */
@@ -236,6 +248,7 @@ export const hubConfig = z.strictObject({
 }));
 
 export type HubConfig = z.infer<typeof hubConfig>;
+export type EvaluationConfig = z.infer<typeof evaluationConfig>;
 export type HubConfigInput = z.input<typeof hubConfig>;
 
 /** Typed helper for hub.config.ts files. */

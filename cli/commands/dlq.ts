@@ -57,7 +57,10 @@ function notRedrivableAdvice(queue: DeadLetterQueueInfo): string {
     return 'they are push messages (movements, readings, webhooks) push-apply gave up on: fix the cause, then move them back to the push queue with `aws sqs start-message-move-task --source-arn <this queue\'s ARN>` (applying again is harmless: changes carry their ids).';
   }
   if (queue.logicalId.startsWith('EvaluateChanges')) {
-    return 'its messages point at stream batches, not records; fix the cause, rerun the sweep (aws lambda invoke --function-name <EvaluateSweep>), then purge the queue.';
+    return 'its messages point at stream batches, not records; fix the cause, rerun the sweep (aws stepfunctions start-execution --state-machine-arn <SweepStateMachineArn>), then purge the queue.';
+  }
+  if (queue.logicalId.startsWith('EvaluateSweep')) {
+    return 'these are sweep runs the schedule could not start; fix the cause, start one (aws stepfunctions start-execution --state-machine-arn <SweepStateMachineArn>), then purge the queue.';
   }
   if (queue.purpose.startsWith('chat messages')) {
     return 'these are chat messages a tool kept refusing (each with its reasons and payload); fix the robot\'s secret or settings, post the payload again by hand if it matters (docs/deploy.md#dead-letter-queues), then purge the queue.';

@@ -12,6 +12,7 @@ import {
 import type { HubConfig } from '../../shared/config.js';
 import { refusal, type ConsoleAction, type ConsolePrincipal } from '../../shared/console-access.js';
 import { evaluatePosition } from '../../shared/engine/index.js';
+import { historyFromMonths } from '../../shared/evaluation/history.js';
 import { buildSnapshot } from '../../shared/evaluation/snapshot-builder.js';
 import { alertFlow } from '../../shared/health/flow.js';
 import { cellMatches, summarizeHealth, type HealthCell } from '../../shared/health/model.js';
@@ -254,7 +255,7 @@ async function positionPage(deps: ConsoleApiDeps, req: ConsoleRequest, sku: stri
   ]);
   const supplierConfig = config.suppliers.find((s) => s.id === item?.supplierId);
   // The same snapshot and evaluation the pipeline and `stocksentry explain` use, with the day-by-day projection.
-  const snapshot = buildSnapshot({ position, demand, item, supplier, supplierConfig, asOf, rules: config.rules });
+  const snapshot = buildSnapshot({ position, history: historyFromMonths(demand), item, supplier, supplierConfig, asOf, rules: config.rules });
   const decision = evaluatePosition(snapshot, config.rules, { projection: true });
   const sales: SalesDay[] = [];
   const oos = new Set(snapshot.demand.outOfStock ?? []);

@@ -342,13 +342,13 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       };
     };
 
-    const sweepHandler = createEvaluateSweepHandler(async () => services);
+    const sweepRun = createEvaluateSweepHandler(async () => services).runInProcess;
     const syncConnector = async (name: string) => {
       const r = await sync(name);
       return r.streams.map((s) => `${s.name} ${s.written} written/${s.read} read${s.quarantined ? `/${s.quarantined} quarantined` : ''}${s.drift ? `/drift ${s.drift.positions} positions ${s.drift.units} units` : ''}`).join(', ');
     };
     const sweep = async () => {
-      const r = await sweepHandler({}, lambdaContext('evaluate-sweep'));
+      const r = await sweepRun();
       return `${r.evaluated} positions evaluated, ${r.findings} findings, ${r.positionsAtRisk} at risk, ${r.stockouts} out of stock, overstock ${Math.round(r.overstockValue)} tied up`;
     };
     const escalate = async () => {

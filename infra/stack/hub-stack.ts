@@ -18,6 +18,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ESCALATION_SCHEDULE, type CredentialRef, type HubConfig, type Receiver } from '../../shared/config.js';
 import { consumedBy, type EventConsumer } from '../../events/catalog.js';
@@ -33,6 +34,7 @@ import { HubFunction, type HubFunctionEntry } from './hub-function.js';
 import { HubKey } from './hub-key.js';
 import { PushIngestion } from './push-ingestion.js';
 import type { StageSettings } from './stage.js';
+import { SweepStateMachine } from './sweep.js';
 
 /** SNS message attributes the subscriptions filter on. */
 export const RECEIVER_ATTRIBUTE = 'receiver';
@@ -40,7 +42,7 @@ export const SUPPLIER_ATTRIBUTE = 'supplier';
 
 /** Item-level DynamoDB actions a hub function needs; no table management. */
 const TABLE_READ_WRITE_ACTIONS = [
-  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem',
+  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem',
   'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable',
 ];
 
@@ -63,6 +65,7 @@ export class HubStack extends Stack {
   readonly functions: HubFunction[] = [];
   /** The web console: S3 + CloudFront, its Cognito user pool and API (infra/stack/console.ts). */
   readonly console: HubConsole;
+  sweep!: SweepStateMachine;
   private readonly prefix: string;
   private readonly removal: RemovalPolicy;
   private readonly secrets = new Map<string, secretsmanager.ISecret>();
@@ -155,6 +158,7 @@ export class HubStack extends Stack {
     new CfnOutput(this, 'AlertsApiInvokeArn', { value: this.formatArn({ service: 'execute-api', resource: alertsApi.apiId, resourceName: '*' }), description: 'Grant execute-api:Invoke on this to the people and tools that use the alerts API.' });
     new CfnOutput(this, 'SupplierAckUrl', { value: supplierAck.apiEndpoint });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+    new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn, description: 'Start an execution to run the evaluation sweep now.' });
   }
 
   private deliveryStatusRole?: iam.Role;
@@ -290,6 +294,11 @@ export class HubStack extends Stack {
     this.key.grantEncryptDecrypt(f.role);
   }
 
+  /** Scan, on the table alone (no index): the sweep's parallel-scan segments. */
+  private grantTableScan(f: HubFunction): void {
+    f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [this.table.tableArn] }));
+  }
+
   private grantSecretRead(f: HubFunction, ref: CredentialRef | undefined): void {
     if (!ref || !('secretName' in ref)) return;
     let secret = this.secrets.get(ref.secretName);
@@ -322,6 +331,8 @@ export class HubStack extends Stack {
         deadLetterQueue: failures,
       });
       this.grantSecretRead(f, connector.credentials);
+      // A full reconcile still lists the source's positions with a scan.
+      this.grantTableScan(f);
       this.redrivesTo(failures, f);
       this.schedule(`Sync-${connector.name}-Schedule`, connector.schedule, f, failures, `Sync connector ${connector.name}`, { connector: connector.name });
       // Lagging or stopped: no successful sync for three intervals (missing data counts, so a silent stop alarms too).
@@ -357,27 +368,36 @@ export class HubStack extends Stack {
    * per-bus rule quota as connectors grow.
    */
   private schedule(id: string, expression: string, f: HubFunction, failures: sqs.IQueue, description: string, input: Record<string, string>): void {
-    // One role per schedule, trusted by EventBridge Scheduler of this account only.
+    const role = this.scheduleRole(id, description);
+    const functionLogicalId = this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction);
+    acknowledge(role, `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      'lambda grantInvoke also allows the function\'s versions and aliases (<arn>:*); the role can invoke this one function only.');
+    this.scheduleTarget(id, expression, description, new schedulerTargets.LambdaInvoke(f.fn, { role, ...this.scheduleRetries(input, failures) }));
+  }
+
+  /** A schedule that starts a state machine execution (the sweep). */
+  private scheduleStateMachine(id: string, expression: string, stateMachine: sfn.IStateMachine, failures: sqs.IQueue, description: string, input: Record<string, string>): void {
+    const role = this.scheduleRole(id, description);
+    this.scheduleTarget(id, expression, description, new schedulerTargets.StepFunctionsStartExecution(stateMachine, { role, ...this.scheduleRetries(input, failures) }));
+  }
+
+  /** One role per schedule, trusted by EventBridge Scheduler of this account only. */
+  private scheduleRole(id: string, description: string): iam.Role {
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: `${this.prefix}: ${description} (EventBridge Scheduler)`,
     });
     // Scheduler's target helper grants sqs:SendMessage only; the DLQ is encrypted, so the role needs the key too.
     this.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    const functionLogicalId = this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction);
-    acknowledge(role, `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      'lambda grantInvoke also allows the function\'s versions and aliases (<arn>:*); the role can invoke this one function only.');
-    new scheduler.Schedule(this, id, {
-      schedule: scheduler.ScheduleExpression.expression(expression),
-      description: `${this.prefix}: ${description}`,
-      target: new schedulerTargets.LambdaInvoke(f.fn, {
-        role,
-        input: scheduler.ScheduleTargetInput.fromObject(input),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-        deadLetterQueue: failures,
-      }),
-    });
+    return role;
+  }
+
+  private scheduleRetries(input: Record<string, string>, failures: sqs.IQueue) {
+    return { input: scheduler.ScheduleTargetInput.fromObject(input), retryAttempts: 3, maxEventAge: Duration.hours(1), deadLetterQueue: failures };
+  }
+
+  private scheduleTarget(id: string, expression: string, description: string, target: scheduler.IScheduleTarget): void {
+    new scheduler.Schedule(this, id, { schedule: scheduler.ScheduleExpression.expression(expression), description: `${this.prefix}: ${description}`, target });
   }
 
   private evaluateChanges(): HubFunction {
@@ -407,17 +427,31 @@ export class HubStack extends Stack {
     return f;
   }
 
+  /**
+   * The sweep: a state machine fans the day's evaluation out over parallel-scan segments; the schedule starts it
+   * (its DLQ keeps starts that failed). The function only reads, scans and writes the table and puts events.
+   */
   private evaluateSweep(): void {
     const failures = this.deadLetterQueue('EvaluateSweep-Dlq', 'the evaluation sweep');
     const f = this.hubFunction('EvaluateSweep', 'evaluate-sweep', {
-      description: 'Daily sweep: forecast refresh, lead-time risk, dead stock, ageing, expiry, escalation',
+      description: 'Daily sweep worker: plans a run, evaluates one parallel-scan segment, finishes (forecast refresh, dead stock, ageing, expiry)',
       memorySize: 1769,
       timeout: Duration.minutes(15),
-      deadLetterQueue: failures,
     });
     this.grantPutEvents(f);
-    this.redrivesTo(failures, f);
-    this.schedule('EvaluateSweep-Schedule', this.config.evaluation.sweepSchedule, f, failures, 'Evaluation sweep', { sweep: 'scheduled' });
+    this.grantTableScan(f);
+    this.suppressNoFunctionDlq(f, 'Invoked synchronously by the sweep state machine, which retries it and alarms when a run fails.');
+    this.sweep = new SweepStateMachine(this, 'Sweep', {
+      worker: f.fn, config: this.config.evaluation, service: this.prefix,
+      logRetention: this.stage.logRetentionDays, removalPolicy: this.removal, alarms: this.alarms,
+    });
+    const role = this.sweep.stateMachine.role;
+    const workerLogicalId = this.getLogicalId(f.fn.node.defaultChild as lambda.CfnFunction);
+    acknowledge(role, `AwsSolutions-IAM5[Resource::<${workerLogicalId}.Arn>:*]`,
+      'LambdaInvoke also allows the worker\'s versions and aliases (<arn>:*); the state machine invokes this one function only.');
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'Step Functions log delivery (logs:CreateLogDelivery, ...) and X-Ray tracing have no resource-level permissions.');
+    this.scheduleStateMachine('EvaluateSweep-Schedule', this.config.evaluation.sweepSchedule, this.sweep.stateMachine, failures, 'Evaluation sweep', { sweep: 'scheduled' });
   }
 
   /** A rule for every detail-type the event catalog gives to `consumer`. */

@@ -2,13 +2,14 @@
 // transitions. Every transition is a conditional write with an audit line; the returned events go on the bus.
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../engine/snapshot.js';
-import { ENGINE_ALERT_TYPES, type AlertType } from '../model.js';
+import { ALERT_TYPES, ENGINE_ALERT_TYPES, type AlertType } from '../model.js';
 import type { AlertsSettings } from './config.js';
+import { canonical, digestEntry, digestNeed, type AlertDigest, type AlertDigestEntry } from './digest.js';
 import {
   AlertConflictError, AlertError, AlertNotFoundError, AlertStateError, eventId, fingerprint, isSnoozed, severityRank, supplierFingerprint,
   type Alert, type AlertAuditEntry, type AlertEvent, type AuditAction, type PositionLabels,
 } from './model.js';
-import type { AlertStore } from './ports.js';
+import type { AlertChange, AlertStore, PositionAlertChanges } from './ports.js';
 import { activeSilence, matchesLabels, matchRoutes } from './routing.js';
 
 export interface LifecycleDeps {
@@ -33,14 +34,18 @@ export interface PositionFindings {
 
 const MAX_ATTEMPTS = 3;
 
-/** Persists one transition: conditional on the version `prev` had, with its audit line. */
-async function save(store: AlertStore, prev: Alert | undefined, next: Alert, action: AuditAction, at: string,
-  who: { by?: string; note?: string } = {}, archive?: Alert): Promise<void> {
-  const audit: AlertAuditEntry = {
+/** The audit line of one transition. */
+function auditOf(prev: Alert | undefined, next: Alert, action: AuditAction, at: string, who: { by?: string; note?: string } = {}): AlertAuditEntry {
+  return {
     fingerprint: next.fingerprint, alertId: next.alertId, action, at, seq: next.version, by: who.by, note: who.note,
     fromState: prev?.state, toState: next.state, severity: next.severity,
   };
-  await store.saveAlert(next, prev?.version, audit, archive);
+}
+
+/** Persists one transition: conditional on the version `prev` had, with its audit line. */
+async function save(store: AlertStore, prev: Alert | undefined, next: Alert, action: AuditAction, at: string,
+  who: { by?: string; note?: string } = {}, archive?: Alert): Promise<void> {
+  await store.saveAlert(next, prev?.version, auditOf(prev, next, action, at, who), archive);
 }
 
 /** Strongest finding per type: the engine may report a type twice (e.g. two expiring lots). */
@@ -66,10 +71,6 @@ function supersededTypes(settings: AlertsSettings, findings: Map<AlertType, Find
   return superseded;
 }
 
-// Key order is not preserved by storage (DynamoDB maps), so compare records order-independently.
-const canonical = (record: Record<string, unknown> | undefined): string =>
-  JSON.stringify(Object.entries(record ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
-
 const sameFinding = (a: Alert, f: Finding, labels: Alert['labels']): boolean =>
   a.severity === f.severity && a.message === f.message && a.projectedStockout === f.projectedStockout
   && a.suggestedAction === f.suggestedAction && canonical(a.facts) === canonical(f.facts) && canonical(a.labels) === canonical(labels);
@@ -83,12 +84,111 @@ interface Subject { sku: string; locationId: string; supplierId?: string }
  * superseded by inhibit rules. Safe to run concurrently: a lost race re-reads and converges, never opening twice.
  */
 export async function reconcilePosition(input: PositionFindings, deps: LifecycleDeps): Promise<AlertEvent[]> {
-  const { sku, locationId } = input;
-  return reconcileSubject({
-    subject: { sku, locationId }, types: input.types ?? ENGINE_ALERT_TYPES, findings: input.findings, now: input.now,
-    fingerprintOf: (t) => fingerprint(t, sku, locationId),
-    labelsOf: (f) => ({ ...input.labels, type: f.type, severity: f.severity, sku, location: locationId }),
-  }, deps);
+  return reconcilePositions([input], deps);
+}
+
+/** A position's findings with its alert digest, when the caller read it alongside the position. */
+export type PositionFindingsWithDigest = PositionFindings & { digest?: AlertDigest };
+
+export interface ReconcileOptions {
+  /**
+   * Keep each transition's events in the position's digest until `clearPending` confirms them published, so a crash
+   * between the write and the publish loses nothing (the next evaluation of the position publishes them).
+   */
+  durableEvents?: boolean;
+}
+
+const labelsOfPosition = (input: PositionFindings) => (f: Finding): Alert['labels'] =>
+  ({ ...input.labels, type: f.type, severity: f.severity, sku: input.sku, location: input.locationId });
+
+/**
+ * reconcilePosition for many positions at once: one batched read of the alerts that today's findings can change (all
+ * nine per position when its digest is missing or incomplete), each position's transitions and digest written together,
+ * positions written in as few transactions as fit. A position that lost a race is read again and retried alone.
+ * Alerts of types the input does not speak for are never changed; they are only read to complete the digest.
+ */
+export async function reconcilePositions(inputs: readonly PositionFindingsWithDigest[], deps: LifecycleDeps, options: ReconcileOptions = {}): Promise<AlertEvent[]> {
+  const unique = [...new Map(inputs.map((i) => [positionKeyOf(i), i])).values()];
+  const plans = unique.map((input) => ({ input, findings: positionFindings(input, deps.settings) }));
+  const wanted = plans.flatMap(({ input, findings }) => ALERT_TYPES.filter((t) => findings.need.get(t) === 'read').map((t) => fingerprint(t, input.sku, input.locationId)));
+  let stored = new Map((await deps.store.getAlerts(wanted)).map((a) => [a.fingerprint, a]));
+  let pending = plans;
+  const events: AlertEvent[] = [];
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const changesets = new Map<PositionFindingsWithDigest, { set: PositionAlertChanges; events: AlertEvent[] }>();
+    for (const { input, findings } of pending) {
+      const planned = planPosition(input, findings, stored, deps.settings, attempt > 1);
+      if (planned.set.changes.length > 0 || !input.digest?.complete) {
+        changesets.set(input, { set: { ...planned.set, pending: options.durableEvents ? planned.events : [] }, events: planned.events });
+      }
+    }
+    const { conflicted } = await deps.store.commitPositionAlerts([...changesets.values()].map((c) => c.set));
+    const lost = new Set(conflicted);
+    for (const [input, { events: e }] of changesets) if (!lost.has(positionKeyOf(input))) events.push(...e);
+    pending = pending.filter(({ input }) => lost.has(positionKeyOf(input)));
+    if (pending.length === 0) break;
+    if (attempt >= MAX_ATTEMPTS) throw new AlertConflictError(`${positionKeyOf(pending[0]!.input)} (${pending.length} positions)`);
+    // Lost a race: read every alert of those positions again, ignoring their (now stale) digests.
+    const fresh = await deps.store.getAlerts(pending.flatMap(({ input }) => ALERT_TYPES.map((t) => fingerprint(t, input.sku, input.locationId))));
+    stored = new Map(fresh.map((a) => [a.fingerprint, a]));
+  }
+  return events;
+}
+
+const positionKeyOf = (p: { sku: string; locationId: string }): string => `${p.sku}@${p.locationId}`;
+
+interface EffectiveFindings {
+  byType: Map<AlertType, Finding>;
+  superseded: Set<AlertType>;
+  labelsOf: (f: Finding) => Alert['labels'];
+  /** The types this report speaks for (input.types, default the engine's). */
+  types: ReadonlySet<AlertType>;
+  /** What reconciling each type needs of its stored alert (everything is read without a complete digest). */
+  need: Map<AlertType, 'skip' | 'new' | 'read'>;
+}
+
+function positionFindings(input: PositionFindingsWithDigest, settings: AlertsSettings): EffectiveFindings {
+  const labelsOf = labelsOfPosition(input);
+  const byType = strongestByType(input.findings);
+  const superseded = supersededTypes(settings, byType, labelsOf);
+  const types = new Set(input.types ?? ENGINE_ALERT_TYPES);
+  const need = new Map<AlertType, 'skip' | 'new' | 'read'>();
+  for (const type of ALERT_TYPES) {
+    const finding = superseded.has(type) ? undefined : byType.get(type);
+    if (!input.digest?.complete) need.set(type, 'read');
+    else need.set(type, types.has(type) ? digestNeed(input.digest.entries[type], finding, finding && labelsOf(finding)) : 'skip');
+  }
+  return { byType, superseded, labelsOf, types, need };
+}
+
+/** One position's transitions and digest update, from the alerts read (or known absent from a complete digest). */
+function planPosition(input: PositionFindingsWithDigest, f: EffectiveFindings, stored: ReadonlyMap<string, Alert>, settings: AlertsSettings, reread: boolean):
+  { set: Omit<PositionAlertChanges, 'pending'>; events: AlertEvent[] } {
+  const { sku, locationId, now } = input;
+  const changes: AlertChange[] = [];
+  const known: Partial<Record<AlertType, AlertDigestEntry>> = {};
+  const events: AlertEvent[] = [];
+  for (const type of ALERT_TYPES) {
+    const need = reread ? 'read' : f.need.get(type)!;
+    if (need === 'skip') continue;
+    const fp = fingerprint(type, sku, locationId);
+    const current = need === 'read' ? stored.get(fp) : undefined;
+    if (!f.types.has(type)) {
+      if (current) known[type] = digestEntry(current);
+      continue;
+    }
+    const finding = f.superseded.has(type) ? undefined : f.byType.get(type);
+    const step = planTransition({ fp, type, finding, superseded: f.superseded.has(type), current, labels: finding && f.labelsOf(finding), subject: { sku, locationId }, now, settings });
+    if (step) {
+      changes.push({ next: step.next, expectedVersion: current?.version, audit: auditOf(current, step.next, step.action, now.toISOString(), { note: step.note }), archive: step.archive });
+      if (step.event) events.push(step.event);
+    } else if (current) {
+      known[type] = digestEntry(current);
+    }
+  }
+  // A digest that was incomplete (or stale after a lost race) is rewritten from everything just read.
+  const complete = reread || !input.digest?.complete;
+  return { set: { sku, locationId, changes, known: complete ? known : {}, complete }, events };
 }
 
 /** The rules a supplier is judged on; the only types supplier alerts have. */
@@ -148,9 +248,11 @@ async function reconcileSubject(args: {
     const finding = superseded.has(type) ? undefined : findings.get(type);
     let current = stored.get(fp);
     for (let attempt = 1; ; attempt++) {
+      const step = planTransition({ fp, type, finding, superseded: superseded.has(type), current, labels: finding && labelsOf(finding), subject, now, settings: deps.settings });
+      if (!step) break;
       try {
-        const event = await reconcileOne({ fp, type, finding, superseded: superseded.has(type), current, labels: finding && labelsOf(finding), subject, now, deps });
-        if (event) events.push(event);
+        await save(deps.store, current, step.next, step.action, now.toISOString(), { note: step.note }, step.archive);
+        if (step.event) events.push(step.event);
         break;
       } catch (error) {
         if (!(error instanceof AlertConflictError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -161,27 +263,24 @@ async function reconcileSubject(args: {
   return events;
 }
 
-async function reconcileOne(args: {
+/** One alert's next state, the audit action, and the event to publish (if any); undefined when nothing changes. Pure. */
+function planTransition(args: {
   fp: string; type: AlertType; finding: Finding | undefined; superseded: boolean; current: Alert | undefined;
-  labels: Alert['labels'] | undefined; subject: Subject; now: Date; deps: LifecycleDeps;
-}): Promise<AlertEvent | undefined> {
-  const { fp, type, finding, current, labels, subject, now, deps } = args;
+  labels: Alert['labels'] | undefined; subject: Subject; now: Date; settings: AlertsSettings;
+}): { next: Alert; action: AuditAction; note?: string; archive?: Alert; event?: AlertEvent } | undefined {
+  const { fp, type, finding, current, labels, subject, now, settings } = args;
   const at = now.toISOString();
-  const { store, settings } = deps;
 
   if (!finding || !labels) {
     if (!current) return undefined;
     if (current.state === 'resolved') {
       if (current.clearedAt) return undefined;
       // A person resolved it while the condition still held; now it is gone, so its return counts as new.
-      const next: Alert = { ...current, clearedAt: at, updatedAt: at, version: current.version + 1 };
-      await save(store, current, next, 'cleared', at);
-      return undefined;
+      return { next: { ...current, clearedAt: at, updatedAt: at, version: current.version + 1 }, action: 'cleared' };
     }
     const reason = args.superseded ? 'superseded' : 'cleared';
     const next: Alert = { ...current, state: 'resolved', resolution: reason, resolvedAt: at, clearedAt: at, resolvedBy: undefined, updatedAt: at, version: current.version + 1 };
-    await save(store, current, next, 'resolved', at, { note: reason });
-    return { type: 'AlertResolved', id: eventId(next), at, alert: next, reason };
+    return { next, action: 'resolved', note: reason, event: { type: 'AlertResolved', id: eventId(next), at, alert: next, reason } };
   }
 
   const fromFinding = {
@@ -193,9 +292,8 @@ async function reconcileOne(args: {
   if (current && current.state !== 'resolved') {
     if (sameFinding(current, finding, labels)) return undefined;
     const next: Alert = { ...current, ...fromFinding, updatedAt: at, version: current.version + 1 };
-    await save(store, current, next, 'updated', at);
     const worse = severityRank(finding.severity) > severityRank(current.severity);
-    return worse && current.state !== 'acknowledged' ? { type: 'AlertRaised', id: eventId(next), at, alert: next, reopened: false } : undefined;
+    return { next, action: 'updated', ...(worse && current.state !== 'acknowledged' ? { event: { type: 'AlertRaised', id: eventId(next), at, alert: next, reopened: false } } : {}) };
   }
 
   if (current?.state === 'resolved') {
@@ -207,8 +305,7 @@ async function reconcileOne(args: {
         resolvedBy: undefined, resolution: undefined, clearedAt: undefined, reopenCount: current.reopenCount + 1,
         updatedAt: at, version: current.version + 1,
       };
-      await save(store, current, next, 'reopened', at);
-      return { type: 'AlertRaised', id: eventId(next), at, alert: next, reopened: true };
+      return { next, action: 'reopened', event: { type: 'AlertRaised', id: eventId(next), at, alert: next, reopened: true } };
     }
   }
 
@@ -217,8 +314,7 @@ async function reconcileOne(args: {
     escalationPolicy: matchRoutes(settings.route, labels).find((r) => r.escalation)?.escalation,
     escalationStep: 0, reopenCount: 0, version: (current?.version ?? 0) + 1,
   };
-  await save(store, current, next, 'opened', at, {}, current);
-  return { type: 'AlertRaised', id: eventId(next), at, alert: next, reopened: false };
+  return { next, action: 'opened', archive: current, event: { type: 'AlertRaised', id: eventId(next), at, alert: next, reopened: false } };
 }
 
 /** Read, change, conditionally write; retried when someone else changed the alert in between. */

@@ -1,8 +1,9 @@
 // What the alert services need from storage and delivery; adapters: DynamoDB, in-memory, SNS, local outbox.
 import type { Receiver } from '../config.js';
 import type { AlertType, Severity } from '../model.js';
+import type { AlertDigestEntry } from './digest.js';
 import type { ApprovalTask } from '../replenishment/approval.js';
-import type { Alert, AlertAuditEntry, AlertState, Silence } from './model.js';
+import type { Alert, AlertAuditEntry, AlertEvent, AlertState, Silence } from './model.js';
 import type { MessageDoc } from './message.js';
 
 export interface AlertFilter {
@@ -29,6 +30,22 @@ export interface AlertGroup {
   version: number;
 }
 
+/** One alert transition: the next state, conditional on the version read (undefined: nothing stored), with its audit line. */
+export interface AlertChange { next: Alert; expectedVersion: number | undefined; audit: AlertAuditEntry; archive?: Alert }
+
+/** Everything one reconcile changes at one position, written all or nothing together with the position's digest. */
+export interface PositionAlertChanges {
+  sku: string;
+  locationId: string;
+  changes: AlertChange[];
+  /** Digest entries of alerts read and left unchanged (filled in where missing when `complete` is set). */
+  known: Partial<Record<AlertType, AlertDigestEntry>>;
+  /** Marks the digest complete: every stored alert of the position now has an entry. */
+  complete: boolean;
+  /** Events kept in the digest until `clearPendingEvents` (empty: the caller publishes without that guarantee). */
+  pending: AlertEvent[];
+}
+
 export interface AlertStore {
   getAlert(fingerprint: string): Promise<Alert | undefined>;
   getAlerts(fingerprints: readonly string[]): Promise<Alert[]>;
@@ -37,6 +54,13 @@ export interface AlertStore {
    * `audit`, and keeps `archive` (a finished occurrence being replaced) for history. Throws AlertConflictError.
    */
   saveAlert(next: Alert, expectedVersion: number | undefined, audit: AlertAuditEntry, archive?: Alert): Promise<void>;
+  /**
+   * Writes each position's changes and digest together, conditional on the versions read; positions are independent.
+   * Returns the positions (`sku@locationId`) whose changes were not written because another writer got there first.
+   */
+  commitPositionAlerts(changesets: readonly PositionAlertChanges[]): Promise<{ conflicted: string[] }>;
+  /** Forgets pending events once they are on the bus (idempotent). */
+  clearPendingEvents(positions: readonly { sku: string; locationId: string; eventIds: string[] }[]): Promise<void>;
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   /** Finished occurrences replaced by newer ones, opened in [from, to). */
   listArchivedAlerts(from: string, to: string): Promise<Alert[]>;

@@ -1,11 +1,16 @@
-// Evaluate positions: load what the hub knows, run the engine, hand findings to the alert lifecycle
-// and replenish decisions to the request planner. Storage and delivery come in as ports.
+// Evaluate positions in batches: load what the hub knows (positions with their history and alert digest, items,
+// suppliers) in a few batched reads, run the engine, hand the decisions to the sinks (alert lifecycle, request planner),
+// publish their events. Storage and delivery come in as ports.
+import type { AlertDigest } from '../alerts/digest.js';
+import type { StoredHealth } from '../health/model.js';
 import type { HubConfig } from '../config.js';
 import type { Decision } from '../engine/snapshot.js';
 import { evaluatePosition } from '../engine/index.js';
-import type { Item, Position, Supplier } from '../model.js';
-import type { Clock, InventoryStore } from '../ports.js';
-import { addDays, toDay } from '../time.js';
+import type { Item, Location, Position, Supplier } from '../model.js';
+import { positionKey } from '../model.js';
+import type { Clock } from '../ports.js';
+import { toDay } from '../time.js';
+import type { DemandHistory } from './history.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { attachTransfers } from './transfers.js';
 
@@ -18,80 +23,163 @@ export interface PositionLabels {
   supplier?: string;
 }
 
+/** A position with what evaluating it needs from its partition. */
+export interface LoadedPosition {
+  position: Position;
+  history: DemandHistory | undefined;
+  /** The digest of its alerts; undefined when none is stored yet (every alert is then read). */
+  alerts?: AlertDigest;
+  /** Its last stock-health contribution as read with it: null when none is stored, undefined when not read. */
+  health?: StoredHealth | null;
+}
+
 export interface EvaluatedPosition {
   position: Position;
   item?: Item;
   labels: PositionLabels;
   decision: Decision;
+  alerts?: AlertDigest;
+  health?: StoredHealth | null;
 }
 
-/** What the alert lifecycle and the request planner do with a batch of decisions; each returns the events it emitted. */
+/** What a sink did with a batch: the events to publish, and what to do once they are on the bus. */
+export interface SinkOutcome<E> {
+  events: E[];
+  afterPublish?: () => Promise<void>;
+}
+
+/** What the alert lifecycle and the request planner do with a batch of decisions. */
 export interface DecisionSink<E = unknown> {
-  accept(evaluated: EvaluatedPosition[], now: Date): Promise<E[]>;
+  accept(evaluated: EvaluatedPosition[], now: Date): Promise<SinkOutcome<E>>;
+}
+
+/** A position to evaluate: by key, or already read (the sweep scans positions, a stream record carries its image). */
+export type PositionRef = { sku: string; locationId: string; position?: Position };
+
+/** What evaluation reads; each method answers for many positions in a few batched calls. */
+export interface EvaluationStore {
+  /** The positions (read unless the ref carries them) with their demand history and alert digest. */
+  loadPositions(refs: readonly PositionRef[]): Promise<LoadedPosition[]>;
+  getItems(skus: readonly string[]): Promise<Map<string, Item>>;
+  getSuppliers(ids: readonly string[]): Promise<Map<string, Supplier>>;
+}
+
+/** Items and suppliers read once per run (a sweep worker) or batch (a stream invocation), shared by its batches. */
+export class ReferenceCache {
+  private readonly items = new Map<string, Promise<Item | undefined>>();
+  private readonly suppliers = new Map<string, Promise<Supplier | undefined>>();
+
+  itemsFor(store: EvaluationStore, skus: readonly string[]): Promise<Map<string, Item>> {
+    return cached(this.items, skus, (missing) => store.getItems(missing));
+  }
+
+  suppliersFor(store: EvaluationStore, ids: readonly string[]): Promise<Map<string, Supplier>> {
+    return cached(this.suppliers, ids, (missing) => store.getSuppliers(missing));
+  }
+}
+
+/** Looks keys up in `cache`, reading the missing ones in one call (concurrent callers share a read in progress). */
+async function cached<T>(cache: Map<string, Promise<T | undefined>>, keys: readonly string[], read: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+  const missing = [...new Set(keys)].filter((k) => !cache.has(k));
+  if (missing.length) {
+    const found = read(missing);
+    for (const k of missing) cache.set(k, found.then((m) => m.get(k)));
+  }
+  const unique = [...new Set(keys)];
+  const values = await Promise.all(unique.map((k) => cache.get(k)!));
+  return new Map(unique.flatMap((k, i) => (values[i] === undefined ? [] : [[k, values[i]!] as const])));
 }
 
 export interface EvaluationPorts<E = unknown> {
-  store: InventoryStore;
+  store: EvaluationStore;
   config: HubConfig;
   clock: Clock;
   sinks?: DecisionSink<E>[];
+  /** Puts the sinks' events on the bus; after it returns, the sinks' afterPublish hooks run. */
+  publish?: (events: E[]) => Promise<void>;
+  cache?: ReferenceCache;
 }
 
 export interface EvaluationReport<E = unknown> {
   evaluated: EvaluatedPosition[];
   skipped: { sku: string; locationId: string; reason: string }[];
+  /** Positions the engine could not evaluate (bad stored data), with the reason; the others went ahead. */
+  failed: { sku: string; locationId: string; reason: string }[];
   events: E[];
 }
 
-/** A position to evaluate: by key, or already read (the sweep lists positions, so it need not read them twice). */
-export type PositionRef = { sku: string; locationId: string; position?: Position };
-
-export async function evaluatePositions<E>(refs: PositionRef[], ports: EvaluationPorts<E>): Promise<EvaluationReport<E>> {
-  const { evaluated, skipped } = await evaluateOnly(refs, ports);
-  // Short positions learn which other location can give them stock, overstocked ones where to send it.
-  const locations = [...new Set([...ports.config.locations.map((l) => l.id), ...evaluated.map((e) => e.position.locationId)])];
-  await attachTransfers(evaluated, locations, async (siblings) => (await evaluateOnly(siblings, ports)).evaluated);
-  const events: E[] = [];
-  for (const sink of ports.sinks ?? []) events.push(...(await sink.accept(evaluated, ports.clock.now())));
-  return { evaluated, skipped, events };
+/** Evaluates a batch of positions by key (reading them) or as read. `now` defaults to the clock (a sweep passes its run's). */
+export async function evaluatePositions<E>(refs: readonly PositionRef[], ports: EvaluationPorts<E>, now = ports.clock.now()): Promise<EvaluationReport<E>> {
+  const unique = [...new Map(refs.map((r) => [positionKey(r.sku, r.locationId), r])).values()];
+  const loaded = await ports.store.loadPositions(unique);
+  const found = new Set(loaded.map((l) => positionKey(l.position.sku, l.position.locationId)));
+  const report = await evaluateLoaded(loaded, ports, now);
+  for (const r of unique) if (!found.has(positionKey(r.sku, r.locationId))) report.skipped.push({ sku: r.sku, locationId: r.locationId, reason: 'no such position' });
+  return report;
 }
 
-async function evaluateOnly(refs: PositionRef[], ports: EvaluationPorts<unknown>): Promise<Pick<EvaluationReport, 'evaluated' | 'skipped'>> {
-  const { store, config, clock } = ports;
-  const now = clock.now();
+/** Evaluates positions already loaded (a scan page), then runs the sinks and publishes. */
+export async function evaluateLoaded<E>(loaded: readonly LoadedPosition[], ports: EvaluationPorts<E>, now: Date): Promise<EvaluationReport<E>> {
+  const cache = ports.cache ?? new ReferenceCache();
+  const report: EvaluationReport<E> = { ...(await decide(loaded, ports, now, cache)), events: [] };
+  // Short positions learn which other location can give them stock, overstocked ones where to send it.
+  const locations = [...new Set([...ports.config.locations.map((l) => l.id), ...report.evaluated.map((e) => e.position.locationId)])];
+  await attachTransfers(report.evaluated, locations, async (siblings) => (await decide(await ports.store.loadPositions(siblings), ports, now, cache)).evaluated);
+  const outcomes = await Promise.all((ports.sinks ?? []).map((sink) => sink.accept(report.evaluated, now)));
+  report.events = outcomes.flatMap((o) => o.events);
+  if (ports.publish && report.events.length) await ports.publish(report.events);
+  for (const o of outcomes) await o.afterPublish?.();
+  return report;
+}
+
+/** The engine's decisions for loaded positions (vanished ones skipped, bad stored data failed), without the sinks. */
+async function decide(loaded: readonly LoadedPosition[], { store, config }: Pick<EvaluationPorts, 'store' | 'config'>, now: Date, cache: ReferenceCache):
+  Promise<Pick<EvaluationReport, 'evaluated' | 'skipped' | 'failed'>> {
   const asOf = toDay(now);
-  const fromDay = addDays(asOf, -(config.rules.historyDays - 1));
-  const evaluated: EvaluatedPosition[] = [];
-  const skipped: EvaluationReport['skipped'] = [];
-  const unique = [...new Map(refs.map((r) => [`${r.sku}@${r.locationId}`, r])).values()];
-  // Items and suppliers are shared by many positions of a batch: read each once.
-  const items = await store.getItems([...new Set(unique.map((r) => r.sku))]);
-  const suppliers = new Map<string, Promise<Supplier | undefined>>();
-  const supplierOf = (id: string) => {
-    if (!suppliers.has(id)) suppliers.set(id, store.getSupplier(id));
-    return suppliers.get(id)!;
-  };
-  for (const ref of unique) {
-    const { sku, locationId } = ref;
-    const position = ref.position ?? await store.getPosition(sku, locationId);
-    if (!position) { skipped.push({ sku, locationId, reason: 'no such position' }); continue; }
-    if (position.vanishedAt) { skipped.push({ sku, locationId, reason: `vanished from its source at ${position.vanishedAt}` }); continue; }
-    const item = items.get(sku);
+  const report: Pick<EvaluationReport, 'evaluated' | 'skipped' | 'failed'> = { evaluated: [], skipped: [], failed: [] };
+  const live = loaded.filter(({ position: p }) => {
+    if (p.vanishedAt) report.skipped.push({ sku: p.sku, locationId: p.locationId, reason: `vanished from its source at ${p.vanishedAt}` });
+    return !p.vanishedAt;
+  });
+  const items = await cache.itemsFor(store, live.map((l) => l.position.sku));
+  const suppliers = await cache.suppliersFor(store, [...new Set([...items.values()].flatMap((i) => (i.supplierId ? [i.supplierId] : [])))]);
+  const labels = labeller(config);
+  const supplierConfigs = new Map(config.suppliers.map((s) => [s.id, s]));
+  for (const { position, history, alerts, health } of live) {
+    const item = items.get(position.sku);
     const supplierId = item?.supplierId;
-    const [demand, supplier] = await Promise.all([
-      store.getDemand(sku, locationId, fromDay, asOf),
-      supplierId ? supplierOf(supplierId) : Promise.resolve(undefined),
-    ]);
-    const supplierConfig = config.suppliers.find((s) => s.id === supplierId);
-    const snapshot = buildSnapshot({ position, demand, item, supplier, supplierConfig, asOf, rules: config.rules });
-    const decision = evaluatePosition(snapshot, config.rules);
-    evaluated.push({ position, item, labels: labelsFor(position, item, config), decision });
+    try {
+      const snapshot = buildSnapshot({
+        position, history, item, supplier: supplierId ? suppliers.get(supplierId) : undefined,
+        supplierConfig: supplierId ? supplierConfigs.get(supplierId) : undefined, asOf, rules: config.rules,
+      });
+      const decision = evaluatePosition(snapshot, config.rules);
+      report.evaluated.push({ position, item, labels: labels(position, item), decision, ...(alerts ? { alerts } : {}), ...(health !== undefined ? { health } : {}) });
+    } catch (error) {
+      report.failed.push({ sku: position.sku, locationId: position.locationId, reason: error instanceof Error ? error.message : String(error) });
+    }
   }
-  return { evaluated, skipped };
+  return report;
+}
+
+const labellers = new WeakMap<HubConfig, (position: Position, item: Item | undefined) => PositionLabels>();
+
+/** labelsFor with the config's locations indexed once. */
+function labeller(config: HubConfig): (position: Position, item: Item | undefined) => PositionLabels {
+  let label = labellers.get(config);
+  if (!label) {
+    const locations = new Map<string, Location>(config.locations.map((l) => [l.id, l]));
+    label = (position, item) => labelsOf(position, item, locations.get(position.locationId));
+    labellers.set(config, label);
+  }
+  return label;
 }
 
 export function labelsFor(position: Position, item: Item | undefined, config: HubConfig): PositionLabels {
-  const location = config.locations.find((l) => l.id === position.locationId);
+  return labeller(config)(position, item);
+}
+
+function labelsOf(position: Position, item: Item | undefined, location: Location | undefined): PositionLabels {
   return {
     location: position.locationId,
     ...(location?.group ? { locationGroup: location.group } : {}),

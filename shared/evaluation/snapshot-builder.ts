@@ -2,11 +2,12 @@
 import type { RuleDefaults, SupplierConfig } from '../config.js';
 import type { DemandMonth, Item, Position, Supplier } from '../model.js';
 import type { PositionSnapshot } from '../engine/snapshot.js';
-import { addDays, daysBetween } from '../time.js';
+import { historyFromMonths, historySeries, type DemandHistory } from './history.js';
 
 export interface SnapshotSources {
   position: Position;
-  demand: DemandMonth[];
+  /** The position's demand history; undefined when nothing was sold yet. */
+  history: DemandHistory | undefined;
   item?: Item;
   /** The supplier as learned from sources (observed lead times), if any. */
   supplier?: Supplier;
@@ -28,7 +29,7 @@ export function buildSnapshot(src: SnapshotSources): PositionSnapshot {
     reserved: position.reserved,
     inbound: position.inbound.map((l) => ({ qty: l.qty, eta: l.eta, ...(l.orderedAt ? { orderedAt: l.orderedAt } : {}), ...(l.supplierId ? { supplierId: l.supplierId } : {}) })),
     openOrders: position.openOrders.map((o) => ({ qty: o.qty, due: o.due })),
-    demand: demandSeries(src.demand, asOf, rules.historyDays),
+    demand: historySeries(src.history, asOf, rules.historyDays),
     ...(position.lots ? { lots: position.lots.map((l) => ({ qty: l.qty, receivedAt: l.receivedAt, ...(l.expiresAt ? { expiresAt: l.expiresAt } : {}) })) } : {}),
     item: {
       unitCost: item?.unitCost ?? 0,
@@ -45,27 +46,9 @@ export function buildSnapshot(src: SnapshotSources): PositionSnapshot {
   };
 }
 
-/** Daily demand from the first recorded day (at most historyDays back) through asOf, with out-of-stock indices. */
+/** Daily demand from the first recorded month (at most historyDays back) through asOf, from month buckets. */
 export function demandSeries(months: DemandMonth[], asOf: string, historyDays: number): PositionSnapshot['demand'] {
-  const earliest = addDays(asOf, -(historyDays - 1));
-  const sorted = [...months].sort((a, b) => a.month.localeCompare(b.month));
-  const firstMonth = sorted[0]?.month;
-  const start = firstMonth && `${firstMonth}-01` > earliest ? `${firstMonth}-01` : earliest;
-  const length = daysBetween(start, asOf) + 1;
-  const daily = new Array<number>(Math.max(0, length)).fill(0);
-  const outOfStock: number[] = [];
-  for (const m of sorted) {
-    const monthStart = `${m.month}-01`;
-    m.daily.forEach((qty, i) => {
-      const idx = daysBetween(start, addDays(monthStart, i));
-      if (idx >= 0 && idx < length) daily[idx] = qty;
-    });
-    for (const day of m.outOfStockDays) {
-      const idx = daysBetween(start, addDays(monthStart, day - 1));
-      if (idx >= 0 && idx < length) outOfStock.push(idx);
-    }
-  }
-  return { start, daily, ...(outOfStock.length ? { outOfStock: outOfStock.sort((a, b) => a - b) } : {}) };
+  return historySeries(historyFromMonths(months), asOf, historyDays);
 }
 
 function pick<T extends object, K extends keyof T>(obj: T | undefined, fields: K[]): Partial<Pick<T, K>> {

@@ -50,6 +50,9 @@ export interface PositionHealth {
   fill: { demand: number; lost: number };
 }
 
+/** A contribution as stored beside its position, with the version its next replacement is conditional on. */
+export interface StoredHealth extends PositionHealth { version: number }
+
 /** Positions without a category are counted under this one. */
 export const NO_CATEGORY = '-';
 

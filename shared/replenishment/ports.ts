@@ -24,6 +24,8 @@ export type SaveResult =
 
 export interface RequestStore {
   get(idempotencyKey: string): Promise<ReplenishmentRequest | undefined>;
+  /** Several requests at once, keyed by idempotency key (absent keys are absent). */
+  getMany(idempotencyKeys: readonly string[]): Promise<Map<string, ReplenishmentRequest>>;
   /** Stores a new request (version 1) unless one with its key exists; undefined when it does. */
   create(request: ReplenishmentRequest): Promise<ReplenishmentRequest | undefined>;
   /**

@@ -1,4 +1,5 @@
 // The replenishment workflow over ports: plan, approve, send bookkeeping, acknowledgements, receipts, SLA sweep, scorecards.
+import { mapLimited } from '../concurrency.js';
 import type { Item } from '../model.js';
 import type { Clock } from '../ports.js';
 import type { Finding } from '../engine/snapshot.js';
@@ -32,6 +33,8 @@ export type ReplenishmentEvent =
 export interface Outcome { requests: ReplenishmentRequest[]; events: ReplenishmentEvent[] }
 
 const MAX_ATTEMPTS = 8;
+/** Request drafts written at once by one planning call (each is one conditional write). */
+const WRITE_CONCURRENCY = 16;
 
 /** The event a stored request calls for: approved and not yet sent at this revision → send; waiting → ask a buyer. */
 function eventsFor(request: ReplenishmentRequest, at: Date): ReplenishmentEvent[] {
@@ -56,12 +59,15 @@ async function mutate(requests: RequestStore, key: string,
   throw new RequestConflictError(key, MAX_ATTEMPTS);
 }
 
-/** Creates the request, or amends the one already there for the same supplier × location × day. */
-export async function submitDraft(deps: ReplenishmentDeps, draft: RequestDraft): Promise<{ request: ReplenishmentRequest; change: 'created' | 'amended' | 'unchanged'; events: ReplenishmentEvent[] }> {
+/**
+ * Creates the request, or amends the one already there for the same supplier × location × day. `known` is the stored
+ * request when the caller already read it (null: none stored), saving the first read.
+ */
+export async function submitDraft(deps: ReplenishmentDeps, draft: RequestDraft, known?: ReplenishmentRequest | null): Promise<{ request: ReplenishmentRequest; change: 'created' | 'amended' | 'unchanged'; events: ReplenishmentEvent[] }> {
   const at = deps.clock.now();
   const ctx = { currency: deps.config.currency, approval: deps.config.approval, at };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const existing = await deps.requests.get(draft.idempotencyKey);
+    const existing = attempt === 0 && known !== undefined ? known ?? undefined : await deps.requests.get(draft.idempotencyKey);
     if (!existing) {
       const created = await deps.requests.create(newRequest(draft, ctx));
       if (created) return { request: created, change: 'created', events: eventsFor(created, at) };
@@ -78,17 +84,23 @@ export async function submitDraft(deps: ReplenishmentDeps, draft: RequestDraft):
   throw new RequestConflictError(draft.idempotencyKey, MAX_ATTEMPTS);
 }
 
-/** The evaluator's entry point: today's `replenish` decisions → stored requests and the events to publish. */
+/**
+ * The evaluator's entry point: today's `replenish` decisions → stored requests and the events to publish. Decisions are
+ * consolidated first (one write per request, however many positions it covers), the requests read in one batch.
+ */
 export async function planReplenishment(deps: ReplenishmentDeps, decisions: readonly ReplenishDecision[], items: ReadonlyMap<string, Item>):
   Promise<Outcome & { skipped: SkippedDecision[] }> {
   const { drafts, skipped } = consolidate(decisions, items, toDay(deps.clock.now()));
   const out: Outcome & { skipped: SkippedDecision[] } = { requests: [], events: [], skipped };
+  const known = drafts.filter((d) => deps.suppliers.has(d.supplierId));
   for (const draft of drafts) {
-    if (!deps.suppliers.has(draft.supplierId)) {
-      for (const l of draft.lines) skipped.push({ sku: l.sku, location: draft.locationId, reason: new SupplierUnknownError(draft.supplierId).message });
-      continue;
-    }
-    const result = await submitDraft(deps, draft);
+    if (deps.suppliers.has(draft.supplierId)) continue;
+    for (const l of draft.lines) skipped.push({ sku: l.sku, location: draft.locationId, reason: new SupplierUnknownError(draft.supplierId).message });
+  }
+  if (known.length === 0) return out;
+  const stored = await deps.requests.getMany(known.map((d) => d.idempotencyKey));
+  const results = await mapLimited(known, WRITE_CONCURRENCY, (draft) => submitDraft(deps, draft, stored.get(draft.idempotencyKey) ?? null));
+  for (const result of results) {
     out.requests.push(result.request);
     out.events.push(...result.events);
   }

@@ -16,9 +16,18 @@ export const TABLE_STREAM_VIEW = 'NEW_AND_OLD_IMAGES' as const;
 /** Items with this epoch-seconds attribute expire (quarantine entries, delivered dedupe markers). */
 export const TABLE_TTL_ATTRIBUTE = 'ttl' as const;
 
-/** Key layout. Every item has pk, sk and an `entity` attribute naming its kind. */
+/**
+ * Key layout. Every item has pk, sk and an `entity` attribute naming its kind. A position's partition holds what
+ * evaluating it needs — its state, its rolling demand history, the digest of its alerts and its last stock-health
+ * contribution — so one scan page or one batched read returns them all.
+ */
 export const keys = {
   position: (sku: string, locationId: string) => ({ pk: `POS#${sku}#${locationId}`, sk: 'STATE' }),
+  demandHistory: (sku: string, locationId: string) => ({ pk: `POS#${sku}#${locationId}`, sk: 'HISTORY' }),
+  positionAlerts: (sku: string, locationId: string) => ({ pk: `POS#${sku}#${locationId}`, sk: 'ALERTS' }),
+  /** What the position last added to its stock-health cell (shared/health). */
+  positionHealth: (sku: string, locationId: string) => ({ pk: `POS#${sku}#${locationId}`, sk: 'HEALTH' }),
+  /** Month buckets of the layout before rolling histories: read only to carry them over. */
   demandMonth: (sku: string, locationId: string, month: string) => ({ pk: `POS#${sku}#${locationId}`, sk: `DEMAND#${month}` }),
   positionByLocation: (sku: string, locationId: string) => ({ gsi1pk: `LOC#${locationId}`, gsi1sk: `POS#${sku}` }),
   item: (sku: string) => ({ pk: `ITEM#${sku}`, sk: 'ITEM' }),
@@ -32,8 +41,13 @@ export const keys = {
   alertsByState: (state: string, openedAt: string) => ({ gsi2pk: `ALERTS#${state}`, gsi2sk: openedAt }),
   request: (idempotencyKey: string) => ({ pk: `REQ#${idempotencyKey}`, sk: 'REQUEST' }),
   excursion: (sensorId: string, rule: string) => ({ pk: `SENSOR#${sensorId}`, sk: `RULE#${rule}` }),
+  /** A fanned-out sweep run: each segment's checkpoint and the replenish decisions it collected. */
+  sweepSegment: (runId: string, segment: number) => ({ pk: `SWEEP#${runId}`, sk: `SEG#${String(segment).padStart(4, '0')}` }),
+  sweepDecisions: (runId: string, segment: number, chunk: number) => ({ pk: `SWEEP#${runId}`, sk: `DECISIONS#${String(segment).padStart(4, '0')}#${String(chunk).padStart(6, '0')}` }),
+  /** The last finished sweep: how many positions it saw sizes the next one's fan-out. */
+  sweepLast: () => ({ pk: 'SWEEP', sk: 'LAST' }),
 } as const;
 
 /** Entity names stored in the `entity` attribute (stream consumers dispatch on it). */
-export type Entity = 'position' | 'demand' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
+export type Entity = 'position' | 'demand' | 'demandHistory' | 'positionAlerts' | 'sweepSegment' | 'sweepDecisions' | 'sweepLast' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
   | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup' | 'excursion';

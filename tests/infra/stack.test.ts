@@ -103,6 +103,68 @@ describe('schedules', () => {
   });
 });
 
+describe('the sweep state machine', () => {
+  const definition = () => {
+    const sm = Object.values(resources('AWS::StepFunctions::StateMachine'))[0]!.Properties;
+    // DefinitionString is an Fn::Join of literals and tokens (ARNs) that sit inside its JSON strings.
+    const parts = (sm.DefinitionString['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'TOKEN'));
+    return { sm, states: JSON.parse(parts.join('')) as { StartAt: string; States: Record<string, Record<string, unknown>> } };
+  };
+  const worker = () => stack.functions.find((f) => f.node.id === 'EvaluateSweep')!;
+
+  it('plans, maps the segments over the worker with bounded concurrency, loops a segment until done, then finishes', () => {
+    const { states } = definition();
+    expect(states.StartAt).toBe('Plan');
+    expect(states.States.Plan).toMatchObject({ Type: 'Task', Next: 'Segments', Parameters: { action: 'plan' } });
+    const map = states.States.Segments as { ItemProcessor: { StartAt: string; States: Record<string, Record<string, unknown>> } } & Record<string, unknown>;
+    expect(map).toMatchObject({
+      Type: 'Map', ItemsPath: '$.segments', MaxConcurrencyPath: '$.maxConcurrency', ResultPath: null, Next: 'Finish',
+      ItemSelector: { action: 'segment', 'runId.$': '$.runId', 'now.$': '$.now', 'totalSegments.$': '$.totalSegments', 'segment.$': '$$.Map.Item.Value' },
+    });
+    const work = map.ItemProcessor.States.Work!;
+    // The worker gets the segment (or its own last answer, on the loop) as its input.
+    expect(work).toMatchObject({ Type: 'Task', Next: 'SegmentDone' });
+    expect(work).not.toHaveProperty('Parameters');
+    expect(work.Retry).toContainEqual(expect.objectContaining({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 3 }));
+    expect(map.ItemProcessor.States.SegmentDone).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'SegmentFinished' }], Default: 'Work' });
+    // A segment failing after its retries is left unfinished; finish weighs the unfinished share against the tolerance.
+    expect(work.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'SegmentFailed' }]);
+    expect(states.States.Finish).toMatchObject({ Type: 'Task', Next: 'WithinTolerance', Parameters: { action: 'finish', 'runId.$': '$.runId' } });
+    expect(states.States.WithinTolerance).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.withinTolerance', BooleanEquals: true, Next: 'Swept' }], Default: 'TooManySegmentsFailed' });
+    expect(states.States.TooManySegmentsFailed).toMatchObject({ Type: 'Fail', Error: 'SweepIncomplete' });
+  });
+
+  it('is started by the sweep schedule, logs every state without execution data, is traced and times out', () => {
+    const { sm } = definition();
+    expect(sm).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    expect(definition().states).toMatchObject({ TimeoutSeconds: 3 * 3600 });
+    const schedule = Object.values(resources('AWS::Scheduler::Schedule')).map((s) => s.Properties).find((p) => p.ScheduleExpression === 'cron(0 4 * * ? *)')!;
+    expect(schedule.Target.Arn).toEqual({ Ref: logicalIdOf(stack.sweep.stateMachine) });
+    expect(schedule.Target.DeadLetterConfig.Arn).toBeDefined();
+  });
+
+  it('may invoke only its worker, and the worker may scan only the table', () => {
+    const smRole = logicalIdOf(stack.sweep.stateMachine.role);
+    const smStatements = Object.values(resources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === smRole)).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const invokes = smStatements.filter((st) => ([] as string[]).concat(st.Action).includes('lambda:InvokeFunction'));
+    const workerArn = ref(logicalIdOf(worker().fn));
+    expect(invokes.flatMap((st) => ([] as unknown[]).concat(st.Resource))).toEqual([workerArn, { 'Fn::Join': ['', [workerArn, ':*']] }]);
+    expect(smStatements.flatMap((st) => ([] as string[]).concat(st.Action)).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    const scans = (id: string) => roleStatements(id).filter((st) => ([] as string[]).concat(st.Action).includes('dynamodb:Scan'));
+    expect(scans('EvaluateSweep').map((st) => st.Resource)).toEqual([ref(logicalIdOf(stack.table))]);
+    for (const id of ['EvaluateChanges', 'DispatchAlerts', 'EscalateAlerts', 'SendReplenishment', 'AlertsApiHandler', 'SupplierAckHandler']) expect(scans(id)).toEqual([]);
+  });
+
+  it('alarms to the operator when a run fails, times out or leaves segments unfinished', () => {
+    const alarms = Object.values(resources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const onSweep = alarms.filter((a) => a.Namespace === 'AWS/States');
+    expect(onSweep.map((a) => a.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const a of onSweep) expect(a.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: logicalIdOf(stack.sweep.stateMachine) } }]);
+    expect(alarms.find((a) => a.MetricName === 'SweepSegmentsUnfinished')).toMatchObject({ Namespace: 'StockSentry', Threshold: 1, AlarmActions: [{ Ref: logicalIdOf(stack.operatorTopic) }] });
+  });
+});
+
 describe('event bus', () => {
   it('is named per stage and routes the catalog\'s alert and replenishment events to their functions with retries and DLQs', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'stocksentry-dev' });

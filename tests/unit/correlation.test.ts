@@ -47,8 +47,8 @@ describe('stream records', () => {
 
   it('carry the sync id of a quantity change into evaluation', () => {
     const next = { ...stored, entity: 'position', onHand: 2, lastSyncId: 'sync-shop-new' };
-    expect(changedPosition(record({ ...stored, entity: 'position' }, next))).toEqual({ sku: 'SKU-1', locationId: 'store-north', correlationId: 'sync-shop-new' });
-    expect(changedPosition(record(undefined, { ...next, lastSyncId: undefined }))).toEqual({ sku: 'SKU-1', locationId: 'store-north' });
+    expect(changedPosition(record({ ...stored, entity: 'position' }, next))).toEqual({ sku: 'SKU-1', locationId: 'store-north', correlationId: 'sync-shop-new', position: { ...stored, onHand: 2, lastSyncId: 'sync-shop-new' } });
+    expect(changedPosition(record(undefined, { ...next, lastSyncId: undefined }))).toEqual({ sku: 'SKU-1', locationId: 'store-north', position: { ...stored, onHand: 2, lastSyncId: undefined } });
     expect(changedPosition(record({ ...stored, entity: 'position' }, { ...stored, entity: 'position' }))).toBeUndefined();
   });
 

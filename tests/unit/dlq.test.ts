@@ -136,7 +136,10 @@ describe('dlq redrive', () => {
     const queues = await listDeadLetterQueues(clients(), 'stocksentry-prod');
     const evaluate = pickQueue(queues, 'EvaluateChanges', 'stocksentry-prod');
     await expect(redriveQueue(clients(), evaluate)).rejects.toThrow(DlqNotRedrivableError);
-    await expect(redriveQueue(clients(), evaluate)).rejects.toThrow(/rerun the sweep/);
+    await expect(redriveQueue(clients(), evaluate)).rejects.toThrow(/rerun the sweep \(aws stepfunctions start-execution/);
+    // The sweep's schedule starts a state machine: its failed starts are started again, not replayed to a function.
+    const sweep = { logicalId: 'EvaluateSweepDlqQueue0A1B2C3D', url: URL('sweep-dlq'), purpose: 'the evaluation sweep', depth: 1, inFlight: 0 };
+    await expect(redriveQueue(clients(), sweep)).rejects.toThrow(/sweep runs the schedule could not start.*--state-machine-arn <SweepStateMachineArn>/);
     const chats = { logicalId: 'ChatDeliveryDlqQueue1A2B', url: 'https://sqs.eu-west-1.amazonaws.com/1/chat', purpose: 'chat messages to WeCom DingTalk Feishu Slack Teams', depth: 1, inFlight: 0 };
     await expect(redriveQueue(clients(), chats)).rejects.toThrow(/chat messages a tool kept refusing/);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);

@@ -2,12 +2,18 @@
 // Every alert transition is one transaction: the conditional write of the alert plus its audit line.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
-  type BatchGetCommandInput, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput,
+  GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ACTIVE_STATES, AlertConflictError, GroupConflictError, type Alert, type AlertAuditEntry, type AlertState, type Silence } from '../../alerts/model.js';
-import type { AlertFilter, AlertGroup, AlertStore } from '../../alerts/ports.js';
+import { digestEntry, type AlertDigest, type AlertDigestEntry } from '../../alerts/digest.js';
+import {
+  ACTIVE_STATES, AlertConflictError, GroupConflictError, isSupplierAlert,
+  type Alert, type AlertAuditEntry, type AlertEvent, type AlertState, type Silence,
+} from '../../alerts/model.js';
+import type { AlertFilter, AlertGroup, AlertStore, PositionAlertChanges } from '../../alerts/ports.js';
+import { ALERT_TYPES, type AlertType } from '../../model.js';
 import { keys, TABLE_INDEXES, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
+import { batchGetRows, transactUnits, type TransactItem } from './client.js';
 
 /** Keys this adapter adds to the single-table layout (shared/storage/table.ts has the alert and alertEvent keys). */
 export const alertKeys = {
@@ -22,7 +28,12 @@ export const alertKeys = {
   groupDue: (nextFlushAt: string) => ({ gsi2pk: 'ALERTGROUPS#due', gsi2sk: nextFlushAt }),
 } as const;
 
-export type AlertEntity = 'alert' | 'alertEvent' | 'alertArchive' | 'silence' | 'alertGroup';
+export type AlertEntity = 'alert' | 'alertEvent' | 'alertArchive' | 'silence' | 'alertGroup' | 'positionAlerts';
+
+/** Audit lines expire after this long (DynamoDB TTL), so a position's partition does not grow without end. */
+export const AUDIT_RETENTION_DAYS = 180;
+/** Attribute-name prefix of events kept in a position's digest until they are on the bus. */
+const PENDING = 'E#';
 
 const GSI2 = TABLE_INDEXES[1].indexName;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', TABLE_TTL_ATTRIBUTE];
@@ -45,7 +56,47 @@ const months = (from: string, to: string): string[] => {
 
 const failedCondition = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException
-  || (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+  || (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
+
+/** A digest entry as stored: short names, since every position carries one per alert it ever had. */
+const storedEntry = (e: AlertDigestEntry) => ({ s: e.state, c: e.cleared, h: e.said, v: e.version });
+
+/** A position's alert digest from its stored item (undefined: none stored yet). */
+export function digestFromRow(row: Record<string, unknown> | undefined): AlertDigest | undefined {
+  if (!row) return undefined;
+  const entries: AlertDigest['entries'] = {};
+  for (const type of ALERT_TYPES) {
+    const e = row[type] as { s: AlertState; c: boolean; h: string; v: number } | undefined;
+    if (e) entries[type] = { state: e.s, cleared: e.c, said: e.h, version: e.v };
+  }
+  const pending = Object.entries(row).filter(([k]) => k.startsWith(PENDING)).map(([, v]) => JSON.parse(String(v)) as AlertEvent)
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  return { complete: row.complete === true, entries, pending };
+}
+
+/** The update of a position's digest item: entries to set, entries to fill where missing, completeness, pending events. */
+function digestUpdate(tableName: string, sku: string, locationId: string, set: { entries?: Partial<Record<AlertType, AlertDigestEntry>>; known?: Partial<Record<AlertType, AlertDigestEntry>>; complete?: boolean; pending?: readonly AlertEvent[] }): TransactItem {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':entity': 'positionAlerts' satisfies AlertEntity, ':sku': sku, ':loc': locationId };
+  const parts = ['entity = :entity', 'sku = :sku', 'locationId = :loc'];
+  let n = 0;
+  for (const [type, entry] of Object.entries(set.entries ?? {})) {
+    names[`#a${n}`] = type; values[`:a${n}`] = storedEntry(entry); parts.push(`#a${n} = :a${n}`); n++;
+  }
+  for (const [type, entry] of Object.entries(set.known ?? {})) {
+    names[`#a${n}`] = type; values[`:a${n}`] = storedEntry(entry); parts.push(`#a${n} = if_not_exists(#a${n}, :a${n})`); n++;
+  }
+  if (set.complete) { values[':complete'] = true; parts.push('complete = :complete'); }
+  for (const event of set.pending ?? []) {
+    names[`#a${n}`] = `${PENDING}${event.id}`; values[`:a${n}`] = JSON.stringify(event); parts.push(`#a${n} = :a${n}`); n++;
+  }
+  return {
+    Update: {
+      TableName: tableName, Key: keys.positionAlerts(sku, locationId), UpdateExpression: `SET ${parts.join(', ')}`,
+      ...(n > 0 ? { ExpressionAttributeNames: names } : {}), ExpressionAttributeValues: values,
+    },
+  };
+}
 
 export class DynamoAlertStore implements AlertStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
@@ -56,37 +107,58 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async getAlerts(fps: readonly string[]): Promise<Alert[]> {
-    const unique = [...new Set(fps)];
-    const found: Alert[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: BatchGetCommandInput['RequestItems'] = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((fp) => keys.alert(fp)), ConsistentRead: true },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        found.push(...(out.Responses?.[this.tableName] ?? []).map((item) => strip<Alert>(item)));
-        request = out.UnprocessedKeys;
-      }
-    }
-    return found;
+    const rows = await batchGetRows(this.doc, this.tableName, fps.map((fp) => keys.alert(fp)));
+    return [...rows.values()].map((row) => strip<Alert>(row));
   }
 
-  async saveAlert(next: Alert, expectedVersion: number | undefined, audit: AlertAuditEntry, archive?: Alert): Promise<void> {
+  /** The items of one transition: the alert (conditional on the version read), its audit line, the archived occurrence. */
+  private transitionItems(next: Alert, expectedVersion: number | undefined, audit: AlertAuditEntry, archive?: Alert): TransactItem[] {
     const alertCondition = expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } };
+    const expires = Math.floor(Date.parse(audit.at) / 1000) + AUDIT_RETENTION_DAYS * 86_400;
+    return [
+      { Put: { TableName: this.tableName, Item: { ...next, ...keys.alert(next.fingerprint), ...stateIndex(next), entity: 'alert' satisfies AlertEntity }, ...alertCondition } },
+      { Put: { TableName: this.tableName, Item: { ...audit, ...keys.alertEvent(audit.fingerprint, audit.at, audit.seq), entity: 'alertEvent' satisfies AlertEntity, [TABLE_TTL_ATTRIBUTE]: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...(archive ? [{ Put: { TableName: this.tableName, Item: { ...archive, ...alertKeys.archived(archive.fingerprint, archive.openedAt, archive.alertId), ...alertKeys.archivedByMonth(archive.openedAt), entity: 'alertArchive' satisfies AlertEntity } } }] : []),
+    ];
+  }
+
+  async saveAlert(next: Alert, expectedVersion: number | undefined, audit: AlertAuditEntry, archive?: Alert): Promise<void> {
+    const digest = isSupplierAlert(next) ? [] : [digestUpdate(this.tableName, next.sku, next.locationId, { entries: { [next.type]: digestEntry(next) } })];
     try {
-      await this.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...next, ...keys.alert(next.fingerprint), ...stateIndex(next), entity: 'alert' satisfies AlertEntity }, ...alertCondition } },
-          { Put: { TableName: this.tableName, Item: { ...audit, ...keys.alertEvent(audit.fingerprint, audit.at, audit.seq), entity: 'alertEvent' satisfies AlertEntity }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...(archive ? [{ Put: { TableName: this.tableName, Item: { ...archive, ...alertKeys.archived(archive.fingerprint, archive.openedAt, archive.alertId), ...alertKeys.archivedByMonth(archive.openedAt), entity: 'alertArchive' satisfies AlertEntity } } }] : []),
-        ],
-      }));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [...this.transitionItems(next, expectedVersion, audit, archive), ...digest] }));
     } catch (error) {
       if (failedCondition(error)) throw new AlertConflictError(next.fingerprint);
       throw error;
+    }
+  }
+
+  async commitPositionAlerts(changesets: readonly PositionAlertChanges[]): Promise<{ conflicted: string[] }> {
+    const units = changesets.map((set) => [
+      ...set.changes.flatMap((c) => this.transitionItems(c.next, c.expectedVersion, c.audit, c.archive)),
+      digestUpdate(this.tableName, set.sku, set.locationId, {
+        entries: Object.fromEntries(set.changes.map((c) => [c.next.type, digestEntry(c.next)])),
+        known: set.complete ? set.known : {}, complete: set.complete, pending: set.pending,
+      }),
+    ]);
+    const { failed } = await transactUnits(this.doc, units);
+    return { conflicted: failed.map((i) => `${changesets[i]!.sku}@${changesets[i]!.locationId}`) };
+  }
+
+  async clearPendingEvents(positions: readonly { sku: string; locationId: string; eventIds: string[] }[]): Promise<void> {
+    const units = positions.filter((p) => p.eventIds.length > 0).map((p): TransactItem[] => [{
+      Update: {
+        TableName: this.tableName, Key: keys.positionAlerts(p.sku, p.locationId),
+        UpdateExpression: `REMOVE ${p.eventIds.map((_, i) => `#e${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(p.eventIds.map((id, i) => [`#e${i}`, `${PENDING}${id}`])),
+      },
+    }]);
+    // Removing is idempotent: a unit that collided with another writer is simply sent again.
+    for (let attempt = 0, left = units; left.length > 0; attempt++) {
+      const { failed } = await transactUnits(this.doc, left);
+      if (failed.length > 0 && attempt >= 4) throw new Error(`Could not clear published events of ${failed.length} positions after ${attempt + 1} attempts.`);
+      left = failed.map((i) => left[i]!);
     }
   }
 

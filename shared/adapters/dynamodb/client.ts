@@ -1,6 +1,8 @@
 // The DynamoDB clients and table creation from the one table definition.
 import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig, waitUntilTableExists, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { chunked, mapLimited } from '../../concurrency.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW } from '../../storage/table.js';
 
 export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
@@ -38,18 +40,112 @@ export async function createHubTable(client: DynamoDBClient, tableName: string):
 
 type Row = Record<string, unknown>;
 
-/** Reads items by key in batches of 100 (strongly consistent), retrying unprocessed keys; keyed `pk|sk`. */
-export async function batchGetRows(doc: DynamoDBDocumentClient, tableName: string, keyList: { pk: string; sk: string }[]): Promise<Map<string, Row>> {
+const LIMITED = Symbol('stocksentry.inFlight');
+
+/**
+ * Caps the calls a client has in flight at once (each command with its retries holds one slot): code may start
+ * many reads and writes together, the client overlaps at most `limit` of them.
+ */
+export function limitInFlight<C extends { middlewareStack: DynamoDBDocumentClient['middlewareStack'] }>(client: C, limit: number): C {
+  const marked = client as C & { [LIMITED]?: boolean };
+  if (marked[LIMITED]) return client;
+  marked[LIMITED] = true;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  client.middlewareStack.add((next) => async (args) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await next(args);
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  }, { step: 'initialize', name: 'stocksentryInFlightLimit', priority: 'high' });
+  return client;
+}
+
+export const backoff = (attempt: number): Promise<void> => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+/** Reads items by key in batches of 100 (all batches at once), retrying unprocessed keys; keyed `pk|sk`. */
+export async function batchGetRows(doc: DynamoDBDocumentClient, tableName: string, keyList: { pk: string; sk: string }[], consistent = true): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
-  const unique = [...new Map(keyList.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Row[]; ConsistentRead: boolean }> | undefined = { [tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true } };
+  const unique = [...new Map(keyList.map((k) => [`${k.pk}|${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
+  await Promise.all(chunked(unique, 100).map(async (keys) => {
+    let request: Record<string, { Keys: Row[]; ConsistentRead: boolean }> | undefined = { [tableName]: { Keys: keys, ConsistentRead: consistent } };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt);
       const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
       for (const row of out.Responses?.[tableName] ?? []) found.set(`${String(row.pk)}|${String(row.sk)}`, row);
       request = out.UnprocessedKeys as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
     }
-  }
+  }));
   return found;
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const TRANSACTION_ITEMS = 100;
+/** Transactions stay well under DynamoDB's 4 MB request limit. */
+const TRANSACTION_BYTES = 2_000_000;
+
+/**
+ * Writes units — lists of items that must land together — packing as many units as fit into each TransactWriteItems
+ * call. A unit whose condition fails (or that collides with another transaction) is reported back by index and left
+ * unwritten; the other units of its call are sent again without it.
+ */
+export async function transactUnits(doc: DynamoDBDocumentClient, units: readonly TransactItem[][], concurrency = 8): Promise<{ failed: number[] }> {
+  const failed: number[] = [];
+  const sizes = units.map((u) => JSON.stringify(u).length);
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let items = 0;
+  let bytes = 0;
+  units.forEach((unit, i) => {
+    if (unit.length === 0) return;
+    if (group.length > 0 && (items + unit.length > TRANSACTION_ITEMS || bytes + sizes[i]! > TRANSACTION_BYTES)) {
+      groups.push(group);
+      group = [];
+      items = 0;
+      bytes = 0;
+    }
+    group.push(i);
+    items += unit.length;
+    bytes += sizes[i]!;
+  });
+  if (group.length > 0) groups.push(group);
+  await mapLimited(groups, concurrency, async (initial) => {
+    let pending = initial;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: pending.flatMap((i) => units[i]!) }));
+        return;
+      } catch (error) {
+        // DynamoDB may answer a transaction with a 500 (and DynamoDB Local does when its lock wait runs out); the
+        // client's own retries can be used up by then, so the whole call is sent again a few times before giving up.
+        if ((error as { name?: string }).name === 'InternalServerError' && attempt < 6) {
+          await backoff(attempt + 2);
+          continue;
+        }
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons.length === 0 || attempt >= 8) throw error;
+        const lost = new Set<number>();
+        let offset = 0;
+        for (const i of pending) {
+          const codes = reasons.slice(offset, offset + units[i]!.length).map((r) => r.Code);
+          if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) lost.add(i);
+          else if (codes.some((c) => c && c !== 'None')) {
+            // Throttled or validation: retried as a whole a few times, then surfaced.
+            if (attempt >= 4) throw error;
+          }
+          offset += units[i]!.length;
+        }
+        for (const i of lost) failed.push(i);
+        pending = pending.filter((i) => !lost.has(i));
+        if (lost.size === 0) await backoff(attempt);
+      }
+    }
+  });
+  return { failed: failed.sort((a, b) => a - b) };
 }

@@ -1,16 +1,17 @@
-// Stock-health aggregates in the hub table: each position's last contribution (beside the position) and one cell per
-// location × category holding the sums. A contribution is replaced by a conditional write, which makes its writer the
-// one owner of the difference; the difference is then ADDed to the cell, so workers and the stream never overwrite
-// each other's sums.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Stock-health aggregates in the hub table: each position's last contribution (beside the position, so the sweep's scan
+// and evaluation's batched reads already return it) and one cell per location × category holding the sums. A
+// contribution is replaced by a conditional write, which makes its writer the one owner of the difference; the
+// differences of many positions are merged and ADDed to the cells once per batch, so workers and the stream never
+// overwrite each other's sums.
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  emptyVector, healthDelta, mergeDeltas, VECTOR_KEYS, type CellDelta, type HealthCell, type PositionHealth,
+  emptyVector, healthDelta, mergeDeltas, VECTOR_KEYS, type CellDelta, type HealthCell, type PositionHealth, type StoredHealth,
 } from '../../health/model.js';
-import { batchGetRows } from './client.js';
+import { keys } from '../../storage/table.js';
+import { batchGetRows, transactUnits, type TransactItem } from './client.js';
 
 export const healthKeys = {
-  position: (sku: string, locationId: string) => ({ pk: `POS#${sku}#${locationId}`, sk: 'HEALTH' }),
+  position: keys.positionHealth,
   cell: (locationId: string, category: string) => ({ pk: 'HEALTH', sk: `CELL#${locationId}#${category}` }),
 } as const;
 
@@ -19,62 +20,76 @@ export type HealthEntity = 'positionHealth' | 'healthCell';
 const FILL_DEMAND = 'fd:';
 const FILL_LOST = 'fl:';
 const MAX_ATTEMPTS = 4;
-const IN_FLIGHT = 8;
-
-interface StoredHealth extends PositionHealth { version: number }
 
 const same = (a: PositionHealth, b: PositionHealth): boolean =>
   a.day === b.day && a.category === b.category && JSON.stringify(a.fill) === JSON.stringify(b.fill)
   && VECTOR_KEYS.every((k) => (a.vector[k] ?? 0) === (b.vector[k] ?? 0));
+
+const idOf = (h: Pick<PositionHealth, 'sku' | 'locationId'>): string => `${h.sku}@${h.locationId}`;
+
+/** A new contribution and the stored one it replaces: null when none is stored, undefined when not read yet. */
+export interface HealthChange { next: PositionHealth; prev?: StoredHealth | null }
 
 export class DynamoHealthStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   /** Replaces the contributions of these positions and adds the differences to their cells. Returns the cells touched. */
   async record(healths: readonly PositionHealth[]): Promise<number> {
-    const unique = [...new Map(healths.map((h) => [`${h.sku}@${h.locationId}`, h])).values()];
-    const rows = await batchGetRows(this.doc, this.tableName, unique.map((h) => healthKeys.position(h.sku, h.locationId)));
-    const prevOf = (h: PositionHealth) => rows.get(`${healthKeys.position(h.sku, h.locationId).pk}|HEALTH`) as StoredHealth | undefined;
+    return this.addToCells(await this.replace(healths.map((next) => ({ next }))));
+  }
+
+  /**
+   * Replaces the contributions that changed, conditional on the version read (up to 100 positions per transaction), and
+   * returns the differences these writes own; the caller adds them to the cells. A lost race re-reads, so each
+   * difference is counted exactly once.
+   */
+  async replace(changes: readonly HealthChange[]): Promise<CellDelta[]> {
+    const unique = [...new Map(changes.map((c) => [idOf(c.next), c])).values()];
+    const current = new Map(unique.map((c) => [idOf(c.next), c.prev ?? undefined]));
+    const unread = unique.filter((c) => c.prev === undefined).map((c) => c.next);
+    if (unread.length) for (const [id, h] of await this.read(unread)) current.set(id, h);
     const deltas: CellDelta[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < unique.length) {
-        const h = unique[next++]!;
-        deltas.push(...await this.replace(h, prevOf(h)));
-      }
+    let pending = unique.map((c) => c.next);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const changed = pending.filter((h) => { const prev = current.get(idOf(h)); return !(prev && same(prev, h)); });
+      const { failed } = await transactUnits(this.doc, changed.map((h) => [this.putContribution(h, current.get(idOf(h)))]), 4);
+      const lost = new Set(failed);
+      changed.forEach((h, i) => { if (!lost.has(i)) deltas.push(...healthDelta(current.get(idOf(h)), h)); });
+      pending = failed.map((i) => changed[i]!);
+      if (pending.length === 0) break;
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`The stock health of ${pending.length} positions kept changing under concurrent writers (${pending.slice(0, 3).map(idOf).join(', ')}…); the next evaluation retries.`);
+      for (const [id, h] of await this.read(pending)) current.set(id, h);
+    }
+    return deltas;
+  }
+
+  private async read(positions: readonly PositionHealth[]): Promise<Map<string, StoredHealth | undefined>> {
+    const rows = await batchGetRows(this.doc, this.tableName, positions.map((h) => healthKeys.position(h.sku, h.locationId)));
+    return new Map(positions.map((h) => {
+      const k = healthKeys.position(h.sku, h.locationId);
+      return [idOf(h), rows.get(`${k.pk}|${k.sk}`) as StoredHealth | undefined];
+    }));
+  }
+
+  private putContribution(h: PositionHealth, prev: StoredHealth | undefined): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...healthKeys.position(h.sku, h.locationId), entity: 'positionHealth' satisfies HealthEntity, ...h, version: (prev?.version ?? 0) + 1 },
+        ...(prev
+          ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': prev.version } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
     };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, unique.length) }, worker));
-    return this.addToCells(deltas);
   }
 
   /** Adds differences to their cells, one write per cell. Returns the cells touched. */
   async addToCells(deltas: readonly CellDelta[]): Promise<number> {
-    const merged = mergeDeltas(deltas);
-    for (const d of merged) await this.addToCell(d);
+    // A position that moved between cells and back within the batch nets out: no write for it.
+    const merged = mergeDeltas(deltas).filter((d) => Object.values(d.vector).some((x) => x !== 0)
+      || Object.values(d.fill).some((f) => f.demand !== 0 || f.lost !== 0));
+    await Promise.all(merged.map((d) => this.addToCell(d)));
     return merged.length;
-  }
-
-  /** Conditional on the version read: a lost race re-reads, so each difference is counted exactly once. */
-  private async replace(h: PositionHealth, prev: StoredHealth | undefined): Promise<CellDelta[]> {
-    let current = prev;
-    for (let attempt = 1; ; attempt++) {
-      if (current && same(current, h)) return [];
-      const version = (current?.version ?? 0) + 1;
-      try {
-        await this.doc.send(new PutCommand({
-          TableName: this.tableName,
-          Item: { ...healthKeys.position(h.sku, h.locationId), entity: 'positionHealth' satisfies HealthEntity, ...h, version },
-          ...(current
-            ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': current.version } }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }));
-        return healthDelta(current, h);
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
-        const rows = await batchGetRows(this.doc, this.tableName, [healthKeys.position(h.sku, h.locationId)]);
-        current = [...rows.values()][0] as StoredHealth | undefined;
-      }
-    }
   }
 
   private async addToCell(d: CellDelta): Promise<void> {

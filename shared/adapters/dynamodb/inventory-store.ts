@@ -1,23 +1,43 @@
 // InventoryStore on the single DynamoDB table: positions written as diffs under a version condition,
-// demand kept as one item per position-month, reference data written only when it changed.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+// demand kept as one rolling history item beside each position, reference data written only when it changed.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand,
+  BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { historyFromMonths, historyMonths, mergeSales, packHistory, unpackHistory, type DemandHistory, type PackedHistory, type SalesMerge } from '../../evaluation/history.js';
 import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
 import type { InventoryStore, PositionWriteResult, QuarantineEntry } from '../../ports.js';
 import { applyChanges, openLedger, settleWithPull, type ChangeOutcome } from '../../push/ledger.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
-import { batchGetRows } from './client.js';
+import { backoff, batchGetRows } from './client.js';
 
 type Row = Record<string, unknown>;
 const QUARANTINE_TTL_DAYS = 30;
 const WRITE_CONCURRENCY = 16;
+/** Days of demand a history keeps by default (rules.historyDays' default); the hub passes its configured value. */
+export const DEFAULT_HISTORY_DAYS = 365;
+
+/** A stored history item back in domain form. */
+export function historyFromRow(row: Row): DemandHistory {
+  return unpackHistory(String(row.sku), String(row.locationId), row as unknown as PackedHistory);
+}
+
+/** The stored item of a position (what upsertPositions writes). */
+export const positionItem = (p: Position): Row => ({ ...keys.position(p.sku, p.locationId), ...keys.positionByLocation(p.sku, p.locationId), entity: 'position', ...positionRow(p) });
+
+/** The alert digest a new position starts with: complete, no alerts (shared/alerts/digest.ts). */
+export const emptyDigestItem = (sku: string, locationId: string): Row => ({ ...keys.positionAlerts(sku, locationId), entity: 'positionAlerts', sku, locationId, complete: true });
+
+/** The stored item of a demand history (what recordSales writes). */
+export const historyItem = (h: DemandHistory, version: number): Row =>
+  ({ ...keys.demandHistory(h.sku, h.locationId), entity: 'demandHistory', sku: h.sku, locationId: h.locationId, ...packHistory(h), version });
 
 export class DynamoInventoryStore implements InventoryStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string,
+    /** Days of demand kept per position: at least the engine's rules.historyDays. */
+    private readonly historyDays = DEFAULT_HISTORY_DAYS) {}
 
   async upsertPositions(source: string, records: PositionRecord[], at: Date): Promise<PositionWriteResult> {
     const merged = new Map<string, PositionRecord>();
@@ -43,12 +63,13 @@ export class DynamoInventoryStore implements InventoryStore {
         const { next, outcome, drift } = mergePositionWithEffects(current, source, record, at);
         try {
           if (next) {
-            await this.doc.send(new PutCommand({
-              TableName: this.tableName,
-              Item: { ...k, ...keys.positionByLocation(record.sku, record.locationId), entity: 'position', ...positionRow(next) },
-              ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
-              ExpressionAttributeValues: current ? { ':v': current.version } : undefined,
-            }));
+            if (current) {
+              await this.doc.send(new PutCommand({
+                TableName: this.tableName, Item: positionItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version },
+              }));
+            } else {
+              await this.create(next);
+            }
             sold.push(...(outcome?.demand ?? []).map((d) => ({ sku: record.sku, locationId: record.locationId, day: d.day, qty: d.qty })));
           }
         } catch (error) {
@@ -64,8 +85,30 @@ export class DynamoInventoryStore implements InventoryStore {
       result.conflicts++;
     });
     // Only after the position took the changes: a redelivered sale then finds its id there and adds no demand twice.
-    if (sold.length > 0) await this.updateDemand(sold, addDemand);
+    if (sold.length > 0) await this.updateDemand(sold, 'add');
     return result;
+  }
+
+  /**
+   * A new position is born with an empty, complete alert digest beside it, so evaluators know it has no alerts without
+   * reading them. Throws ConditionalCheckFailedException when the position exists already.
+   */
+  private async create(position: Position): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: positionItem(position), ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.tableName, Item: emptyDigestItem(position.sku, position.locationId), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [state, digest] = (error.CancellationReasons ?? []).map((r) => r.Code);
+      if (state === 'ConditionalCheckFailed') throw new ConditionalCheckFailedException({ message: 'position exists', $metadata: {} });
+      // A digest is there already (alerts written before the position): keep it, create the position alone.
+      if (digest !== 'ConditionalCheckFailed') throw error;
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: positionItem(position), ConditionExpression: 'attribute_not_exists(pk)' }));
+    }
   }
 
   async getPosition(sku: string, locationId: string): Promise<Position | undefined> {
@@ -104,7 +147,7 @@ export class DynamoInventoryStore implements InventoryStore {
       try {
         await this.doc.send(new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.position(p.sku, p.locationId), ...keys.positionByLocation(p.sku, p.locationId), entity: 'position', ...positionRow(p), vanishedAt: at.toISOString(), version: p.version + 1, updatedAt: at.toISOString() },
+          Item: positionItem({ ...p, vanishedAt: at.toISOString(), version: p.version + 1, updatedAt: at.toISOString() }),
           ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': p.version },
         }));
         marked++;
@@ -117,53 +160,74 @@ export class DynamoInventoryStore implements InventoryStore {
   }
 
   recordSales(records: SalesRecord[]): Promise<number> {
-    return this.updateDemand(records, setDemand);
+    return this.updateDemand(records, 'set');
   }
 
-  /** Merges sales into their position-month rows (one conditional write per row that changes). */
-  private async updateDemand(records: SalesRecord[], merge: (current: DemandRow | undefined, sales: SalesRecord[]) => DemandRow | undefined): Promise<number> {
-    const byMonth = new Map<string, SalesRecord[]>();
+  /** Merges sales into their positions' histories (one conditional write per history that changes). */
+  private async updateDemand(records: SalesRecord[], how: SalesMerge): Promise<number> {
+    const byPosition = new Map<string, SalesRecord[]>();
     for (const r of records) {
-      const k = `${r.sku}\u0000${r.locationId}\u0000${r.day.slice(0, 7)}`;
-      byMonth.set(k, [...(byMonth.get(k) ?? []), r]);
+      const k = positionKey(r.sku, r.locationId);
+      const list = byPosition.get(k);
+      if (list) list.push(r); else byPosition.set(k, [r]);
     }
-    const stored = await this.batchGet([...byMonth.values()].map((rs) => keys.demandMonth(rs[0]!.sku, rs[0]!.locationId, rs[0]!.day.slice(0, 7))));
+    const groups = [...byPosition.values()];
+    const stored = await this.histories(groups.map((g) => g[0]!));
     let written = 0;
-    await forEachLimited([...byMonth.values()], WRITE_CONCURRENCY, async (sales) => {
+    await forEachLimited(groups, WRITE_CONCURRENCY, async (sales) => {
       const { sku, locationId } = sales[0]!;
-      const month = sales[0]!.day.slice(0, 7);
-      const k = keys.demandMonth(sku, locationId, month);
-      let current = stored.get(`${k.pk}|${k.sk}`);
+      let current = stored.get(positionKey(sku, locationId));
       for (let attempt = 0; attempt < 3; attempt++) {
-        const next = merge(current as unknown as DemandRow | undefined, sales);
+        const next = mergeSales(current?.history, sales, this.historyDays, how);
         if (!next) return;
         try {
           await this.doc.send(new PutCommand({
             TableName: this.tableName,
-            Item: { ...k, entity: 'demand', sku, locationId, month, ...next },
-            ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
-            ExpressionAttributeValues: current ? { ':v': (current as unknown as DemandRow).version } : undefined,
+            Item: historyItem(next, (current?.version ?? 0) + 1),
+            ConditionExpression: current?.version ? 'version = :v' : 'attribute_not_exists(pk)',
+            ExpressionAttributeValues: current?.version ? { ':v': current.version } : undefined,
           }));
           written++;
           return;
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          current = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: k, ConsistentRead: true }))).Item;
+          current = (await this.histories([{ sku, locationId }])).get(positionKey(sku, locationId));
         }
       }
-      throw new Error(`Demand for ${sku} at ${locationId} in ${month} kept changing under concurrent writers; retry the sync.`);
+      throw new Error(`Demand for ${sku} at ${locationId} kept changing under concurrent writers; retry the sync.`);
     });
     return written;
   }
 
-  async getDemand(sku: string, locationId: string, fromDay: string, toDay: string): Promise<DemandMonth[]> {
+  /**
+   * The stored histories of positions (with their version, 0 when carried over from month buckets), in batched reads.
+   * A position without a history item has its month buckets (the earlier layout) read once, so they carry over.
+   */
+  async histories(positions: readonly { sku: string; locationId: string }[]): Promise<Map<string, { history: DemandHistory | undefined; version: number }>> {
+    const rows = await this.batchGet(positions.map((p) => keys.demandHistory(p.sku, p.locationId)));
+    const out = new Map<string, { history: DemandHistory | undefined; version: number }>();
+    const missing: { sku: string; locationId: string }[] = [];
+    for (const p of positions) {
+      const k = keys.demandHistory(p.sku, p.locationId);
+      const row = rows.get(`${k.pk}|${k.sk}`);
+      if (row) out.set(positionKey(p.sku, p.locationId), { history: historyFromRow(row), version: Number(row.version ?? 0) });
+      else missing.push(p);
+    }
+    await Promise.all(missing.map(async (p) => {
+      out.set(positionKey(p.sku, p.locationId), { history: historyFromMonths(await this.demandMonths(p.sku, p.locationId)), version: 0 });
+    }));
+    return out;
+  }
+
+  /** Month buckets of the earlier layout (one item per position-month). */
+  private async demandMonths(sku: string, locationId: string): Promise<DemandMonth[]> {
     const out: DemandMonth[] = [];
     let start: Row | undefined;
     do {
       const page = await this.doc.send(new QueryCommand({
         TableName: this.tableName, ExclusiveStartKey: start,
-        KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: { ':p': keys.demandMonth(sku, locationId, '').pk, ':a': `DEMAND#${fromDay.slice(0, 7)}`, ':b': `DEMAND#${toDay.slice(0, 7)}` },
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)',
+        ExpressionAttributeValues: { ':p': keys.position(sku, locationId).pk, ':d': 'DEMAND#' },
       }));
       for (const row of page.Items ?? []) {
         out.push({ sku, locationId, month: String(row.month), daily: (row.daily as number[]) ?? [], outOfStockDays: (row.outOfStockDays as number[]) ?? [] });
@@ -171,6 +235,11 @@ export class DynamoInventoryStore implements InventoryStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  async getDemand(sku: string, locationId: string, fromDay: string, toDay: string): Promise<DemandMonth[]> {
+    const { history } = (await this.histories([{ sku, locationId }])).get(positionKey(sku, locationId))!;
+    return history ? historyMonths(history, fromDay, toDay) : [];
   }
 
   putItems(items: Item[]): Promise<number> {
@@ -342,33 +411,6 @@ function countOutcome(result: PositionWriteResult, record: PositionRecord, outco
 const replacedBy = (line: InboundLine, source: string, scope: string | undefined): boolean =>
   (line.source ?? source) === source && (scope === undefined || (line.ref ?? '').startsWith(scope));
 
-interface DemandRow { daily: number[]; outOfStockDays: number[]; version: number }
-
-/** A pull's day totals replace the stored ones (re-reads are harmless). */
-function setDemand(current: DemandRow | undefined, sales: SalesRecord[]): DemandRow | undefined {
-  return withDays(current, sales, (_, s) => s.qty, (oos, s, day) => (s.outOfStock ? oos.add(day) : oos.delete(day)));
-}
-
-/** Pushed sales add to the day (a return or a cancellation subtracts, never below zero). */
-function addDemand(current: DemandRow | undefined, sales: SalesRecord[]): DemandRow | undefined {
-  return withDays(current, sales, (before, s) => Math.max(0, Math.round((before + s.qty) * 1e6) / 1e6), () => undefined);
-}
-
-function withDays(current: DemandRow | undefined, sales: SalesRecord[], value: (before: number, sale: SalesRecord) => number,
-  outOfStock: (days: Set<number>, sale: SalesRecord, day: number) => unknown): DemandRow | undefined {
-  const daily = [...(current?.daily ?? [])];
-  const oos = new Set(current?.outOfStockDays ?? []);
-  for (const s of sales) {
-    const day = Number(s.day.slice(8, 10));
-    while (daily.length < day) daily.push(0);
-    daily[day - 1] = value(daily[day - 1] ?? 0, s);
-    outOfStock(oos, s, day);
-  }
-  const next = { daily, outOfStockDays: [...oos].sort((a, b) => a - b) };
-  if (current && sameJson({ daily: current.daily, outOfStockDays: current.outOfStockDays }, next)) return undefined;
-  return { ...next, version: (current?.version ?? 0) + 1 };
-}
-
 const quantities = (p: Pick<Position, 'onHand' | 'reserved' | 'inbound' | 'openOrders' | 'lots'>) =>
   ({ onHand: p.onHand, reserved: p.reserved, inbound: p.inbound, openOrders: p.openOrders, lots: p.lots ?? null });
 
@@ -413,4 +455,3 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
   await Promise.all(workers);
 }
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));

@@ -48,6 +48,11 @@ export class DynamoRequestStore implements RequestStore {
     return out.Item ? strip<ReplenishmentRequest>(out.Item) : undefined;
   }
 
+  async getMany(idempotencyKeys: readonly string[]): Promise<Map<string, ReplenishmentRequest>> {
+    const rows = await batchGetRows(this.doc, this.tableName, idempotencyKeys.map((k) => keys.request(k)));
+    return new Map([...rows.values()].map((r) => { const request = strip<ReplenishmentRequest>(r); return [request.idempotencyKey, request]; }));
+  }
+
   async create(request: ReplenishmentRequest): Promise<ReplenishmentRequest | undefined> {
     const stored = { ...request, version: 1 };
     try {

@@ -1,6 +1,7 @@
 // Named transfers on DynamoDB Local: a store about to run out learns which other store holds the excess of that SKU
 // and how much to move, and the overstocked store learns where to send it; the message then names both.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEvaluationStore } from '../../../shared/adapters/dynamodb/evaluation-store.js';
 import { DynamoInventoryStore } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import { describeAlert, MemoryAlertStore, reconcilePosition } from '../../../shared/alerts/index.js';
 import { parseHubConfig } from '../../../shared/config.js';
@@ -19,10 +20,12 @@ const config = parseHubConfig({
   suppliers: [{ id: 'sup-slow', name: 'Overseas Imports', leadTimeDays: 21 }],
 });
 let store: DynamoInventoryStore;
+let evaluationStore: DynamoEvaluationStore;
 
 beforeAll(async () => {
   const table = await createTestTable();
   store = new DynamoInventoryStore(table.doc, table.tableName);
+  evaluationStore = new DynamoEvaluationStore(table.doc, table.tableName, store);
   await store.putItems([{ sku: 'SKU-0107', name: 'Espresso beans 1 kg', unitCost: 19.12, unitPrice: 29.9, supplierId: 'sup-slow' }]);
   await store.putSuppliers([{ id: 'sup-slow', leadTimeDays: 21 }]);
   // The same SKU at three stores: north nearly out (21 days from an order), south with 950 it cannot sell soon, east fine.
@@ -36,7 +39,7 @@ beforeAll(async () => {
     Array.from({ length: 90 }, (_, i) => ({ sku: 'SKU-0107', locationId, day: day(i), qty: 6 + (i % 2) * 2 }))));
 });
 
-const ports = () => ({ store, config, clock: { now: () => NOW } });
+const ports = () => ({ store: evaluationStore, config, clock: { now: () => NOW } });
 
 describe('named transfers', () => {
   it('tell the short store where the stock is and how much, and the overstocked store where to send it', async () => {

@@ -75,13 +75,13 @@ describe('positions', () => {
 });
 
 describe('demand, reference data, cursors and quarantine', () => {
-  it('keeps one item per position-month and sets (not adds) a day on re-read', async () => {
+  it('keeps one rolling history item per position and sets (not adds) a day on re-read', async () => {
     const sales = [
       { sku: 'A', locationId: 'store-1', day: '2026-04-29', qty: 3 },
       { sku: 'A', locationId: 'store-1', day: '2026-04-30', qty: 0, outOfStock: true },
       { sku: 'A', locationId: 'store-1', day: '2026-05-01', qty: 4 },
     ];
-    expect(await store.recordSales(sales)).toBe(2);
+    expect(await store.recordSales(sales)).toBe(1);
     expect(await store.recordSales(sales)).toBe(0);
     const months = await store.getDemand('A', 'store-1', '2026-04-01', '2026-05-31');
     expect(months.map((m) => m.month)).toEqual(['2026-04', '2026-05']);

@@ -31,7 +31,7 @@ describe('demand series', () => {
 describe('snapshot builder', () => {
   it('produces a snapshot the evaluate contract accepts, with overrides, quoted and observed lead times', () => {
     const snapshot = buildSnapshot({
-      position, demand: [], asOf: '2026-05-01', rules,
+      position, history: undefined, asOf: '2026-05-01', rules,
       item: { sku: 'A', unitCost: 2.5, packSize: 6, supplierId: 'sup-1', category: 'toys' },
       supplier: { id: 'sup-1', leadTimeDays: 4, observedLeadTimes: [5, 6] },
       supplierConfig: { id: 'sup-1', leadTimeDays: 5, format: 'json' },
@@ -46,7 +46,7 @@ describe('snapshot builder', () => {
   });
 
   it('falls back to the default lead time for an item without a known supplier', () => {
-    const snapshot = buildSnapshot({ position, demand: [], asOf: '2026-05-01', rules });
+    const snapshot = buildSnapshot({ position, history: undefined, asOf: '2026-05-01', rules });
     expect(snapshot.supplier).toEqual({ id: 'unassigned', leadTimeDays: rules.defaultLeadTimeDays });
     expect(snapshot.item.unitCost).toBe(0);
   });
