@@ -103,7 +103,7 @@ const labelsOfPosition = (input: PositionFindings) => (f: Finding): Alert['label
 
 /**
  * reconcilePosition for many positions at once: one batched read of the alerts that today's findings can change (all
- * nine per position when its digest is missing or incomplete), each position's transitions and digest written together,
+ * of them per position when its digest is missing or incomplete), each position's transitions and digest written together,
  * positions written in as few transactions as fit. A position that lost a race is read again and retried alone.
  * Alerts of types the input does not speak for are never changed; they are only read to complete the digest.
  */

@@ -1,6 +1,7 @@
 // reconcilePositions: many positions at once, reading only the alerts their digests say a finding can change.
 import { describe, expect, it } from 'vitest';
-import { alertLifecycleSink, fingerprint, MemoryAlertStore, reconcilePositions, type AlertEvent } from '../../../shared/alerts/index.js';
+import { alertLifecycleSink, fingerprint, MemoryAlertStore, reconcilePosition, reconcilePositions, type AlertEvent } from '../../../shared/alerts/index.js';
+import { ALERT_TYPES } from '../../../shared/model.js';
 import type { EvaluatedPosition } from '../../../shared/evaluation/pipeline.js';
 import { FakeClock, finding, HOUR, settingsFor } from './fixtures.js';
 
@@ -28,7 +29,7 @@ describe('reconcilePositions', () => {
     const { store, clock, run, digest } = setup();
     const first = await run([{ sku: 'A', findings: [finding('LOW_STOCK')] }, { sku: 'B', findings: [] }]);
     expect(first.map((e) => `${e.type}:${e.alert.sku}`)).toEqual(['AlertRaised:A']);
-    expect(store.reads).toHaveLength(18);
+    expect(store.reads).toHaveLength(2 * ALERT_TYPES.length);
     expect(digest('A')).toMatchObject({ complete: true, entries: { LOW_STOCK: { state: 'open', cleared: false, version: 1 } } });
     expect(digest('B')).toEqual({ complete: true, entries: {}, pending: [] });
 
@@ -45,6 +46,29 @@ describe('reconcilePositions', () => {
     expect(store.reads).toEqual([fingerprint('LOW_STOCK', 'A', 'store-1')]);
     expect(next.map((e) => `${e.type}:${e.alert.type}:${e.alert.sku}`)).toEqual(['AlertRaised:OVERSTOCK:B']);
     expect((await store.getAlert(fingerprint('LOW_STOCK', 'A', 'store-1')))?.facts).toEqual({ onHand: 3 });
+  });
+
+  it('changes only the types it speaks for: the engine leaves CONDITION to the sensor path, which resolves it', async () => {
+    const { store, clock, run, digest } = setup();
+    const sensor = (findings: ReturnType<typeof finding>[]) =>
+      reconcilePosition({ sku: 'A', locationId: 'store-1', findings, types: ['CONDITION'], now: clock.now() }, { store, settings: settingsFor() });
+    expect((await sensor([finding('CONDITION', 'critical')])).map((e) => e.type)).toEqual(['AlertRaised']);
+    expect(digest('A')).toMatchObject({ complete: true, entries: { CONDITION: { state: 'open' } } });
+    clock.advance(HOUR);
+
+    // The engine finds nothing at A: its own alerts stay closed and the sensor's CONDITION stays open.
+    expect(await run([{ sku: 'A', findings: [] }])).toEqual([]);
+    const condition = fingerprint('CONDITION', 'A', 'store-1');
+    expect((await store.getAlert(condition))?.state).toBe('open');
+    // An engine report without a digest reads CONDITION only to record it, never transitions it.
+    expect(await reconcilePositions([{ sku: 'A', locationId: 'store-1', findings: [finding('LOW_STOCK')], now: clock.now() }], { store, settings: settingsFor() }))
+      .toMatchObject([{ type: 'AlertRaised', alert: { type: 'LOW_STOCK' } }]);
+    expect(digest('A')).toMatchObject({ complete: true, entries: { CONDITION: { state: 'open' }, LOW_STOCK: { state: 'open' } } });
+
+    clock.advance(HOUR);
+    expect((await sensor([])).map((e) => `${e.type}:${e.alert.type}`)).toEqual(['AlertResolved:CONDITION']);
+    expect((await store.getAlert(fingerprint('LOW_STOCK', 'A', 'store-1')))?.state).toBe('open');
+    expect(digest('A')?.entries.CONDITION).toMatchObject({ state: 'resolved', cleared: true });
   });
 
   it('resolves through the digest and keeps a cleared alert unread afterwards', async () => {

@@ -18,6 +18,16 @@ describe('mergeSales', () => {
     expect(corrected.outOfStock).toEqual([]);
   });
 
+  it('adds pushed sales to the day a pull set (returns subtract, never below zero), leaving its out-of-stock mark', () => {
+    const pulled = mergeSales(undefined, [sale('2026-05-01', 2, true)], 365)!;
+    const pushed = mergeSales(pulled, [sale('2026-05-01', 1.5), sale('2026-05-01', 1), sale('2026-05-02', 3)], 365, 'add')!;
+    expect(pushed.daily.slice(0, 2)).toEqual([4.5, 3]);
+    expect(pushed.outOfStock).toEqual([0]);
+    expect(mergeSales(pushed, [sale('2026-05-02', -5)], 365, 'add')!.daily).toEqual([4.5]);
+    expect(mergeSales(pushed, [sale('2026-05-01', 2)], 365)!.daily).toEqual([2, 3]);
+    expect(mergeSales(pushed, [sale('2026-05-01', 0)], 365, 'add')).toBeUndefined();
+  });
+
   it('keeps only the last keepDays days ending at the latest sale, dropping older ones', () => {
     const h = mergeSales(undefined, [sale('2026-01-10', 1), sale('2026-01-20', 2)], 10)!;
     expect(h.start).toBe('2026-01-11');
