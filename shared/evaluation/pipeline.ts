@@ -58,8 +58,11 @@ export type PositionRef = { sku: string; locationId: string; position?: Position
 
 /** What evaluation reads; each method answers for many positions in a few batched calls. */
 export interface EvaluationStore {
-  /** The positions (read unless the ref carries them) with their demand history and alert digest. */
-  loadPositions(refs: readonly PositionRef[]): Promise<LoadedPosition[]>;
+  /**
+   * The positions (read unless the ref carries them) with their demand history, alert digest and stock-health
+   * contribution; with `decisionOnly`, just the position and its history (what the engine needs, e.g. for transfers).
+   */
+  loadPositions(refs: readonly PositionRef[], options?: { decisionOnly?: boolean }): Promise<LoadedPosition[]>;
   getItems(skus: readonly string[]): Promise<Map<string, Item>>;
   getSuppliers(ids: readonly string[]): Promise<Map<string, Supplier>>;
 }
@@ -124,7 +127,8 @@ export async function evaluateLoaded<E>(loaded: readonly LoadedPosition[], ports
   const report: EvaluationReport<E> = { ...(await decide(loaded, ports, now, cache)), events: [] };
   // Short positions learn which other location can give them stock, overstocked ones where to send it.
   const locations = [...new Set([...ports.config.locations.map((l) => l.id), ...report.evaluated.map((e) => e.position.locationId)])];
-  await attachTransfers(report.evaluated, locations, async (siblings) => (await decide(await ports.store.loadPositions(siblings), ports, now, cache)).evaluated);
+  await attachTransfers(report.evaluated, locations,
+    async (siblings) => (await decide(await ports.store.loadPositions(siblings, { decisionOnly: true }), ports, now, cache)).evaluated);
   const outcomes = await Promise.all((ports.sinks ?? []).map((sink) => sink.accept(report.evaluated, now)));
   report.events = outcomes.flatMap((o) => o.events);
   if (ports.publish && report.events.length) await ports.publish(report.events);

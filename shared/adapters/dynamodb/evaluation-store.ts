@@ -22,10 +22,11 @@ export class DynamoEvaluationStore implements EvaluationStore {
     /** Items per scan call; default: DynamoDB's 1 MB page. Tests use small pages to get many. */
     private readonly pageItems?: number) {}
 
-  async loadPositions(refs: readonly PositionRef[]): Promise<LoadedPosition[]> {
+  async loadPositions(refs: readonly PositionRef[], options: { decisionOnly?: boolean } = {}): Promise<LoadedPosition[]> {
     const wanted = refs.flatMap((r) => [
       ...(r.position ? [] : [keys.position(r.sku, r.locationId)]),
-      keys.demandHistory(r.sku, r.locationId), keys.positionAlerts(r.sku, r.locationId), keys.positionHealth(r.sku, r.locationId),
+      keys.demandHistory(r.sku, r.locationId),
+      ...(options.decisionOnly ? [] : [keys.positionAlerts(r.sku, r.locationId), keys.positionHealth(r.sku, r.locationId)]),
     ]);
     const rows = await batchGetRows(this.doc, this.tableName, wanted);
     const row = (k: { pk: string; sk: string }) => rows.get(`${k.pk}|${k.sk}`);
@@ -37,8 +38,8 @@ export class DynamoEvaluationStore implements EvaluationStore {
       if (!position) continue;
       const historyRow = row(keys.demandHistory(r.sku, r.locationId));
       const alerts = digestFromRow(row(keys.positionAlerts(r.sku, r.locationId)));
-      const health = (row(keys.positionHealth(r.sku, r.locationId)) ?? null) as StoredHealth | null;
-      const l: LoadedPosition = { position, history: historyRow && historyFromRow(historyRow), ...(alerts ? { alerts } : {}), health };
+      const health = options.decisionOnly ? undefined : (row(keys.positionHealth(r.sku, r.locationId)) ?? null) as StoredHealth | null;
+      const l: LoadedPosition = { position, history: historyRow && historyFromRow(historyRow), ...(alerts ? { alerts } : {}), ...(health !== undefined ? { health } : {}) };
       loaded.push(l);
       if (!historyRow) withoutHistory.push(l);
     }
