@@ -7,7 +7,7 @@ import { api } from '../api';
 import { href } from '../env';
 import { useI18n } from '../i18n';
 import { Loading, Page, SeverityBadge, StateBadge, useLoad } from '../ui';
-import { useAlertActions, useSubject } from './alerts';
+import { AlertRowActions, useAlertActions, useSubject } from './alerts';
 
 export function AlertPage() {
   const { t, time, num, label } = useI18n();
@@ -36,13 +36,7 @@ export function AlertPage() {
           {Object.entries(a.facts ?? {}).map(([k, v]) => <Fragment key={k}><dt>{label(`console.fact.${k}`, k)}</dt><dd>{typeof v === 'number' ? num(v, 2) : v}</dd></Fragment>)}
         </dl>
         {a.sku && <p><a href={href(consolePath({ page: 'position', sku: a.sku, locationId: a.locationId }))}>{t('console.alert.openPosition')}</a></p>}
-        {a.state !== 'resolved' && (
-          <div class="actions" role="group" aria-label={t('console.alerts.rowActions', { subject: subject(a) })}>
-            {a.state !== 'acknowledged' && <button type="button" onClick={() => run('ack', [a.fingerprint])}>{t('console.action.ack')}</button>}
-            <button type="button" onClick={() => run('snooze', [a.fingerprint], { minutes: 240 })}>{t('console.action.snooze')}</button>
-            <button type="button" onClick={() => run('resolve', [a.fingerprint])}>{t('console.action.resolve')}</button>
-          </div>
-        )}
+        <AlertRowActions alert={a} run={run} />
         <form class="inline-form" onSubmit={(e) => { e.preventDefault(); if (note.trim()) { void run('comment', [a.fingerprint], { note }); setNote(''); } }}>
           <label class="field grow" for="comment"><span>{t('console.alert.comment')}</span><input id="comment" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} /></label>
           <button type="submit">{t('console.action.comment')}</button>

@@ -34,6 +34,22 @@ export function useAlertActions(reload: () => void) {
   return { run, banner };
 }
 
+type RunAction = ReturnType<typeof useAlertActions>['run'];
+
+/** Acknowledge, snooze and resolve for one alert (inbox row and alert page alike); nothing once it is resolved. */
+export function AlertRowActions({ alert: a, run }: { alert: AlertView; run: RunAction }) {
+  const { t } = useI18n();
+  const subject = useSubject();
+  if (a.state === 'resolved') return null;
+  return (
+    <div class="actions" role="group" aria-label={t('console.alerts.rowActions', { subject: subject(a) })}>
+      {a.state !== 'acknowledged' && <button type="button" onClick={() => run('ack', [a.fingerprint])}>{t('console.action.ack')}</button>}
+      <button type="button" onClick={() => run('snooze', [a.fingerprint], { minutes: 240 })}>{t('console.action.snooze')}</button>
+      <button type="button" onClick={() => run('resolve', [a.fingerprint])}>{t('console.action.resolve')}</button>
+    </div>
+  );
+}
+
 export function AlertsInbox() {
   const { t } = useI18n();
   const me = useMe();
@@ -94,13 +110,7 @@ function Group({ group, run, canSilence, reload }: { group: AlertGroupView; run:
               <a href={href(consolePath({ page: 'alert', alertId: a.fingerprint }))}><strong>{t(`alert.type.${a.type}`)}</strong> · {subject(a)}</a>
               <p class="message">{a.message}</p>
             </div>
-            {a.state !== 'resolved' && (
-              <div class="actions" role="group" aria-label={t('console.alerts.rowActions', { subject: subject(a) })}>
-                {a.state !== 'acknowledged' && <button type="button" onClick={() => run('ack', [a.fingerprint])}>{t('console.action.ack')}</button>}
-                <button type="button" onClick={() => run('snooze', [a.fingerprint], { minutes: 240 })}>{t('console.action.snooze')}</button>
-                <button type="button" onClick={() => run('resolve', [a.fingerprint])}>{t('console.action.resolve')}</button>
-              </div>
-            )}
+            <AlertRowActions alert={a} run={run} />
           </li>
         ))}
       </ul>
