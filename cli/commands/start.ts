@@ -8,7 +8,7 @@ import { DEFAULT_STATE_DIR } from '../../infra/local/state.js';
 import { loadHubConfigFile } from '../../config/load.js';
 import { progressDisplay } from '../progress.js';
 import { ensureConsoleBuilt } from '../../console/server/build.js';
-import { formatSummary } from './summary.js';
+import { summarize } from './summary.js';
 
 interface StartOptions {
   config?: string; once?: boolean; inMemory?: boolean; stateDir: string; outbox: string; port: number; dynamoPort?: number; demoSize?: number; verbose?: boolean;
@@ -80,7 +80,7 @@ export function register(program: Command): void {
         const cycle = hub.runOnce();
         if (await interrupted(cycle)) return;
         display.stop();
-        console.log(formatSummary(await cycle, hub, { stateDir: opts.stateDir }));
+        console.log(await summarize(await cycle, hub, { stateDir: opts.stateDir }));
         if (opts.once) return;
         const scheduler = startScheduler(hub, (line) => display.log(line));
         display.log(`Running: ${scheduler.describe()}. Ctrl-C to stop.`);

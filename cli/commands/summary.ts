@@ -1,13 +1,27 @@
 // The account `stocksentry start` prints after a run: what was synced, found, told and ordered, and where it went.
 import path from 'node:path';
 import type { LocalHub, RunReport } from '../../infra/local/runtime.js';
-import { severityRank, type Alert } from '../../shared/alerts/index.js';
+import { describeAlert, rankAlerts, severityRank, type Alert } from '../../shared/alerts/index.js';
+import { messageContext } from '../../shared/alerts/render.js';
 
 const TOP = 5;
 
 const shown = (dir: string) => path.relative(process.cwd(), dir) || dir;
 
-export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'apiToken' | 'consoleUrl' | 'persistent' | 'demo'>, where: { stateDir: string }): string {
+type SummaryHub = Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'apiToken' | 'consoleUrl' | 'persistent' | 'demo'> & { services: Pick<LocalHub['services'], 'store' | 'alertSettings' | 'clock'> };
+
+/** The summary, with the most urgent alerts said as their messages say them (product and location names, money). */
+export async function summarize(report: RunReport, hub: SummaryHub, where: { stateDir: string }): Promise<string> {
+  const urgent = rankAlerts(report.openAlerts).slice(0, TOP);
+  const items = await hub.services.store.getItems([...new Set(urgent.map((a) => a.sku).filter((s) => s))]);
+  const ctx = messageContext({ locale: 'en' }, hub.services.alertSettings.messages, hub.services.clock.now(), items);
+  return formatSummary(report, hub, where, urgent.map((a) => {
+    const view = describeAlert(a, ctx);
+    return [`[${a.severity}] ${view.short}`, ...view.sentences.slice(0, 2).map((s) => `    ${s}`), ...view.suggestions.slice(0, 1).map((s) => `    → ${s}`)];
+  }));
+}
+
+function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir' | 'apiUrl' | 'apiToken' | 'consoleUrl' | 'persistent' | 'demo'>, where: { stateDir: string }, urgent: string[][]): string {
   const lines: string[] = ['', 'StockSentry — local run', ''];
   lines.push('Synced');
   for (const s of report.syncs) {
@@ -21,11 +35,8 @@ export function formatSummary(report: RunReport, hub: Pick<LocalHub, 'outboxDir'
   const counts = new Map<string, number>();
   for (const a of open) counts.set(`${a.type} ${a.severity}`, (counts.get(`${a.type} ${a.severity}`) ?? 0) + 1);
   for (const [key, n] of [...counts].sort()) lines.push(`  ${key.padEnd(28)} ${n}`);
-  if (open.length) lines.push('  Most urgent:');
-  for (const a of open.slice(0, TOP)) {
-    lines.push(`  - [${a.severity}] ${a.type} ${a.sku} @ ${a.locationId}: ${a.message}`);
-    if (a.suggestedAction) lines.push(`      → ${a.suggestedAction}`);
-  }
+  if (urgent.length) lines.push('  Most urgent (by severity, then money at risk):');
+  for (const [head, ...rest] of urgent) lines.push(`  - ${head}`, ...rest.map((l) => `  ${l}`));
   lines.push('');
 
   const n = report.notifications;

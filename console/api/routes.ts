@@ -9,7 +9,10 @@ import {
   acknowledgeAlert, ACTIVE_STATES, AlertError, commentAlert, matchRoutes, resolveAlert, snoozeAlert,
   type Alert, type AlertEvent, type AlertsSettings, type AlertStore, type EventPublisher,
 } from '../../shared/alerts/index.js';
+import { describeAlert } from '../../shared/alerts/describe.js';
+import { messageContext } from '../../shared/alerts/render.js';
 import type { HubConfig } from '../../shared/config.js';
+import { LOCALES } from '../../shared/i18n/index.js';
 import { refusal, type ConsoleAction, type ConsolePrincipal } from '../../shared/console-access.js';
 import { evaluatePosition } from '../../shared/engine/index.js';
 import { historyFromMonths } from '../../shared/evaluation/history.js';
@@ -25,8 +28,8 @@ import { decide, type ReplenishmentDeps, type ReplenishmentEvent } from '../../s
 import { addDays, toDay } from '../../shared/time.js';
 import {
   alertActionBody, alertsQuery, decisionBody, overviewQuery, silenceBody,
-  type ActionResult, type AlertDetail, type AlertGroupView, type AlertsPage, type ConnectorHealth, type Me, type Overview, type PositionPage,
-  type RequestDetail, type RequestSummary, type RevisionConflict, type SalesDay, type SupplierDetail, type SupplierLateness, type SupplierRow, type TimelineEntry,
+  type ActionResult, type AlertDetail, type AlertGroupView, type AlertsPage, type AlertView, type AlertWords, type ConnectorHealth, type Me, type Overview, type PositionPage,
+  type RequestDetail, type RequestSummary, type RevisionConflict, type SalesDay, type SupplierDetail, type SupplierLateness, type SupplierRow, type TimelineEntry, type WordsByLocale,
 } from './schema.js';
 
 /** The sync-connector handler's record of the last successful sync (functions/sync-connector.ts). */
@@ -35,7 +38,7 @@ export const LAST_SYNC_CURSOR = '_lastSync';
 export interface ConsoleApiDeps {
   config: HubConfig;
   clock: Clock;
-  store: Pick<InventoryStore, 'getPosition' | 'getItem' | 'getDemand' | 'getSupplier' | 'getCursor' | 'listQuarantine'>;
+  store: Pick<InventoryStore, 'getPosition' | 'getItem' | 'getItems' | 'getDemand' | 'getSupplier' | 'getCursor' | 'listQuarantine'>;
   alertStore: AlertStore;
   alertSettings: AlertsSettings;
   health: Pick<DynamoHealthStore, 'cells'>;
@@ -58,6 +61,28 @@ export class ConsoleHttpError extends Error {
 }
 
 const ok = (body: unknown): ConsoleResponse => ({ status: 200, body });
+
+type Describable = Parameters<typeof describeAlert>[0];
+
+/**
+ * What the messages say about each alert, in every console language (the page picks its own): product and location
+ * names, money in the hub's currency, what can still help. The engine's one-line `message` is a log line, not this.
+ */
+async function wordsFor(deps: ConsoleApiDeps, alerts: readonly Describable[]): Promise<WordsByLocale[]> {
+  const skus = [...new Set(alerts.map((a) => a.sku).filter((s) => s))];
+  const items = skus.length > 0 ? await deps.store.getItems(skus) : new Map();
+  const now = deps.clock.now();
+  const contexts = LOCALES.map((locale) => [locale, messageContext({ locale }, deps.alertSettings.messages, now, items)] as const);
+  return alerts.map((alert) => Object.fromEntries(contexts.map(([locale, ctx]) => {
+    const view = describeAlert(alert, ctx);
+    return [locale, { short: view.short, sentences: view.sentences, suggestions: view.suggestions } satisfies AlertWords];
+  })) as WordsByLocale);
+}
+
+async function withWords(deps: ConsoleApiDeps, alerts: readonly Alert[]): Promise<AlertView[]> {
+  const words = await wordsFor(deps, alerts);
+  return alerts.map((a, i) => ({ ...a, words: words[i]! }));
+}
 
 function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const result = schema.safeParse(raw);
@@ -174,14 +199,15 @@ async function alertsPage(deps: ConsoleApiDeps, req: ConsoleRequest): Promise<Al
     && (!q.severity || q.severity.includes(a.severity)) && (!q.type || q.type.includes(a.type))
     && (!q.category || a.labels.category === q.category) && (!q.locationGroup || a.labels.locationGroup === q.locationGroup)
     && (!q.channel || locations.get(a.locationId)?.kind === q.channel));
-  return { groups: groupAlerts(alerts, deps.alertSettings), total: alerts.length };
+  return { groups: groupAlerts(await withWords(deps, alerts), deps.alertSettings), total: alerts.length };
 }
 
 async function alertDetail(deps: ConsoleApiDeps, req: ConsoleRequest, fp: string): Promise<AlertDetail> {
   const alert = await deps.alertStore.getAlert(fp);
   if (!alert) throw new ConsoleHttpError(404, `no alert ${fp}`);
   if (alert.locationId) deny(req.principal, { kind: 'read-location', locationId: alert.locationId });
-  return { alert, history: await deps.alertStore.history(fp), timeZone: timeZoneOf(deps.config, alert.locationId) };
+  const [[described], history] = await Promise.all([withWords(deps, [alert]), deps.alertStore.history(fp)]);
+  return { alert: described!, history, timeZone: timeZoneOf(deps.config, alert.locationId) };
 }
 
 async function actOnAlerts(deps: ConsoleApiDeps, req: ConsoleRequest): Promise<ActionResult> {
@@ -265,10 +291,13 @@ async function positionPage(deps: ConsoleApiDeps, req: ConsoleRequest, sku: stri
     deps.alertStore.listAlerts({ states: ['open', 'escalated', 'acknowledged', 'resolved'], location: locationId, openedFrom: addDays(asOf, -90), openedTo: now.toISOString() }),
     item?.supplierId ? deps.replenishment.requests.listBySupplier(item.supplierId) : Promise.resolve([]),
   ]);
+  // Findings read like the alerts they would raise.
+  const findingWords = await wordsFor(deps, decision.alerts.map((f) => ({ ...f, sku, locationId, labels: {} }) as unknown as Describable));
   return {
     sku, locationId, timeZone: timeZoneOf(config, locationId), currency: deps.replenishment.config.currency, item: item ?? null, position, snapshot, decision, sales,
+    findingWords: Object.fromEntries(decision.alerts.map((f, i) => [f.type, findingWords[i]!])),
     inbound: position.inbound.map((l) => ({ eta: l.eta, qty: l.qty, ...(l.supplierId ? { supplierId: l.supplierId } : {}), ...(l.ref ? { ref: l.ref } : {}) })).sort((a, b) => a.eta.localeCompare(b.eta)),
-    alerts: alerts.filter((a) => a.sku === sku).sort((a, b) => b.openedAt.localeCompare(a.openedAt)),
+    alerts: await withWords(deps, alerts.filter((a) => a.sku === sku).sort((a, b) => b.openedAt.localeCompare(a.openedAt))),
     requests: requests.filter((r) => r.locationId === locationId && r.lines.some((l) => l.sku === sku)).map(summary).sort((a, b) => b.orderDay.localeCompare(a.orderDay)),
   };
 }

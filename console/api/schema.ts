@@ -10,6 +10,7 @@ import type { PositionSnapshot } from '../../shared/engine/snapshot.js';
 import type { ReplenishmentRequest } from '../../shared/replenishment/request.js';
 import type { SupplierScorecard } from '../../shared/replenishment/lead-time.js';
 import type { ConsoleGroup } from '../../shared/console-access.js';
+import type { Locale } from '../../shared/i18n/index.js';
 
 const list = <T extends z.ZodType<string, string>>(item: T) => z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(item));
 
@@ -56,8 +57,12 @@ export const decisionBody = z.object({
 });
 export type DecisionBody = z.input<typeof decisionBody>;
 
+/** An alert in plain words, as its messages say it: the console shows these rather than the engine's one-line note. */
+export interface AlertWords { short: string; sentences: string[]; suggestions: string[] }
+export type WordsByLocale = Record<Locale, AlertWords>;
+
 export const alertView = alertSchema;
-export type AlertView = z.infer<typeof alertView>;
+export type AlertView = z.infer<typeof alertView> & { words?: WordsByLocale };
 
 export interface Me {
   user: string;
@@ -131,6 +136,8 @@ export interface PositionPage {
   position: Position;
   snapshot: PositionSnapshot;
   decision: EngineDecision;
+  /** Each current finding in plain words, by finding type. */
+  findingWords: Record<string, WordsByLocale>;
   sales: SalesDay[];
   /** Inbound lines at their expected date (for the chart). */
   inbound: { eta: string; qty: number; supplierId?: string; ref?: string }[];

@@ -183,6 +183,20 @@ describe('the console against the local hub', () => {
     expect(await page.locator('h1').textContent()).toBe('库存健康看板');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     expect(await page.locator('nav').textContent()).toContain('预警');
+
+    // An alert reads as its messages do, in Chinese; its numbers are named, shares are percentages.
+    const alert = (await hub.services.alertStore.listAlerts()).find((a) => a.type === 'STOCKOUT_RISK')!;
+    await page.goto(consoleUrl(`/alerts/${alert.fingerprint}`));
+    const lead = (await page.locator('main .message.lead').textContent())!;
+    expect(lead).toMatch(/[\u4e00-\u9fff]{4}/);
+    expect(lead).not.toContain(alert.message);
+    const facts = await page.locator('[data-testid=facts] dt').evaluateAll((dts) => dts.map((dt) => [dt.getAttribute('data-fact'), dt.textContent, dt.nextElementSibling?.textContent]));
+    expect(facts.length).toBe(Object.keys(alert.facts ?? {}).length);
+    for (const [key, label] of facts) expect(label, `fact ${key}`).not.toBe(key);
+    expect(facts.find(([key]) => key === 'stockoutProbability')?.[2]).toMatch(/%$/);
+    await page.goto(consoleUrl('/alerts'));
+    const row = page.locator(`[data-fingerprint="${alert.fingerprint}"] .message`);
+    expect(await row.textContent()).toMatch(/[\u4e00-\u9fff]{4}/);
   }, TEST_MS);
 
   it('works with the keyboard: skip link, then acknowledge with Enter', async () => {

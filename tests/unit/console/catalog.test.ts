@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../../shared/i18n/catalog/index.js';
+import { EXAMPLE_ALERTS } from '../../support/message-examples.js';
 
 const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
@@ -14,6 +15,13 @@ describe('console catalogue', () => {
     }
     expect(used.size).toBeGreaterThan(100);
     const missing = [...used].flatMap((k) => (['en', 'zh-CN'] as const).filter((l) => catalogs[l][k] === undefined).map((l) => `${l}:${k}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('names every fact of every finding type in both languages (the alert page shows no raw keys)', () => {
+    const keys = new Set(Object.values(EXAMPLE_ALERTS).flatMap((a) => Object.keys(a.facts ?? {})).map((k) => k.replace(/:.*$/, '')));
+    expect(keys).toContain('transferFrom');
+    const missing = [...keys].flatMap((k) => (['en', 'zh-CN'] as const).filter((l) => catalogs[l][`console.fact.${k}`] === undefined).map((l) => `${l}:${k}`));
     expect(missing).toEqual([]);
   });
 

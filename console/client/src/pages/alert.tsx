@@ -1,5 +1,4 @@
 // One alert: what it says, its numbers, its history, and the actions on it.
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { consolePath } from '../../../../shared/console-links';
@@ -7,34 +6,39 @@ import { api } from '../api';
 import { href } from '../env';
 import { useI18n } from '../i18n';
 import { Loading, Page, SeverityBadge, StateBadge, useLoad } from '../ui';
-import { AlertRowActions, useAlertActions, useSubject } from './alerts';
+import { AlertRowActions, useAlertActions, useAlertWords, useSubject } from './alerts';
+import { FactList } from './facts';
 
 export function AlertPage() {
-  const { t, time, num, label } = useI18n();
+  const { t, time, day } = useI18n();
   const { params } = useRoute();
   const id = params.id!;
   const { data, error, reload } = useLoad(() => api.alert(id), [id]);
   const { run, banner } = useAlertActions(reload);
   const subject = useSubject();
+  const words = useAlertWords();
   const [note, setNote] = useState('');
   if (!data) return <Page title={t('console.alert.title')}><Loading error={error} /></Page>;
   const a = data.alert;
   const tz = data.timeZone;
+  const said = words(a);
   return (
     <Page title={`${t(`alert.type.${a.type}`)} · ${subject(a)}`}>
       {banner}
       <section class="card">
         <p><SeverityBadge severity={a.severity} /> <StateBadge state={a.state} /></p>
-        <p class="message lead">{a.message}</p>
-        {a.suggestedAction && <p><strong>{t('console.alert.suggested')}:</strong> {a.suggestedAction}</p>}
+        <p class="message lead">{said.sentences.join(' ')}</p>
+        {said.suggestions.length > 0 && (
+          <div class="suggestions"><strong>{t('console.alert.suggested')}:</strong><ul>{said.suggestions.map((s) => <li key={s}>{s}</li>)}</ul></div>
+        )}
         <dl class="facts">
           <dt>{t('console.alert.opened')}</dt><dd>{time(a.openedAt, tz)}</dd>
           {a.acknowledgedAt && <><dt>{t('console.alert.acknowledged')}</dt><dd>{time(a.acknowledgedAt, tz)} · {a.acknowledgedBy}</dd></>}
           {a.snoozedUntil && <><dt>{t('console.alert.snoozedUntil')}</dt><dd>{time(a.snoozedUntil, tz)}</dd></>}
           {a.resolvedAt && <><dt>{t('console.alert.resolved')}</dt><dd>{time(a.resolvedAt, tz)}</dd></>}
-          {a.projectedStockout && <><dt>{t('console.alert.projectedStockout')}</dt><dd>{a.projectedStockout}</dd></>}
-          {Object.entries(a.facts ?? {}).map(([k, v]) => <Fragment key={k}><dt>{label(`console.fact.${k}`, k)}</dt><dd>{typeof v === 'number' ? num(v, 2) : v}</dd></Fragment>)}
+          {a.projectedStockout && <><dt>{t('console.alert.projectedStockout')}</dt><dd>{day(a.projectedStockout)}</dd></>}
         </dl>
+        <FactList facts={a.facts ?? {}} timeZone={tz} />
         {a.sku && <p><a href={href(consolePath({ page: 'position', sku: a.sku, locationId: a.locationId }))}>{t('console.alert.openPosition')}</a></p>}
         <AlertRowActions alert={a} run={run} />
         <form class="inline-form" onSubmit={(e) => { e.preventDefault(); if (note.trim()) { void run('comment', [a.fingerprint], { note }); setNote(''); } }}>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ALERT_TYPES, SEVERITIES } from '../../../../shared/alert-kinds';
 import { consolePath } from '../../../../shared/console-links';
-import type { AlertGroupView, AlertView, SilenceBody } from '../../../api/schema';
+import type { AlertGroupView, AlertView, AlertWords, SilenceBody } from '../../../api/schema';
 import { api, ApiError } from '../api';
 import { href } from '../env';
 import { useI18n } from '../i18n';
@@ -14,6 +14,13 @@ const STATES = ['open', 'escalated', 'acknowledged', 'resolved'];
 export function useSubject() {
   const { t } = useI18n();
   return (a: AlertView) => (a.sku ? t('console.alert.subject', { sku: a.sku, location: a.locationId }) : t('console.alert.supplierSubject', { supplier: a.supplierId ?? '' }));
+}
+
+/** An alert as its messages say it, in the page's language (the engine's one-line note when words are missing). */
+export function useAlertWords() {
+  const { locale } = useI18n();
+  return (a: Pick<AlertView, 'message' | 'suggestedAction' | 'words'>): AlertWords =>
+    a.words?.[locale] ?? { short: a.message, sentences: [a.message], suggestions: a.suggestedAction ? [a.suggestedAction] : [] };
 }
 
 export function useAlertActions(reload: () => void) {
@@ -84,6 +91,7 @@ export function AlertsInbox() {
 function Group({ group, run, canSilence, reload }: { group: AlertGroupView; run: ReturnType<typeof useAlertActions>['run']; canSilence: boolean; reload: () => void }) {
   const { t } = useI18n();
   const subject = useSubject();
+  const words = useAlertWords();
   const active = group.alerts.filter((a) => a.state !== 'resolved').map((a) => a.fingerprint);
   const title = Object.entries(group.labels).map(([k, v]) => `${t(`console.label.${k}`)}: ${v || '—'}`).join(' · ') || t('console.alerts.allGroup');
   const [silencing, setSilencing] = useState(false);
@@ -108,7 +116,7 @@ function Group({ group, run, canSilence, reload }: { group: AlertGroupView; run:
             <div class="alert-main">
               <SeverityBadge severity={a.severity} /> <StateBadge state={a.state} />
               <a href={href(consolePath({ page: 'alert', alertId: a.fingerprint }))}><strong>{t(`alert.type.${a.type}`)}</strong> · {subject(a)}</a>
-              <p class="message">{a.message}</p>
+              <p class="message">{words(a).sentences.join(' ')}</p>
             </div>
             <AlertRowActions alert={a} run={run} />
           </li>

@@ -59,7 +59,7 @@ function DecisionChart({ data }: { data: PositionData }) {
 }
 
 function PositionBody({ data }: { data: PositionData }) {
-  const { t, num, money, day, time } = useI18n();
+  const { t, num, money, day, time, locale } = useI18n();
   const d = data.decision;
   const e = d.explain;
   const c = data.currency;
@@ -101,7 +101,12 @@ function PositionBody({ data }: { data: PositionData }) {
           </table>
           <h3>{t('console.position.findings')}</h3>
           {d.alerts.length === 0 ? <p class="muted">{t('console.position.noFindings')}</p> : (
-            <ul class="plain">{d.alerts.map((f) => <li key={f.type}><SeverityBadge severity={f.severity} /> <strong>{t(`alert.type.${f.type}`)}</strong>: {f.message}{f.suggestedAction ? <em> → {f.suggestedAction}</em> : null}</li>)}</ul>
+            <ul class="plain">{d.alerts.map((f) => {
+              const said = data.findingWords[f.type]?.[locale];
+              const text = said ? said.sentences.join(' ') : f.message;
+              const next = said ? said.suggestions.join(' ') : f.suggestedAction;
+              return <li key={f.type}><SeverityBadge severity={f.severity} /> <strong>{t(`alert.type.${f.type}`)}</strong>: {text}{next ? <em> → {next}</em> : null}</li>;
+            })}</ul>
           )}
         </section>
         <section class="card">
