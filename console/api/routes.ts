@@ -10,7 +10,7 @@ import {
   type Alert, type AlertEvent, type AlertsSettings, type AlertStore, type EventPublisher,
 } from '../../shared/alerts/index.js';
 import { describeAlert } from '../../shared/alerts/describe.js';
-import { messageContext } from '../../shared/alerts/render.js';
+import { messageContext, paragraph } from '../../shared/alerts/render.js';
 import type { HubConfig } from '../../shared/config.js';
 import { LOCALES } from '../../shared/i18n/index.js';
 import { refusal, type ConsoleAction, type ConsolePrincipal } from '../../shared/console-access.js';
@@ -73,10 +73,18 @@ async function wordsFor(deps: ConsoleApiDeps, alerts: readonly Describable[]): P
   const items = skus.length > 0 ? await deps.store.getItems(skus) : new Map();
   const now = deps.clock.now();
   const contexts = LOCALES.map((locale) => [locale, messageContext({ locale }, deps.alertSettings.messages, now, items)] as const);
-  return alerts.map((alert) => Object.fromEntries(contexts.map(([locale, ctx]) => {
-    const view = describeAlert(alert, ctx);
-    return [locale, { short: view.short, sentences: view.sentences, suggestions: view.suggestions } satisfies AlertWords];
-  })) as WordsByLocale);
+  const directory = deps.alertSettings.messages;
+  return alerts.map((alert) => {
+    // Facts that hold an id (nextInboundSupplier, backupSupplierId, …) are shown by name.
+    const names = Object.fromEntries(Object.entries(alert.facts ?? {}).flatMap(([key, v]) => {
+      const name = typeof v === 'string' ? (/supplier/i.test(key) ? directory.suppliers : /location/i.test(key) ? directory.locations : undefined)?.get(v)?.name : undefined;
+      return name ? [[key, name]] : [];
+    }));
+    return Object.fromEntries(contexts.map(([locale, ctx]) => {
+      const view = describeAlert(alert, ctx);
+      return [locale, { subject: view.subject, text: paragraph(locale, view.sentences), suggestions: view.suggestions, names } satisfies AlertWords];
+    })) as WordsByLocale;
+  });
 }
 
 async function withWords(deps: ConsoleApiDeps, alerts: readonly Alert[]): Promise<AlertView[]> {

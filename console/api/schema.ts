@@ -58,7 +58,15 @@ export const decisionBody = z.object({
 export type DecisionBody = z.input<typeof decisionBody>;
 
 /** An alert in plain words, as its messages say it: the console shows these rather than the engine's one-line note. */
-export interface AlertWords { short: string; sentences: string[]; suggestions: string[] }
+export interface AlertWords {
+  /** The product at its location (or the supplier), by name. */
+  subject: string;
+  /** What happened and what it costs, as one paragraph. */
+  text: string;
+  suggestions: string[];
+  /** Display names for facts that hold a supplier or location id. */
+  names: Record<string, string>;
+}
 export type WordsByLocale = Record<Locale, AlertWords>;
 
 export const alertView = alertSchema;

@@ -30,6 +30,8 @@ export interface AlertView {
   severity: Severity;
   /** `Out of stock: Oat milk 1 l (SKU-0042)`, with the location unless the whole message is about it. */
   title: string;
+  /** What it is about: `Oat milk 1 l (SKU-0042) at North Street store`, or the supplier. */
+  subject: string;
   /** `Oat milk 1 l (SKU-0042) is out of stock at North Street store`. */
   short: string;
   /** The same without the SKU when the product has a name: SMS has no room for both. */
@@ -292,5 +294,5 @@ export function describeAlert(alert: Alert, ctx: MessageContext, options: { omit
     }
   }
   if (sentences.length === 0) sentences.push(t('alert.fallback'));
-  return { severity: alert.severity, title, short, brief, sentences, suggestions, valueAtRisk: valueAtRisk(alert) };
+  return { severity: alert.severity, title, subject, short, brief, sentences, suggestions, valueAtRisk: valueAtRisk(alert) };
 }

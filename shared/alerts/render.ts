@@ -56,7 +56,8 @@ export function wrapText(text: string, width = EMAIL_WIDTH): string {
 }
 
 const labelled = (locale: Locale, link: MessageLink): string => `${link.label}${locale === 'zh-CN' ? '：' : ': '}${link.url}`;
-const paragraph = (locale: Locale, sentences: readonly string[]): string => sentences.join(locale === 'zh-CN' ? '' : ' ');
+/** Sentences as one paragraph: spaced in English, run together in Chinese. */
+export const paragraph = (locale: Locale, sentences: readonly string[]): string => sentences.join(locale === 'zh-CN' ? '' : ' ');
 
 /** The plain-text email body of a message. */
 export function emailText(doc: MessageDoc, locale: Locale, full: number = FULL_ITEMS.email): string {

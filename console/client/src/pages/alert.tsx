@@ -6,7 +6,7 @@ import { api } from '../api';
 import { href } from '../env';
 import { useI18n } from '../i18n';
 import { Loading, Page, SeverityBadge, StateBadge, useLoad } from '../ui';
-import { AlertRowActions, useAlertActions, useAlertWords, useSubject } from './alerts';
+import { AlertRowActions, useAlertActions, useAlertWords } from './alerts';
 import { FactList } from './facts';
 
 export function AlertPage() {
@@ -15,7 +15,6 @@ export function AlertPage() {
   const id = params.id!;
   const { data, error, reload } = useLoad(() => api.alert(id), [id]);
   const { run, banner } = useAlertActions(reload);
-  const subject = useSubject();
   const words = useAlertWords();
   const [note, setNote] = useState('');
   if (!data) return <Page title={t('console.alert.title')}><Loading error={error} /></Page>;
@@ -23,11 +22,11 @@ export function AlertPage() {
   const tz = data.timeZone;
   const said = words(a);
   return (
-    <Page title={`${t(`alert.type.${a.type}`)} · ${subject(a)}`}>
+    <Page title={`${t(`alert.type.${a.type}`)} · ${said.subject}`}>
       {banner}
       <section class="card">
         <p><SeverityBadge severity={a.severity} /> <StateBadge state={a.state} /></p>
-        <p class="message lead">{said.sentences.join(' ')}</p>
+        <p class="message lead">{said.text}</p>
         {said.suggestions.length > 0 && (
           <div class="suggestions"><strong>{t('console.alert.suggested')}:</strong><ul>{said.suggestions.map((s) => <li key={s}>{s}</li>)}</ul></div>
         )}
@@ -38,7 +37,7 @@ export function AlertPage() {
           {a.resolvedAt && <><dt>{t('console.alert.resolved')}</dt><dd>{time(a.resolvedAt, tz)}</dd></>}
           {a.projectedStockout && <><dt>{t('console.alert.projectedStockout')}</dt><dd>{day(a.projectedStockout)}</dd></>}
         </dl>
-        <FactList facts={a.facts ?? {}} timeZone={tz} />
+        <FactList facts={a.facts ?? {}} names={said.names} timeZone={tz} />
         {a.sku && <p><a href={href(consolePath({ page: 'position', sku: a.sku, locationId: a.locationId }))}>{t('console.alert.openPosition')}</a></p>}
         <AlertRowActions alert={a} run={run} />
         <form class="inline-form" onSubmit={(e) => { e.preventDefault(); if (note.trim()) { void run('comment', [a.fingerprint], { note }); setNote(''); } }}>

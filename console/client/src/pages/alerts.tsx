@@ -11,7 +11,8 @@ import { Loading, Page, Select, SeverityBadge, StateBadge, useLoad, useMe, useQu
 const STATES = ['open', 'escalated', 'acknowledged', 'resolved'];
 
 /** What an alert is about, in words: "SKU-1 at store-north" or "supplier sup-slow". */
-export function useSubject() {
+/** The alert's product and location by id, for alerts the server did not put in words. */
+function useSubject() {
   const { t } = useI18n();
   return (a: AlertView) => (a.sku ? t('console.alert.subject', { sku: a.sku, location: a.locationId }) : t('console.alert.supplierSubject', { supplier: a.supplierId ?? '' }));
 }
@@ -19,8 +20,9 @@ export function useSubject() {
 /** An alert as its messages say it, in the page's language (the engine's one-line note when words are missing). */
 export function useAlertWords() {
   const { locale } = useI18n();
-  return (a: Pick<AlertView, 'message' | 'suggestedAction' | 'words'>): AlertWords =>
-    a.words?.[locale] ?? { short: a.message, sentences: [a.message], suggestions: a.suggestedAction ? [a.suggestedAction] : [] };
+  const subject = useSubject();
+  return (a: AlertView): AlertWords =>
+    a.words?.[locale] ?? { subject: subject(a), text: a.message, suggestions: a.suggestedAction ? [a.suggestedAction] : [], names: {} };
 }
 
 export function useAlertActions(reload: () => void) {
@@ -46,10 +48,10 @@ type RunAction = ReturnType<typeof useAlertActions>['run'];
 /** Acknowledge, snooze and resolve for one alert (inbox row and alert page alike); nothing once it is resolved. */
 export function AlertRowActions({ alert: a, run }: { alert: AlertView; run: RunAction }) {
   const { t } = useI18n();
-  const subject = useSubject();
+  const words = useAlertWords();
   if (a.state === 'resolved') return null;
   return (
-    <div class="actions" role="group" aria-label={t('console.alerts.rowActions', { subject: subject(a) })}>
+    <div class="actions" role="group" aria-label={t('console.alerts.rowActions', { subject: words(a).subject })}>
       {a.state !== 'acknowledged' && <button type="button" onClick={() => run('ack', [a.fingerprint])}>{t('console.action.ack')}</button>}
       <button type="button" onClick={() => run('snooze', [a.fingerprint], { minutes: 240 })}>{t('console.action.snooze')}</button>
       <button type="button" onClick={() => run('resolve', [a.fingerprint])}>{t('console.action.resolve')}</button>
@@ -90,7 +92,6 @@ export function AlertsInbox() {
 
 function Group({ group, run, canSilence, reload }: { group: AlertGroupView; run: ReturnType<typeof useAlertActions>['run']; canSilence: boolean; reload: () => void }) {
   const { t } = useI18n();
-  const subject = useSubject();
   const words = useAlertWords();
   const active = group.alerts.filter((a) => a.state !== 'resolved').map((a) => a.fingerprint);
   const title = Object.entries(group.labels).map(([k, v]) => `${t(`console.label.${k}`)}: ${v || '—'}`).join(' · ') || t('console.alerts.allGroup');
@@ -115,8 +116,8 @@ function Group({ group, run, canSilence, reload }: { group: AlertGroupView; run:
           <li key={a.fingerprint} class={`alert-row sev-${a.severity}`} data-testid="alert-row" data-fingerprint={a.fingerprint}>
             <div class="alert-main">
               <SeverityBadge severity={a.severity} /> <StateBadge state={a.state} />
-              <a href={href(consolePath({ page: 'alert', alertId: a.fingerprint }))}><strong>{t(`alert.type.${a.type}`)}</strong> · {subject(a)}</a>
-              <p class="message">{words(a).sentences.join(' ')}</p>
+              <a href={href(consolePath({ page: 'alert', alertId: a.fingerprint }))}><strong>{t(`alert.type.${a.type}`)}</strong> · {words(a).subject}</a>
+              <p class="message">{words(a).text}</p>
             </div>
             <AlertRowActions alert={a} run={run} />
           </li>

@@ -9,7 +9,7 @@ const SHARE = new Set(['stockoutProbability']);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T/;
 
-export function FactList({ facts, timeZone }: { facts: Record<string, number | string>; timeZone?: string }) {
+export function FactList({ facts, names = {}, timeZone }: { facts: Record<string, number | string>; names?: Record<string, string>; timeZone?: string }) {
   const { t, label, num, money, pct, day, time } = useI18n();
   const me = useMe();
   const place = (id: string) => me.allLocations.find((l) => l.id === id)?.name ?? id;
@@ -18,6 +18,7 @@ export function FactList({ facts, timeZone }: { facts: Record<string, number | s
     return transfer ? t(`console.fact.${transfer[1]}`, { location: place(transfer[2]!) }) : label(`console.fact.${key}`, key);
   };
   const value = (key: string, v: number | string): string => {
+    if (names[key]) return names[key];
     if (typeof v === 'string') return DAY.test(v) ? day(v) : INSTANT.test(v) ? time(v, timeZone) : v;
     if (MONEY.has(key)) return money(v, me.currency);
     if (SHARE.has(key)) return pct(v);

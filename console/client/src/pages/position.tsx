@@ -103,7 +103,7 @@ function PositionBody({ data }: { data: PositionData }) {
           {d.alerts.length === 0 ? <p class="muted">{t('console.position.noFindings')}</p> : (
             <ul class="plain">{d.alerts.map((f) => {
               const said = data.findingWords[f.type]?.[locale];
-              const text = said ? said.sentences.join(' ') : f.message;
+              const text = said ? said.text : f.message;
               const next = said ? said.suggestions.join(' ') : f.suggestedAction;
               return <li key={f.type}><SeverityBadge severity={f.severity} /> <strong>{t(`alert.type.${f.type}`)}</strong>: {text}{next ? <em> → {next}</em> : null}</li>;
             })}</ul>
