@@ -12,7 +12,7 @@ import type { Clock } from '../ports.js';
 import { toDay } from '../time.js';
 import type { DemandHistory } from './history.js';
 import { buildSnapshot } from './snapshot-builder.js';
-import { attachTransfers } from './transfers.js';
+import { attachTransfers, type StandingChange, type TransferBoard } from './transfers.js';
 
 /** The labels routes match on. */
 export interface PositionLabels {
@@ -58,13 +58,14 @@ export type PositionRef = { sku: string; locationId: string; position?: Position
 
 /** What evaluation reads; each method answers for many positions in a few batched calls. */
 export interface EvaluationStore {
-  /**
-   * The positions (read unless the ref carries them) with their demand history, alert digest and stock-health
-   * contribution; with `decisionOnly`, just the position and its history (what the engine needs, e.g. for transfers).
-   */
-  loadPositions(refs: readonly PositionRef[], options?: { decisionOnly?: boolean }): Promise<LoadedPosition[]>;
+  /** The positions (read unless the ref carries them) with their demand history, alert digest and stock-health contribution. */
+  loadPositions(refs: readonly PositionRef[]): Promise<LoadedPosition[]>;
   getItems(skus: readonly string[]): Promise<Map<string, Item>>;
   getSuppliers(ids: readonly string[]): Promise<Map<string, Supplier>>;
+  /** Each SKU's transfer board (what its locations need and can spare); SKUs without one are absent. */
+  getTransferBoards(skus: readonly string[]): Promise<Map<string, TransferBoard>>;
+  /** Stores standings on their SKUs' boards; a write lost to a concurrent one is written by the position's next evaluation. */
+  saveStandings(changes: readonly StandingChange[]): Promise<void>;
 }
 
 /** Items and suppliers read once per run (a sweep worker) or batch (a stream invocation), shared by its batches. */
@@ -124,12 +125,17 @@ export async function evaluatePositions<E>(refs: readonly PositionRef[], ports: 
 /** Evaluates positions already loaded (a scan page), then runs the sinks and publishes. */
 export async function evaluateLoaded<E>(loaded: readonly LoadedPosition[], ports: EvaluationPorts<E>, now: Date): Promise<EvaluationReport<E>> {
   const cache = ports.cache ?? new ReferenceCache();
+  // The SKUs' transfer boards are read beside their items (one key per SKU, however many locations it has).
+  const boards = ports.store.getTransferBoards([...new Set(loaded.map((l) => l.position.sku))]);
+  boards.catch(() => undefined); // awaited below; decide may fail first
   const report: EvaluationReport<E> = { ...(await decide(loaded, ports, now, cache)), events: [] };
   // Short positions learn which other location can give them stock, overstocked ones where to send it.
-  const locations = [...new Set([...ports.config.locations.map((l) => l.id), ...report.evaluated.map((e) => e.position.locationId)])];
-  await attachTransfers(report.evaluated, locations,
-    async (siblings) => (await decide(await ports.store.loadPositions(siblings, { decisionOnly: true }), ports, now, cache)).evaluated);
-  const outcomes = await Promise.all((ports.sinks ?? []).map((sink) => sink.accept(report.evaluated, now)));
+  const gone = loaded.filter((l) => l.position.vanishedAt).map((l) => l.position);
+  const standings = attachTransfers(report.evaluated, await boards, gone);
+  const [outcomes] = await Promise.all([
+    Promise.all((ports.sinks ?? []).map((sink) => sink.accept(report.evaluated, now))),
+    standings.length ? ports.store.saveStandings(standings) : undefined,
+  ]);
   report.events = outcomes.flatMap((o) => o.events);
   if (ports.publish && report.events.length) await ports.publish(report.events);
   for (const o of outcomes) await o.afterPublish?.();

@@ -31,6 +31,8 @@ export const keys = {
   demandMonth: (sku: string, locationId: string, month: string) => ({ pk: `POS#${sku}#${locationId}`, sk: `DEMAND#${month}` }),
   positionByLocation: (sku: string, locationId: string) => ({ gsi1pk: `LOC#${locationId}`, gsi1sk: `POS#${sku}` }),
   item: (sku: string) => ({ pk: `ITEM#${sku}`, sk: 'ITEM' }),
+  /** What the SKU's locations need and can spare, one attribute per location (named transfers read it). */
+  transferBoard: (sku: string) => ({ pk: `ITEM#${sku}`, sk: 'TRANSFERS' }),
   location: (id: string) => ({ pk: `LOC#${id}`, sk: 'LOCATION' }),
   supplier: (id: string) => ({ pk: `SUP#${id}`, sk: 'SUPPLIER' }),
   cursor: (connector: string, stream: string) => ({ pk: `CONNECTOR#${connector}`, sk: `CURSOR#${stream}` }),
@@ -50,4 +52,4 @@ export const keys = {
 
 /** Entity names stored in the `entity` attribute (stream consumers dispatch on it). */
 export type Entity = 'position' | 'demand' | 'demandHistory' | 'positionAlerts' | 'sweepSegment' | 'sweepDecisions' | 'sweepLast' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
-  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup' | 'excursion';
+  | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup' | 'excursion' | 'transferBoard';

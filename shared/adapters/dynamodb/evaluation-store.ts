@@ -2,6 +2,7 @@
 // history and its alert digest, so one BatchGetItem answers for 33 positions and one scan page for hundreds.
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationStore, LoadedPosition, PositionRef } from '../../evaluation/pipeline.js';
+import type { Standing, StandingChange, TransferBoard } from '../../evaluation/transfers.js';
 import { historyFromMonths } from '../../evaluation/history.js';
 import type { ScanKey, SegmentPage } from '../../evaluation/sweep.js';
 import type { StoredHealth } from '../../health/model.js';
@@ -9,12 +10,14 @@ import type { DemandMonth, Item, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
 import { keys } from '../../storage/table.js';
 import { digestFromRow } from './alert-store.js';
-import { batchGetRows } from './client.js';
+import { batchGetRows, transactUnits, type TransactItem } from './client.js';
 import { historyFromRow, toPosition, type DynamoInventoryStore } from './inventory-store.js';
 
 type Row = Record<string, unknown>;
 
 const STORAGE_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'ttl']);
+/** Prefix of a location's attribute on a transfer board: `@<locationId>` = [need, spare]. */
+const AT = '@';
 const strip = <T>(row: Row): T => Object.fromEntries(Object.entries(row).filter(([k]) => !STORAGE_FIELDS.has(k))) as T;
 
 export class DynamoEvaluationStore implements EvaluationStore {
@@ -22,11 +25,10 @@ export class DynamoEvaluationStore implements EvaluationStore {
     /** Items per scan call; default: DynamoDB's 1 MB page. Tests use small pages to get many. */
     private readonly pageItems?: number) {}
 
-  async loadPositions(refs: readonly PositionRef[], options: { decisionOnly?: boolean } = {}): Promise<LoadedPosition[]> {
+  async loadPositions(refs: readonly PositionRef[]): Promise<LoadedPosition[]> {
     const wanted = refs.flatMap((r) => [
       ...(r.position ? [] : [keys.position(r.sku, r.locationId)]),
-      keys.demandHistory(r.sku, r.locationId),
-      ...(options.decisionOnly ? [] : [keys.positionAlerts(r.sku, r.locationId), keys.positionHealth(r.sku, r.locationId)]),
+      keys.demandHistory(r.sku, r.locationId), keys.positionAlerts(r.sku, r.locationId), keys.positionHealth(r.sku, r.locationId),
     ]);
     const rows = await batchGetRows(this.doc, this.tableName, wanted);
     const row = (k: { pk: string; sk: string }) => rows.get(`${k.pk}|${k.sk}`);
@@ -38,8 +40,8 @@ export class DynamoEvaluationStore implements EvaluationStore {
       if (!position) continue;
       const historyRow = row(keys.demandHistory(r.sku, r.locationId));
       const alerts = digestFromRow(row(keys.positionAlerts(r.sku, r.locationId)));
-      const health = options.decisionOnly ? undefined : (row(keys.positionHealth(r.sku, r.locationId)) ?? null) as StoredHealth | null;
-      const l: LoadedPosition = { position, history: historyRow && historyFromRow(historyRow), ...(alerts ? { alerts } : {}), ...(health !== undefined ? { health } : {}) };
+      const health = (row(keys.positionHealth(r.sku, r.locationId)) ?? null) as StoredHealth | null;
+      const l: LoadedPosition = { position, history: historyRow && historyFromRow(historyRow), ...(alerts ? { alerts } : {}), health };
       loaded.push(l);
       if (!historyRow) withoutHistory.push(l);
     }
@@ -59,6 +61,43 @@ export class DynamoEvaluationStore implements EvaluationStore {
   async getSuppliers(ids: readonly string[]): Promise<Map<string, Supplier>> {
     const rows = await batchGetRows(this.doc, this.tableName, ids.map((id) => keys.supplier(id)), false);
     return new Map([...rows.values()].map((r) => [String(r.id), strip<Supplier>(r)]));
+  }
+
+  async getTransferBoards(skus: readonly string[]): Promise<Map<string, TransferBoard>> {
+    const rows = await batchGetRows(this.doc, this.tableName, skus.map((s) => keys.transferBoard(s)), false);
+    return new Map([...rows.values()].map((r) => [String(r.sku), new Map(Object.entries(r).flatMap(([k, v]) =>
+      (k.startsWith(AT) && Array.isArray(v) ? [[k.slice(AT.length), { need: Number(v[0]), spare: Number(v[1]) } satisfies Standing]] : [])))]));
+  }
+
+  /**
+   * One update per SKU (its locations' attributes set or removed, so concurrent writers of other locations keep
+   * theirs), up to 100 SKUs per TransactWriteItems call. An update that collides with another writer's is sent once
+   * more; if it collides again it is left for the position's next evaluation, which finds the board still different.
+   */
+  async saveStandings(changes: readonly StandingChange[]): Promise<void> {
+    const bySku = new Map<string, StandingChange[]>();
+    for (const c of changes) bySku.set(c.sku, [...(bySku.get(c.sku) ?? []), c]);
+    let units = [...bySku].map(([sku, list]): TransactItem[] => {
+      const names: Record<string, string> = { '#e': 'entity', '#s': 'sku' };
+      const values: Record<string, unknown> = { ':e': 'transferBoard', ':s': sku };
+      const set = ['#e = :e', '#s = :s'];
+      const remove: string[] = [];
+      list.forEach((c, i) => {
+        names[`#l${i}`] = `${AT}${c.locationId}`;
+        if (c.standing) {
+          values[`:l${i}`] = [c.standing.need, c.standing.spare];
+          set.push(`#l${i} = :l${i}`);
+        } else remove.push(`#l${i}`);
+      });
+      return [{ Update: {
+        TableName: this.tableName, Key: keys.transferBoard(sku), ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      } }];
+    });
+    for (let attempt = 0; attempt < 2 && units.length; attempt++) {
+      const { failed } = await transactUnits(this.doc, units, 4);
+      units = failed.map((i) => units[i]!);
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import { hubServices, type HubServices } from '../../../functions/services.js';
 import { positionItem } from '../../../shared/adapters/dynamodb/inventory-store.js';
 import type { BusEntry } from '../../../shared/alerts/ports.js';
 import { parseHubConfig } from '../../../shared/config.js';
+import { evaluatePositions } from '../../../shared/evaluation/pipeline.js';
 import type { Position } from '../../../shared/model.js';
 import { generateRetail, retailConfig, seedRetail } from '../../fakes/retail.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
@@ -37,9 +38,11 @@ describe('evaluate-changes', { timeout: 120_000 }, () => {
     await seedRetail(table.doc, table.tableName, retail);
     stats = instrument(table.doc);
     services = hubServices({ config, doc: table.doc, tableName: table.tableName, bus, clock: { now: () => now } });
+    // What the daily sweep leaves: every SKU's transfer board (what each location needs and can spare).
+    await evaluatePositions(retail.positions, { store: services.evaluationStore, config, clock: { now: () => now } });
   });
 
-  it('evaluates 100 changes at one store with at most 10 reads (plus named transfers\' reads), one request per supplier and nothing failed back', async () => {
+  it('evaluates 100 changes at one store with at most 10 reads (named transfers included), one request per supplier and nothing failed back', async () => {
     const atStore = retail.positions.filter((p) => p.locationId === 'store-001').slice(0, 100);
     expect(atStore).toHaveLength(100);
     // Every position runs short, so every one asks for stock from its supplier: they all share a few request items.
@@ -47,10 +50,9 @@ describe('evaluate-changes', { timeout: 120_000 }, () => {
     stats.reset();
     const out = await createEvaluateChangesHandler(async () => services)({ Records: records }, context);
     expect(out.batchItemFailures).toEqual([]);
-    // At most 10 reads for the batch itself; every position is short, so named transfers also read each SKU's other
-    // locations (position and history: two keys each, 100 keys per batched read).
-    const siblings = atStore.length * (new Set(retail.positions.map((p) => p.locationId)).size - 1);
-    expect(stats.reads()).toBeLessThanOrEqual(10 + Math.ceil((2 * siblings) / 100));
+    // Every position is short, so every one looks for a named source among its SKU's other locations: their standings
+    // come from the SKUs' transfer boards (one key per SKU), so the whole batch stays within 10 reads.
+    expect(stats.reads()).toBeLessThanOrEqual(10);
     expect(stats.conditionFailures).toBe(0);
     // One request per supplier for the store, each written once, holding all of that supplier's lines.
     const requested = bus.entries.filter((e) => e.detailType === 'ReplenishmentRequested' || e.detailType === 'ReplenishmentApprovalRequested');
@@ -61,7 +63,11 @@ describe('evaluate-changes', { timeout: 120_000 }, () => {
     const lines = requested.flatMap((e) => (e.detail.lines as { sku: string }[]).map((l) => l.sku));
     expect(new Set(lines).size).toBe(lines.length);
     expect(lines.length).toBeGreaterThan(50);
-    expect(bus.entries.filter((e) => e.detailType === 'AlertRaised').length).toBeGreaterThan(50);
+    const raised = bus.entries.filter((e) => e.detailType === 'AlertRaised');
+    expect(raised.length).toBeGreaterThan(50);
+    // Some of them name another store of the SKU that can spare stock, and how much.
+    const named = raised.filter((e) => Object.keys((e.detail.alert as { facts?: object }).facts ?? {}).some((k) => k.startsWith('transferFrom:')));
+    expect(named.length).toBeGreaterThan(0);
     // Stock health: the batch's contributions are written together and its differences added once per cell.
     const cells = (await services.health.cells()).filter((c) => c.locationId === 'store-001');
     // (Positions already at zero did not change, so they were not evaluated.)

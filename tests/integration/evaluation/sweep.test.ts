@@ -8,7 +8,7 @@ import { DynamoSweepStore } from '../../../shared/adapters/dynamodb/sweep-store.
 import type { BusEntry } from '../../../shared/alerts/ports.js';
 import { parseHubConfig } from '../../../shared/config.js';
 import { VECTOR_KEYS } from '../../../shared/health/model.js';
-import { ReferenceCache } from '../../../shared/evaluation/pipeline.js';
+import { evaluatePositions, ReferenceCache } from '../../../shared/evaluation/pipeline.js';
 import { planSweep, sweepSegment } from '../../../shared/evaluation/sweep.js';
 import { generateRetail, retailConfig, seedRetail } from '../../fakes/retail.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
@@ -37,6 +37,9 @@ async function hub(): Promise<{ table: TestTable; services: HubServices; bus: Re
     ...base, evaluationStore, sweepStore: new DynamoSweepStore(table.doc, table.tableName, evaluationStore, () => now),
     sweepEvaluation: { ...base.sweepEvaluation, store: evaluationStore },
   };
+  // The SKUs' transfer boards as an earlier evaluation of the day left them. Named transfers pair a position with what
+  // the other locations last stored, so on a table never evaluated they would depend on which pages ran first.
+  await evaluatePositions(retail.positions, { store: evaluationStore, config, clock: { now: () => now } });
   return { table, services, bus };
 }
 
