@@ -3,6 +3,7 @@
 // operation, calls in flight, and minutes for 50k/250k/1M positions extrapolated with the default fan-out.
 import os from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -16,13 +17,17 @@ import { ReferenceCache } from '../shared/evaluation/pipeline.js';
 import { finishSweep, planSweep, sweepSegment, type SweepResult } from '../shared/evaluation/sweep.js';
 import type { Position } from '../shared/model.js';
 import { LOCAL_AWS, startLocalDynamo } from '../infra/local/dynamodb.js';
-import { StreamPoller } from '../infra/local/stream-poller.js';
+import { positionRecords, StreamPoller } from '../infra/local/stream-poller.js';
 import { generateRetail, retailConfig, seedRetail, type Retail } from '../tests/fakes/retail.js';
 import { instrument, type CallStats } from '../tests/support/dynamo-calls.js';
 
 const POSITIONS = Number(process.env.BENCH_SCALE_POSITIONS ?? 10_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 5);
 const BACKLOG = Math.min(POSITIONS, Number(process.env.BENCH_BACKLOG ?? 10_000));
+/** `sweep` or `stream` runs only that part (the other still seeds); default both. */
+const ONLY = process.env.BENCH_SCALE_ONLY;
+/** Stream batch sizes to drain the backlog with, one pass each (the stack's event source mapping uses the first). */
+const STREAM_BATCHES = (process.env.BENCH_STREAM_BATCH ?? '100').split(',').map(Number);
 const SWEEP_DAYS = 3;
 const SEED = 15;
 const AS_OF = '2026-05-01';
@@ -73,7 +78,8 @@ async function sweepOnce(services: HubServices, stats: CallStats, now: Date, pos
 }
 
 function describe(label: string, m: Measured): void {
-  console.log(`${label}: ${fmt(m.positions)} positions in ${m.seconds.toFixed(2)} s = ${fmt(m.positions / m.seconds)} positions/s; ${(m.calls / m.positions).toFixed(4)} calls/position (${m.stats}); in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; SDK retries ${m.retries}; worker CPU ${fmt(1e6 * m.cpuSeconds / m.positions)} µs/position`);
+  const cpu = 1e6 * m.cpuSeconds / m.positions;
+  console.log(`${label}: ${fmt(m.positions)} positions in ${m.seconds.toFixed(2)} s = ${fmt(m.positions / m.seconds)} positions/s; ${(m.calls / m.positions).toFixed(4)} calls/position (${m.stats}); in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; SDK retries ${m.retries}; worker CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s)`);
 }
 
 /** Stream records of position changes, as DynamoDB Streams delivers them. */
@@ -116,45 +122,48 @@ export default async function scaleBench(): Promise<void> {
     const config = parseHubConfig(retailConfig(retail, { evaluation: { segments: 1 } }));
     const hub = services(config, LATENCY_MS, clock);
 
-    // 1) The sweep: the first after loading (every alert opened, every digest written), then daily ones.
-    const first = await sweepOnce(hub.services, hub.stats, today, retail.positions.length);
-    describe('first sweep, one worker (opens alerts, writes every digest)', first.worker);
-    describe('  its finish step (requests)', first.finish);
-    const r = first.finish.result!;
-    console.log(`  findings ${fmt(r.findings)} (${(100 * r.findings / r.evaluated).toFixed(1)} per 100 positions), at risk ${fmt(r.positionsAtRisk)}, out of stock ${fmt(r.stockouts)}, events ${fmt(bus.events)}`);
-    const daily: { worker: Measured; finish: Measured }[] = [];
-    for (let d = 1; d <= SWEEP_DAYS; d++) {
-      today = day(d);
-      daily.push(await sweepOnce(hub.services, hub.stats, today, retail.positions.length));
-    }
-    const rates = daily.map((s) => s.worker.positions / s.worker.seconds);
-    const mid = daily[rates.indexOf(median(rates))]!;
-    describe(`daily sweep, one worker (median of ${SWEEP_DAYS} days: ${rates.map((x) => fmt(x)).join(', ')} positions/s)`, mid.worker);
-    describe('  its finish step (requests)', mid.finish);
-    const callsPerPosition = (mid.worker.calls + mid.finish.calls) / mid.worker.positions;
-    console.log(`  sweep total ${callsPerPosition.toFixed(4)} DynamoDB calls/position (target ≤ 0.2); worker ${fmt(median(rates))} positions/s at ${LATENCY_MS} ms (target ≥ 1,000)`);
+    if (ONLY !== 'stream') {
+      // 1) The sweep: the first after loading (every alert opened, every digest written), then daily ones.
+      const first = await sweepOnce(hub.services, hub.stats, today, retail.positions.length);
+      describe('first sweep, one worker (opens alerts, writes every digest)', first.worker);
+      describe('  its finish step (requests)', first.finish);
+      const r = first.finish.result!;
+      console.log(`  findings ${fmt(r.findings)} (${(100 * r.findings / r.evaluated).toFixed(1)} per 100 positions), at risk ${fmt(r.positionsAtRisk)}, out of stock ${fmt(r.stockouts)}, events ${fmt(bus.events)}`);
+      const daily: { worker: Measured; finish: Measured }[] = [];
+      for (let d = 1; d <= SWEEP_DAYS; d++) {
+        today = day(d);
+        daily.push(await sweepOnce(hub.services, hub.stats, today, retail.positions.length));
+      }
+      const rates = daily.map((s) => s.worker.positions / s.worker.seconds);
+      const mid = daily[rates.indexOf(median(rates))]!;
+      describe(`daily sweep, one worker (median of ${SWEEP_DAYS} days: ${rates.map((x) => fmt(x)).join(', ')} positions/s)`, mid.worker);
+      describe('  its finish step (requests)', mid.finish);
+      const callsPerPosition = (mid.worker.calls + mid.finish.calls) / mid.worker.positions;
+      console.log(`  sweep total ${callsPerPosition.toFixed(4)} DynamoDB calls/position (target ≤ 0.2); worker ${fmt(median(rates))} positions/s at ${LATENCY_MS} ms (target ≥ 1,000)`);
 
-    // Baseline in the same run: the same worker with one call at a time (no overlap), one more day on.
-    {
-      today = day(SWEEP_DAYS + 1);
-      const serialConfig = parseHubConfig(retailConfig(retail, { evaluation: { segments: 1, inFlight: 1 } }));
-      const serial = services(serialConfig, LATENCY_MS, clock);
-      const s = await sweepOnce(serial.services, serial.stats, today, retail.positions.length);
-      describe('baseline: daily sweep with 1 call in flight', s.worker);
-      console.log(`  overlap speed-up: ${(median(rates) / (s.worker.positions / s.worker.seconds)).toFixed(1)}×`);
-      serial.doc.destroy();
-    }
+      // Baseline in the same run: the same worker with one call at a time (no overlap), one more day on.
+      {
+        today = day(SWEEP_DAYS + 1);
+        const serialConfig = parseHubConfig(retailConfig(retail, { evaluation: { segments: 1, inFlight: 1 } }));
+        const serial = services(serialConfig, LATENCY_MS, clock);
+        const s = await sweepOnce(serial.services, serial.stats, today, retail.positions.length);
+        describe('baseline: daily sweep with 1 call in flight', s.worker);
+        console.log(`  overlap speed-up: ${(median(rates) / (s.worker.positions / s.worker.seconds)).toFixed(1)}×`);
+        serial.doc.destroy();
+      }
 
-    // Extrapolation with the default fan-out (see docs/cost.md for the assumptions).
-    const defaults = evaluationConfig.parse({});
-    const workerRate = median(rates);
-    const finishPerPosition = mid.finish.seconds / mid.worker.positions;
-    console.log(`extrapolated with the default fan-out (positionsPerSegment ${fmt(defaults.positionsPerSegment)}, maxConcurrency ${defaults.maxConcurrency}), each worker at ${fmt(workerRate)} positions/s, finish at ${(finishPerPosition * 1e6).toFixed(1)} µs/position, ${ORCHESTRATION_SECONDS} s of orchestration:`);
-    for (const n of EXTRAPOLATE) {
-      const plan = planSweep({ runId: 'x', now: today, positions: n, config: defaults });
-      const waves = Math.ceil(plan.totalSegments / plan.maxConcurrency);
-      const seconds = ORCHESTRATION_SECONDS + waves * (n / plan.totalSegments) / workerRate + n * finishPerPosition;
-      console.log(`  ${fmt(n)} positions: ${plan.totalSegments} segments, ${plan.maxConcurrency} at once, ${waves} wave(s) → ${(seconds / 60).toFixed(1)} min${n === 1_000_000 ? ' (target ≤ 10)' : ''}`);
+      // Extrapolation with the default fan-out (see docs/cost.md for the assumptions).
+      const defaults = evaluationConfig.parse({});
+      const workerRate = median(rates);
+      const finishPerPosition = mid.finish.seconds / mid.worker.positions;
+      console.log(`extrapolated with the default fan-out (positionsPerSegment ${fmt(defaults.positionsPerSegment)}, maxConcurrency ${defaults.maxConcurrency}), each worker at ${fmt(workerRate)} positions/s, finish at ${(finishPerPosition * 1e6).toFixed(1)} µs/position, ${ORCHESTRATION_SECONDS} s of orchestration:`);
+      for (const n of EXTRAPOLATE) {
+        const plan = planSweep({ runId: 'x', now: today, positions: n, config: defaults });
+        const waves = Math.ceil(plan.totalSegments / plan.maxConcurrency);
+        const seconds = ORCHESTRATION_SECONDS + waves * (n / plan.totalSegments) / workerRate + n * finishPerPosition;
+        console.log(`  ${fmt(n)} positions: ${plan.totalSegments} segments, ${plan.maxConcurrency} at once, ${waves} wave(s) → ${(seconds / 60).toFixed(1)} min${n === 1_000_000 ? ' (target ≤ 10)' : ''}`);
+      }
+
     }
 
     // 2) A stream batch of 100 changed positions, all at one store (they share request items), straight to the handler.
@@ -175,16 +184,32 @@ export default async function scaleBench(): Promise<void> {
     {
       const inventory = new DynamoInventoryStore(seedDoc, tableName);
       let target: (event: DynamoDBStreamEvent) => Promise<unknown> = async () => undefined;
-      const poller = new StreamPoller({ client: streams, streamArn: streamArn!, handler: async (e) => (await target(e)) as never, onDeadLetter: async () => undefined });
-      await poller.drain(); // what seeding and the sweeps wrote
       const changed = retail.positions.slice(0, BACKLOG);
-      await inventory.upsertPositions('shop', changed.map((p, i) => ({ sku: p.sku, locationId: p.locationId, onHand: p.onHand + 1 + (i % 3) })), today);
-      target = invoke;
+      const read: Record<string, string> = {}; // where the passes' pollers stopped, so each starts after the last
+      for (const [pass, batchSize] of STREAM_BATCHES.entries()) {
+        // As the stack's event source mapping: position items only, two batches of a shard at once.
+        const poller = new StreamPoller({ client: streams, streamArn: streamArn!, handler: async (e) => (await target(e)) as never, onDeadLetter: async () => undefined, filter: positionRecords, batchSize, parallelization: 2,
+          positions: { load: () => ({ ...read }), save: (p) => Object.assign(read, p) } });
+        target = async () => undefined;
+        await poller.drain(); // what seeding, the sweeps and earlier passes wrote
+        await inventory.upsertPositions('shop', changed.map((p, i) => ({ sku: p.sku, locationId: p.locationId, onHand: p.onHand + 1 + ((i + pass) % 3) + pass })), today);
+        target = invoke;
+        const before = poller.stats.records;
+        const m = await measure(hub.stats, 1, () => poller.drain());
+        const records = poller.stats.records - before;
+        const cpu = 1e6 * m.cpuSeconds / records;
+        const callMs = Object.values(hub.stats.msByOperation).reduce((a, b) => a + b, 0);
+        console.log(`stream backlog, batches of ${batchSize}: ${fmt(records)} changed positions drained in ${m.seconds.toFixed(1)} s = ${fmt(records / m.seconds)} positions/s (target ≥ 500); ${(m.calls / records).toFixed(3)} calls/position (${perPosition(hub.stats, records)}), ${poller.stats.batches} batches, ${poller.stats.deadLettered} dead-lettered, ${hub.stats.conditionFailures} condition failures; in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; handler CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s); table calls ${fmt(callMs / m.calls, 1)} ms each on average (${LATENCY_MS} ms of it added)`);
+      }
+      // What DynamoDB Local takes on this machine right now: plain puts of position-sized items, 16 at a time.
+      const puts = changed.slice(0, Math.min(2000, changed.length));
       hub.stats.reset();
-      const t = performance.now();
-      const records = await poller.drain();
-      const seconds = (performance.now() - t) / 1000;
-      console.log(`stream backlog: ${fmt(records)} changed positions drained in ${seconds.toFixed(1)} s = ${fmt(records / seconds)} positions/s (target ≥ 500); ${(hub.stats.total() / records).toFixed(3)} calls/position (${perPosition(hub.stats, records)}), ${poller.stats.batches} batches, ${poller.stats.deadLettered} dead-lettered, ${hub.stats.conditionFailures} condition failures`);
+      const p = await measure(hub.stats, puts.length, async () => {
+        for (let i = 0; i < puts.length; i += 16) {
+          await Promise.all(puts.slice(i, i + 16).map((x) => hub.doc.send(new PutCommand({ TableName: tableName, Item: { ...positionItem(x), pk: `BENCH#${x.sku}#${x.locationId}`, sk: 'PUT', entity: 'bench' } }))));
+        }
+      });
+      console.log(`baseline, DynamoDB Local plain puts at 16 in flight: ${fmt(puts.length / p.seconds)} puts/s, ${fmt(Object.values(hub.stats.msByOperation).reduce((a, b) => a + b, 0) / p.calls, 1)} ms per call (${LATENCY_MS} ms of it added)`);
     }
     hub.doc.destroy();
   } finally {

@@ -37,7 +37,7 @@ import {
   writeDataRecord, writeHubRecord, type LocalSecrets,
 } from './state.js';
 import { localPush, type LocalPush } from './push.js';
-import { StreamPoller } from './stream-poller.js';
+import { positionRecords, StreamPoller } from './stream-poller.js';
 import { CONSOLE_BASE, localConsole, type LocalConsole } from '../../console/server/local.js';
 
 /** The hub's address unless --port says otherwise: fixed, so links in messages already sent keep working. */
@@ -269,6 +269,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
 
     const poller = new StreamPoller({
       client: streams, streamArn, handler: evaluateChanges,
+      // As the stack's event source mapping: only position items, two batches of a shard at once.
+      filter: positionRecords, parallelization: 2,
       onDeadLetter: (records, reason) => deadLetter('stream', records, reason),
       positions: persistent ? fileStreamPositions(stateDir!, streamArn) : memoryStreamPositions(),
     });

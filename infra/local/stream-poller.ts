@@ -6,6 +6,9 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
+/** The stack's filter criteria: only position items wake the evaluator. */
+export const positionRecords = (record: DynamoDBRecord): boolean => record.dynamodb?.NewImage?.entity?.S === 'position';
+
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
 export interface StreamPollerOptions {
@@ -13,6 +16,13 @@ export interface StreamPollerOptions {
   streamArn: string;
   handler: StreamHandler;
   batchSize?: number;
+  /**
+   * Batches of one shard handled at once (like parallelizationFactor): records are split by item key into this many
+   * lanes, so one item's records still arrive in order. Default 1.
+   */
+  parallelization?: number;
+  /** Which records reach the handler (like the mapping's filter criteria); the others are passed over. Default: all. */
+  filter?: (record: DynamoDBRecord) => boolean;
   /** Retries of a failing batch before its failed records go to `onDeadLetter` (like maximumRetryAttempts). */
   maxRetries?: number;
   onDeadLetter: (records: DynamoDBRecord[], reason: string) => Promise<void>;
@@ -42,32 +52,46 @@ export class StreamPoller {
     return this.stats.records - before;
   }
 
-  /** One pass over all open shards. */
+  /** One pass over all open shards, read and handled at once (as Lambda polls each shard on its own); returns the records read. */
   async pollOnce(): Promise<number> {
     await this.discoverShards();
-    let total = 0;
-    for (const [shardId, iterator] of this.iterators) {
-      if (!iterator || this.finished.has(shardId)) continue;
+    const counts = await Promise.all([...this.iterators].map(([shardId, iterator]) => (iterator && !this.finished.has(shardId) ? this.pollShard(shardId, iterator) : 0)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Reads a shard until it has a full batch for every lane (as Lambda's batching window fills batches) or is caught
+   * up, then hands the batches over, each lane's in order.
+   */
+  private async pollShard(shardId: string, iterator: string): Promise<number> {
+    const size = this.options.batchSize ?? 100;
+    const records: DynamoDBRecord[] = [];
+    const wanted: DynamoDBRecord[] = [];
+    for (let next: string | undefined = iterator; next && wanted.length < size * (this.options.parallelization ?? 1);) {
       let out;
       try {
-        out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }));
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) { this.iterators.delete(shardId); continue; }
+        if (error instanceof ExpiredIteratorException) { this.iterators.delete(shardId); break; }
         throw error;
       }
-      this.iterators.set(shardId, out.NextShardIterator);
-      if (!out.NextShardIterator) this.finished.add(shardId);
-      const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
-      total += records.length;
-      const size = this.options.batchSize ?? 100;
-      for (let i = 0; i < records.length; i += size) await this.deliver(records.slice(i, i + size));
-      const last = records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last) {
-        this.positions[shardId] = last;
-        this.options.positions?.save(this.positions);
-      }
+      next = out.NextShardIterator;
+      this.iterators.set(shardId, next);
+      if (!next) this.finished.add(shardId);
+      const got = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
+      records.push(...got);
+      wanted.push(...(this.options.filter ? got.filter(this.options.filter) : got));
+      if (got.length === 0) break;
     }
-    return total;
+    await Promise.all(lanes(wanted, this.options.parallelization ?? 1).map(async (lane) => {
+      for (let i = 0; i < lane.length; i += size) await this.deliver(lane.slice(i, i + size));
+    }));
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    if (last) {
+      this.positions[shardId] = last;
+      this.options.positions?.save(this.positions);
+    }
+    return records.length;
   }
 
   private async deliver(batch: DynamoDBRecord[]): Promise<void> {
@@ -124,4 +148,18 @@ export class StreamPoller {
   private toLambdaRecord(record: _Record): DynamoDBRecord {
     return { ...(record as unknown as DynamoDBRecord), eventSourceARN: this.options.streamArn };
   }
+}
+
+/** Records split into `n` lanes by item key, each lane in stream order. */
+function lanes(records: DynamoDBRecord[], n: number): DynamoDBRecord[][] {
+  if (n <= 1) return [records];
+  const out = Array.from({ length: n }, (): DynamoDBRecord[] => []);
+  for (const r of records) out[hash(JSON.stringify(r.dynamodb?.Keys ?? {})) % n]!.push(r);
+  return out.filter((l) => l.length > 0);
+}
+
+function hash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) >>> 0;
+  return h;
 }

@@ -62,22 +62,22 @@ export function attachTransfers(evaluated: EvaluatedPosition[], boards: Readonly
   }
   for (const { sku, locationId } of gone) if (boards.get(sku)?.has(locationId)) changes.push({ sku, locationId });
   const skus = new Set(evaluated.filter((e) => e.decision.alerts.some((a) => NEEDS.has(a.type) || EXCESS.has(a.type))).map((e) => e.position.sku));
+  if (skus.size === 0) return changes;
+  const byKey = new Map(evaluated.map((e) => [`${e.position.sku}@${e.position.locationId}`, e]));
+  /** Puts the transfer on the position's findings of the given kinds (only positions of this batch carry alerts). */
+  const note = (sku: string, location: string, types: Set<Finding['type']>, key: string, qty: number): void => {
+    for (const finding of byKey.get(`${sku}@${location}`)?.decision.alerts ?? []) if (types.has(finding.type)) finding.facts = { ...finding.facts, [key]: qty };
+  };
   for (const sku of skus) {
     const here = fresh.get(sku)!;
     const standings: TransferStanding[] = [];
     for (const [location, s] of here) if (s) standings.push({ sku, location, ...s });
     for (const [location, s] of boards.get(sku) ?? []) if (!here.has(location)) standings.push({ sku, location, ...s });
-    const pack = evaluated.find((e) => e.position.sku === sku && e.item)?.item?.packSize ?? 1;
+    const pack = [...here.keys()].map((l) => byKey.get(`${sku}@${l}`)?.item?.packSize).find((p) => p !== undefined) ?? 1;
     for (const t of pairTransfers(standings, pack)) {
-      note(evaluated, sku, t.to, NEEDS, `${TRANSFER_FROM}:${t.from}`, t.qty);
-      note(evaluated, sku, t.from, EXCESS, `${TRANSFER_TO}:${t.to}`, t.qty);
+      note(sku, t.to, NEEDS, `${TRANSFER_FROM}:${t.from}`, t.qty);
+      note(sku, t.from, EXCESS, `${TRANSFER_TO}:${t.to}`, t.qty);
     }
   }
   return changes;
-}
-
-/** Puts the transfer on the position's findings of the given kinds (only positions of this batch carry alerts). */
-function note(evaluated: EvaluatedPosition[], sku: string, location: string, types: Set<Finding['type']>, key: string, qty: number): void {
-  const target = evaluated.find((e) => e.position.sku === sku && e.position.locationId === location);
-  for (const finding of target?.decision.alerts ?? []) if (types.has(finding.type)) finding.facts = { ...finding.facts, [key]: qty };
 }
