@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePosition, suggestTransfers } from '../../../shared/engine/index.js';
+import { pairTransfers, transferStanding } from '../../../shared/engine/transfers.js';
 import { defaultRules, snapshot } from './fixtures.js';
 
 describe('suggestTransfers', () => {
@@ -35,5 +36,15 @@ describe('suggestTransfers', () => {
     expect(given).toBeLessThanOrEqual(200 - donor.orderUpTo);
     for (const t of transfers) expect(t.qty % 6).toBe(0);
     expect(transfers.length).toBeGreaterThan(0);
+  });
+
+  it('pairs stored standings (what each location needs and can spare) as it pairs the decisions they came from', () => {
+    const decisions = [0, 20, 150, 400, 900].map((onHand, i) => evaluatePosition(snapshot({ location: `store-${i}`, onHand }), defaultRules));
+    const standings = decisions.map(transferStanding);
+    expect(standings.some((s) => s.need > 0) && standings.some((s) => s.spare > 0)).toBe(true);
+    expect(standings.every((s) => s.need === 0 || s.spare === 0)).toBe(true);
+    const pairs = pairTransfers(standings, 6);
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(pairs).toEqual(suggestTransfers(decisions, 6).map(({ reason: _reason, ...t }) => t));
   });
 });
