@@ -61,7 +61,11 @@ export async function applyPush(deps: ApplyDeps, messages: readonly unknown[]): 
   const changes = new Map<string, PositionChange[]>();
   const environment: EnvironmentReading[] = [];
   const contexts = new Map<string, Promise<ConnectorContext<unknown>>>();
-  const add = (source: string, list: PositionChange[]) => changes.set(source, [...(changes.get(source) ?? []), ...list]);
+  const add = (source: string, list: PositionChange[]) => {
+    // In place: a group of thousands of movements must not copy the list once per movement.
+    const bySource = changes.get(source);
+    if (bySource) bySource.push(...list); else changes.set(source, [...list]);
+  };
 
   const takeReading = (source: string, raw: unknown, receivedAt: string) => {
     const parsed = readingSchema(push.sensors, new Date(receivedAt)).safeParse(raw);

@@ -1,6 +1,7 @@
 // The push API on the local hub: the same receiver as on AWS, and instead of SQS a group commit — requests arriving
 // while a write is under way are applied together in the next one (one write per position however many changes), and
-// each is answered once its changes are in the table. Then the stream and the bus are drained, as after a sync.
+// each is answered once its changes are in the table. Then the stream and the bus are drained, as after a sync, taking
+// turns with the applier.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyPush, type ApplyReport } from '../../connectors/push/apply.js';
 import type { PushEnvelope } from '../../connectors/push/envelope.js';
@@ -11,67 +12,80 @@ import type { HubServices } from '../../functions/services.js';
 export interface LocalPush {
   /** Mount on the hub's HTTP server for paths under /push/. */
   listener(req: IncomingMessage, res: ServerResponse): void;
-  /** Totals since start (the bench reads them). */
-  stats: { requests: number; envelopes: number; writes: number; changes: ApplyReport['changes']; quarantined: number };
+  /** Totals since start (the bench reads them); `ms`: time spent applying groups and draining the stream after them. */
+  stats: { requests: number; envelopes: number; writes: number; changes: ApplyReport['changes']; quarantined: number; ms: { apply: number; settle: number } };
   /** Resolves once everything received so far is applied and the stream and bus are drained. */
   idle(): Promise<void>;
 }
 
 interface Waiting { envelopes: PushEnvelope[]; done: (error?: unknown) => void }
 
+/**
+ * How long applied changes may wait for the stream drain while requests keep arriving. Applying and draining take
+ * turns (both work the same table): under a burst, requests gather into large groups and the drain catches up at
+ * least this often; a lone push is drained at once.
+ */
+export const SETTLE_WITHIN_MS = 5_000;
+
 export function localPush(options: { services: HubServices; settle: () => Promise<unknown>; log?: (line: string) => void }): LocalPush {
   const deps = applyDeps(options.services);
-  const stats: LocalPush['stats'] = { requests: 0, envelopes: 0, writes: 0, changes: { applied: 0, duplicate: 0, superseded: 0, late: 0 }, quarantined: 0 };
+  const stats: LocalPush['stats'] = { requests: 0, envelopes: 0, writes: 0, changes: { applied: 0, duplicate: 0, superseded: 0, late: 0 }, quarantined: 0, ms: { apply: 0, settle: 0 } };
   const count = (report: ApplyReport) => {
     stats.writes++;
     for (const k of ['applied', 'duplicate', 'superseded', 'late'] as const) stats.changes[k] += report.changes[k];
     stats.quarantined += report.quarantined;
   };
   let waiting: Waiting[] = [];
-  let applying: Promise<void> | undefined;
-  let settling: Promise<void> | undefined;
-  let settleAgain = false;
+  let running: Promise<void> | undefined;
+  /** When the oldest applied change not yet drained from the stream was written. */
+  let unsettledSince: number | undefined;
 
-  // One drain at a time; changes arriving meanwhile are picked up by one more round.
-  const settleSoon = (): void => {
-    if (settling) { settleAgain = true; return; }
-    settling = (async () => {
-      do {
-        settleAgain = false;
-        await options.settle().catch((error: unknown) => options.log?.(`push: draining the stream failed: ${(error as Error).message}`));
-      } while (settleAgain);
-    })().finally(() => { settling = undefined; });
+  const applyGroup = async (): Promise<void> => {
+    const group = waiting;
+    waiting = [];
+    const started = performance.now();
+    try {
+      count(await applyPush(deps, group.flatMap((w) => w.envelopes)));
+      group.forEach((w) => w.done());
+    } catch {
+      // One request's trouble must not fail the others: apply them one by one.
+      for (const w of group) {
+        try {
+          count(await applyPush(deps, w.envelopes));
+          w.done();
+        } catch (error) {
+          w.done(error);
+        }
+      }
+    }
+    stats.ms.apply += performance.now() - started;
+    unsettledSince ??= started;
   };
 
-  const applyWaiting = (): void => {
-    if (applying) return;
-    applying = (async () => {
-      while (waiting.length > 0) {
-        const group = waiting;
-        waiting = [];
-        try {
-          count(await applyPush(deps, group.flatMap((w) => w.envelopes)));
-          group.forEach((w) => w.done());
-        } catch {
-          // One request's trouble must not fail the others: apply them one by one.
-          for (const w of group) {
-            try {
-              count(await applyPush(deps, w.envelopes));
-              w.done();
-            } catch (error) {
-              w.done(error);
-            }
-          }
-        }
-        settleSoon();
+  const settle = async (): Promise<void> => {
+    unsettledSince = undefined;
+    const started = performance.now();
+    await options.settle().catch((error: unknown) => options.log?.(`push: draining the stream failed: ${(error as Error).message}`));
+    stats.ms.settle += performance.now() - started;
+  };
+
+  // Groups are applied while requests wait; the stream is drained when none do, or when the drain is overdue.
+  const run = (): void => {
+    if (running) return;
+    running = (async () => {
+      for (;;) {
+        const overdue = unsettledSince !== undefined && performance.now() - unsettledSince >= SETTLE_WITHIN_MS;
+        if (waiting.length > 0 && !overdue) await applyGroup();
+        else if (unsettledSince !== undefined) await settle();
+        else return;
       }
-    })().finally(() => { applying = undefined; });
+    })().finally(() => { running = undefined; });
   };
 
   const submit = (envelopes: PushEnvelope[]) => new Promise<void>((resolve, reject) => {
     waiting.push({ envelopes, done: (error) => (error ? reject(error) : resolve()) });
     stats.envelopes += envelopes.length;
-    applyWaiting();
+    run();
   });
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -101,7 +115,7 @@ export function localPush(options: { services: HubServices; settle: () => Promis
   };
 
   const idle = async (): Promise<void> => {
-    while (applying || settling) await (applying ?? settling);
+    while (running) await running;
   };
 
   return { listener, stats, idle };
