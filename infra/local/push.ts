@@ -1,7 +1,6 @@
 // The push API on the local hub: the same receiver as on AWS, and instead of SQS a group commit — requests arriving
 // while a write is under way are applied together in the next one (one write per position however many changes), and
-// each is answered once its changes are in the table. Then the stream and the bus are drained, as after a sync, taking
-// turns with the applier.
+// each is answered once its changes are in the table. The stream and the bus are drained beside it, as after a sync.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyPush, type ApplyReport } from '../../connectors/push/apply.js';
 import type { PushEnvelope } from '../../connectors/push/envelope.js';
@@ -21,11 +20,10 @@ export interface LocalPush {
 interface Waiting { envelopes: PushEnvelope[]; done: (error?: unknown) => void }
 
 /**
- * How long applied changes may wait for the stream drain while requests keep arriving. Applying and draining take
- * turns (both work the same table): under a burst, requests gather into large groups and the drain catches up at
- * least this often; a lone push is drained at once.
+ * How long applied changes may wait for the stream drain while requests keep arriving. The drain runs beside the
+ * applier and never holds it up: it starts when no request waits, or when the oldest undrained change is this old.
  */
-export const SETTLE_WITHIN_MS = 5_000;
+export const SETTLE_WITHIN_MS = 1_000;
 
 export function localPush(options: { services: HubServices; settle: () => Promise<unknown>; log?: (line: string) => void }): LocalPush {
   const deps = applyDeps(options.services);
@@ -36,9 +34,24 @@ export function localPush(options: { services: HubServices; settle: () => Promis
     stats.quarantined += report.quarantined;
   };
   let waiting: Waiting[] = [];
-  let running: Promise<void> | undefined;
+  let applying: Promise<void> | undefined;
+  let settling: Promise<void> | undefined;
   /** When the oldest applied change not yet drained from the stream was written. */
   let unsettledSince: number | undefined;
+
+  const overdue = () => unsettledSince !== undefined && performance.now() - unsettledSince >= SETTLE_WITHIN_MS;
+  // One drain at a time; changes applied meanwhile are picked up by one more round once the applier pauses (or late).
+  const settleSoon = (): void => {
+    if (settling) return;
+    settling = (async () => {
+      while (unsettledSince !== undefined && (!applying || overdue())) {
+        unsettledSince = undefined;
+        const started = performance.now();
+        await options.settle().catch((error: unknown) => options.log?.(`push: draining the stream failed: ${(error as Error).message}`));
+        stats.ms.settle += performance.now() - started;
+      }
+    })().finally(() => { settling = undefined; });
+  };
 
   const applyGroup = async (): Promise<void> => {
     const group = waiting;
@@ -62,30 +75,25 @@ export function localPush(options: { services: HubServices; settle: () => Promis
     unsettledSince ??= started;
   };
 
-  const settle = async (): Promise<void> => {
-    unsettledSince = undefined;
-    const started = performance.now();
-    await options.settle().catch((error: unknown) => options.log?.(`push: draining the stream failed: ${(error as Error).message}`));
-    stats.ms.settle += performance.now() - started;
-  };
-
-  // Groups are applied while requests wait; the stream is drained when none do, or when the drain is overdue.
-  const run = (): void => {
-    if (running) return;
-    running = (async () => {
-      for (;;) {
-        const overdue = unsettledSince !== undefined && performance.now() - unsettledSince >= SETTLE_WITHIN_MS;
-        if (waiting.length > 0 && !overdue) await applyGroup();
-        else if (unsettledSince !== undefined) await settle();
-        else return;
+  // Requests arriving while a group is written gather into the next group. Under a burst the drain waits for a pause
+  // (or SETTLE_WITHIN_MS), so it works through many groups' changes at once instead of competing after each.
+  const applyWaiting = (): void => {
+    if (applying) return;
+    applying = (async () => {
+      while (waiting.length > 0) {
+        await applyGroup();
+        if (overdue()) settleSoon();
       }
-    })().finally(() => { running = undefined; });
+    })().finally(() => {
+      applying = undefined;
+      settleSoon();
+    });
   };
 
   const submit = (envelopes: PushEnvelope[]) => new Promise<void>((resolve, reject) => {
     waiting.push({ envelopes, done: (error) => (error ? reject(error) : resolve()) });
     stats.envelopes += envelopes.length;
-    run();
+    applyWaiting();
   });
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -115,7 +123,7 @@ export function localPush(options: { services: HubServices; settle: () => Promis
   };
 
   const idle = async (): Promise<void> => {
-    while (running) await running;
+    while (applying || settling) await (applying ?? settling);
   };
 
   return { listener, stats, idle };
