@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { formatPath, type ConnectorConfig } from '../../shared/config.js';
 import { positionKey, type PositionRecord } from '../../shared/model.js';
 import { redactSecrets } from '../../shared/redact.js';
-import type { Clock, InventoryStore, QuarantineEntry } from '../../shared/ports.js';
+import type { Clock, InventoryStore, PositionWriteResult, QuarantineEntry, UnsettledPush } from '../../shared/ports.js';
 import { baseOptions, parseCursor, type ConnectorContext, type StreamName, type AnyConnector } from './contract.js';
 import type { CredentialResolver } from './credentials.js';
 import { HttpClient, httpOrigin, type HttpClientOptions } from './http.js';
+import { fingerprint, StreamSnapshot } from './snapshot.js';
 import { validateRecord, type StreamRecord } from './records.js';
 
 export interface StreamReport {
@@ -203,6 +204,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const reports: StreamReport[] = [];
   /** Positions this run saw from the source, for the full reconcile. */
   const seenPositions = new Set<string>();
+  /** The snapshots of the position streams, for the full reconcile's vanished positions. */
+  const snapshots = new Map<StreamName, StreamSnapshot>();
   let allPositionStreamsFromStart = true;
 
   // A crashed run's finished streams are skipped by the run that resumes it. If that one crashes too before storing
@@ -220,32 +223,52 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       continue;
     }
     let progress: ReturnType<typeof trackProgress> | undefined;
+    let writing: Promise<void> | undefined;
     try {
       // An empty cursor marks a snapshot stream that finished: the next run starts over.
       const stored = full ? undefined : (await store.getCursor(config.name, stream.name)) || undefined;
       const fromStart = stored === undefined;
       const report: StreamReport = { name: stream.name, read: 0, written: 0, unchanged: 0, quarantined: 0, conflicts: 0, checkpoints: 0, fromStart, warnings: [] };
       const seen = new Set<string>();
-      let batch = new Map<string, unknown>();
+      const positional = stream.name === 'positions' || stream.name === 'purchaseOrders';
+      const snapshot = positional ? await StreamSnapshot.load(store, config.name, stream.name) : undefined;
+      if (snapshot) snapshots.set(stream.name, snapshot);
+      // Positions pushes changed since the last pull: this pull settles them even where the source record is unchanged.
+      const unsettled = stream.name === 'positions' ? await store.unsettledPushes() : new Map<string, UnsettledPush>();
+      /** Records to write, with their fingerprints. */
+      let batch = new Map<string, { record: unknown; fp?: string }>();
       let rejects: QuarantineEntry[] = [];
       progress = opts.onProgress && trackProgress(opts.onProgress, config.name, stream.name, () => report.read, () => ctx.http.stats.requests);
 
-      const flush = async (): Promise<void> => {
+      const writeBatch = async (entries: [string, { record: unknown; fp?: string }][], quarantined: QuarantineEntry[]): Promise<void> => {
         const at = opts.clock.now();
-        if (rejects.length > 0) {
-          await store.quarantine(rejects, at);
-          rejects = [];
-        }
-        if (batch.size === 0) return;
-        const records = [...batch.values()];
-        batch = new Map();
-        progress?.writing(records.length);
-        const counted = await write(store, config.name, stream.name, records, at);
+        if (quarantined.length > 0) await store.quarantine(quarantined, at);
+        if (entries.length === 0) return;
+        progress?.writing(entries.length);
+        const counted = await write(store, config.name, stream.name, entries.map(([, e]) => e.record), at);
         progress?.writing(undefined);
         report.written += counted.written;
         report.unchanged += counted.unchanged;
         report.conflicts += counted.conflicts;
         if (counted.drift) report.drift = { positions: (report.drift?.positions ?? 0) + counted.drift.positions, units: (report.drift?.units ?? 0) + counted.drift.units };
+        // Which record lost to a concurrent writer is not known: none of the batch counts as settled or written as read.
+        const clean = counted.conflicts === 0;
+        snapshot?.wrote(entries.map(([, e]) => ({ ...positionOf(e.record), fp: clean ? e.fp ?? '' : '' })));
+        if (clean) await store.settlePushes(entries.flatMap(([key, e]) => (unsettled.has(key) && (e.record as PositionRecord).onHand !== undefined ? [unsettled.get(key)!] : [])));
+      };
+      // One batch writes while the next is read; at most one write is in flight.
+      const flush = async (): Promise<void> => {
+        await writing;
+        const entries = [...batch];
+        const quarantined = rejects;
+        batch = new Map();
+        rejects = [];
+        writing = writeBatch(entries, quarantined);
+        writing.catch(() => {}); // awaited by the next flush or drain; the catch only keeps it from counting as unhandled
+      };
+      const drain = async (): Promise<void> => {
+        await flush();
+        await writing;
       };
 
       // Sales land in position-month items: small batches would rewrite each month once per batch.
@@ -256,7 +279,9 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       // A checkpoint after no new records is no progress: hold it, and store it only if the stream ends there.
       let pending: string | undefined;
       const save = async (cursor: string): Promise<void> => {
-        await flush();
+        // A checkpoint is stored only after every record before it was written, and recorded in the snapshot.
+        await drain();
+        await snapshot?.checkpoint();
         await store.putCursor(config.name, stream.name, cursor, opts.clock.now());
         lastCursor = cursor;
         readSinceCheckpoint = 0;
@@ -295,28 +320,46 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
           continue;
         }
         const key = recordKey(stream.name, result.record);
-        if (stream.name === 'positions' || stream.name === 'purchaseOrders') seen.add(key);
-        // A pulled on-hand is a count as of when it was read: pushed moves after that stay on top of it.
-        if (stream.name === 'positions') (result.record as StreamRecord<'positions'>).observedAt ??= opts.clock.now().toISOString();
         if (stream.name === 'purchaseOrders') {
           for (const line of (result.record as StreamRecord<'purchaseOrders'>).inbound) line.source = config.name;
         }
+        let fp: string | undefined;
+        if (snapshot) {
+          fp = fingerprint(result.record as PositionRecord);
+          // Unchanged since the source last reported it (and written then): nothing to read or write. A full reconcile
+          // re-diffs every record against the table.
+          const unchanged = !full && !seen.has(key) && !unsettled.has(key) && snapshot.holds(key, fp);
+          seen.add(key);
+          if (unchanged) {
+            report.unchanged++;
+            continue;
+          }
+        }
+        // A pulled on-hand is a count as of when it was read: pushed moves after that stay on top of it.
+        if (stream.name === 'positions') (result.record as StreamRecord<'positions'>).observedAt ??= opts.clock.now().toISOString();
         // A later record for the same key in one batch supersedes the earlier one (overlapping pages).
         batch.delete(key);
-        batch.set(key, result.record);
+        batch.set(key, { record: result.record, fp });
         if (batch.size >= streamBatch || rejects.length >= batchSize) await flush();
       }
       if (pending !== undefined) await save(pending);
-      await flush();
+      await drain();
       progress?.done();
 
-      if (stream.name === 'positions' || stream.name === 'purchaseOrders') {
+      if (positional) {
         for (const key of seen) seenPositions.add(key);
         if (!fromStart) allPositionStreamsFromStart = false;
       }
       if (stream.snapshot) {
-        if (fromStart) report.written += await clearUnreported(store, config.name, seen, opts.clock.now());
+        if (fromStart) {
+          const cleared = await clearUnreported(store, config.name, seen, opts.clock.now(), snapshot?.existed || runs.completed === 0 ? snapshot?.unreported(seen) ?? [] : undefined);
+          report.written += cleared.written;
+          report.conflicts += cleared.conflicts;
+        }
+        await snapshot?.finish(seen, opts.clock.now(), { replace: fromStart });
         await store.putCursor(config.name, stream.name, '', opts.clock.now());
+      } else {
+        await snapshot?.finish(seen, opts.clock.now());
       }
       log({ msg: 'stream synced', connector: config.name, ...report });
       reports.push(report);
@@ -325,6 +368,8 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       await putRuns();
     } catch (error) {
       progress?.done();
+      // A write still in flight finishes (or fails) before the run moves on; its outcome changes nothing here.
+      await writing?.catch(() => {});
       if (error instanceof RunInterrupted) throw error.cause;
       // One stream's failure (a missing scope, a denied model) must not keep the others from refreshing: note it, go on.
       const message = error instanceof Error ? error.message : String(error);
@@ -337,7 +382,14 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
 
   let vanished = 0;
   if (full && allPositionStreamsFromStart && streams.some((s) => s.name === 'positions')) {
-    vanished = await store.markVanished(config.name, seenPositions, opts.clock.now());
+    const kept = [...snapshots.values()];
+    // A source synced before snapshots were kept has none yet: its first full reconcile scans the table once.
+    const known = runs.completed === 0 || (kept.length > 0 && kept.every((s) => s.existed));
+    const candidates = known ? kept.flatMap((s) => s.unreported(seenPositions)) : undefined;
+    vanished = await store.markVanished(config.name, seenPositions, opts.clock.now(), candidates);
+    // Vanished (or never this source's): a position reported again is diffed against the table like a new one.
+    const gone = new Set((candidates ?? []).map((c) => positionKey(c.sku, c.locationId)));
+    if (gone.size > 0) await snapshots.get('positions')?.finish(new Set(), opts.clock.now(), { drop: gone });
   }
   await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed + 1, limiter: ctx.http.limiterState() }), opts.clock.now());
 
@@ -382,6 +434,11 @@ function trackProgress(report: (p: SyncProgress) => void, connector: string, str
   };
 }
 
+const positionOf = (record: unknown) => {
+  const { sku, locationId } = record as PositionRecord;
+  return { sku, locationId };
+};
+
 function recordKey(stream: StreamName, record: unknown): string {
   const r = record as Record<string, string>;
   switch (stream) {
@@ -409,14 +466,19 @@ async function write(store: InventoryStore, source: string, stream: StreamName, 
   return { written, unchanged: records.length - written, conflicts: 0 };
 }
 
-/** After a complete snapshot read, positions whose inbound from this source was not reported get an empty list. */
-async function clearUnreported(store: InventoryStore, source: string, seen: ReadonlySet<string>, at: Date): Promise<number> {
+/**
+ * After a complete snapshot read, positions whose inbound from this source was not reported get an empty list. The
+ * candidates are the keys the source reported before (its snapshot); without one (a source synced before snapshots
+ * were kept), the table is scanned once.
+ */
+async function clearUnreported(store: InventoryStore, source: string, seen: ReadonlySet<string>, at: Date, candidates: readonly { sku: string; locationId: string }[] | undefined): Promise<PositionWriteResult> {
+  const positions = candidates ? (await store.getPositions(candidates)).values() : store.listPositions();
   const stale: PositionRecord[] = [];
-  for await (const p of store.listPositions()) {
+  for await (const p of positions) {
     if (!seen.has(positionKey(p.sku, p.locationId)) && p.inbound.some((l) => l.source === source)) {
       stale.push({ sku: p.sku, locationId: p.locationId, inbound: [] });
     }
   }
-  if (stale.length === 0) return 0;
-  return (await store.upsertPositions(source, stale, at)).written;
+  if (stale.length === 0) return { written: 0, unchanged: 0, conflicts: 0 };
+  return store.upsertPositions(source, stale, at);
 }

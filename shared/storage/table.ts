@@ -36,6 +36,11 @@ export const keys = {
   location: (id: string) => ({ pk: `LOC#${id}`, sk: 'LOCATION' }),
   supplier: (id: string) => ({ pk: `SUP#${id}`, sk: 'SUPPLIER' }),
   cursor: (connector: string, stream: string) => ({ pk: `CONNECTOR#${connector}`, sk: `CURSOR#${stream}` }),
+  /** What a source last reported on a stream (connectors/sdk/snapshot.ts): folded shards, then checkpoint deltas. */
+  snapshotShard: (connector: string, stream: string, shard: number) => ({ pk: `CONNECTOR#${connector}`, sk: `SNAPSHOT#${stream}#S#${String(shard).padStart(5, '0')}` }),
+  snapshotDelta: (connector: string, stream: string, seq: number) => ({ pk: `CONNECTOR#${connector}`, sk: `SNAPSHOT#${stream}#D#${String(seq).padStart(8, '0')}` }),
+  /** A position pushes changed since a pull last settled it; `shard` spreads the markers over a few partitions. */
+  unsettledPush: (shard: number, sku: string, locationId: string) => ({ pk: `PUSHED#${shard}`, sk: `POS#${sku}#${locationId}` }),
   syncRun: (connector: string, startedAt: string) => ({ pk: `CONNECTOR#${connector}`, sk: `RUN#${startedAt}` }),
   quarantine: (connector: string, at: string, seq: string) => ({ pk: `QUARANTINE#${connector}`, sk: `${at}#${seq}` }),
   alert: (fingerprint: string) => ({ pk: `ALERT#${fingerprint}`, sk: 'ALERT' }),
@@ -51,5 +56,5 @@ export const keys = {
 } as const;
 
 /** Entity names stored in the `entity` attribute (stream consumers dispatch on it). */
-export type Entity = 'position' | 'demand' | 'demandHistory' | 'positionAlerts' | 'sweepSegment' | 'sweepDecisions' | 'sweepLast' | 'item' | 'location' | 'supplier' | 'cursor' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
+export type Entity = 'position' | 'demand' | 'demandHistory' | 'positionAlerts' | 'sweepSegment' | 'sweepDecisions' | 'sweepLast' | 'item' | 'location' | 'supplier' | 'cursor' | 'sourceSnapshot' | 'sourceSnapshotDelta' | 'unsettledPush' | 'syncRun' | 'quarantine' | 'alert' | 'alertEvent' | 'request'
   | 'requestMessage' | 'nonce' | 'leadTime' | 'scorecard' | 'alertArchive' | 'silence' | 'alertGroup' | 'excursion' | 'transferBoard';

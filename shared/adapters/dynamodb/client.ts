@@ -1,7 +1,7 @@
 // The DynamoDB clients and table creation from the one table definition.
 import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig, waitUntilTableExists, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { chunked, mapLimited } from '../../concurrency.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW } from '../../storage/table.js';
 
@@ -81,6 +81,19 @@ export async function batchGetRows(doc: DynamoDBDocumentClient, tableName: strin
     }
   }));
   return found;
+}
+
+/** Puts and deletes in batches of 25 (one batch after another), retrying unprocessed requests. */
+export async function batchWriteRows(doc: DynamoDBDocumentClient, tableName: string, writes: ({ put: Row } | { delete: { pk: string; sk: string } })[]): Promise<void> {
+  const requests = writes.map((w) => ('put' in w ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: w.delete } }));
+  for (const chunk of chunked(requests, 25)) {
+    let request: Record<string, typeof chunk> | undefined = { [tableName]: chunk };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: request }));
+      request = out.UnprocessedItems as typeof request;
+    }
+  }
 }
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -2,16 +2,18 @@
 // demand kept as one rolling history item beside each position, reference data written only when it changed.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand,
+  GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { historyFromMonths, historyMonths, mergeSales, packHistory, unpackHistory, type DemandHistory, type PackedHistory, type SalesMerge } from '../../evaluation/history.js';
 import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
-import type { InventoryStore, PositionWriteResult, QuarantineEntry } from '../../ports.js';
+import type { InventoryStore, PositionWriteResult, QuarantineEntry, SnapshotEntry, StoredSnapshot, UnsettledPush } from '../../ports.js';
 import { applyChanges, openLedger, settleWithPull, type ChangeOutcome } from '../../push/ledger.js';
+import { sameJson } from '../../stable-json.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
-import { backoff, batchGetRows, transactUnits, type TransactItem } from './client.js';
+import { batchGetRows, batchWriteRows, transactUnits, type TransactItem } from './client.js';
+import { appendSnapshot, foldSnapshot, getSnapshot, markUnsettled, settlePushes, unsettledPushes } from './sync-state.js';
 
 type Row = Record<string, unknown>;
 const QUARANTINE_TTL_DAYS = 30;
@@ -54,6 +56,7 @@ export class DynamoInventoryStore implements InventoryStore {
     const pushed = [...merged.values()].some((r) => r.changes);
     if (pushed) result.changes = { applied: 0, duplicate: 0, superseded: 0, late: [] };
     const sold: SalesRecord[] = [];
+    if (pushed) await this.markPushed([...merged.values()].filter((r) => r.changes), at);
     const stored = await this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId)));
     const rowOf = (r: PositionRecord) => { const k = keys.position(r.sku, r.locationId); return stored.get(`${k.pk}|${k.sk}`); };
     // Pushed changes to positions that exist are written in packed transactions; the rest one position at a time.
@@ -200,9 +203,17 @@ export class DynamoInventoryStore implements InventoryStore {
     } while (start);
   }
 
-  async markVanished(source: string, seen: ReadonlySet<string>, at: Date): Promise<number> {
+  async getPositions(list: readonly { sku: string; locationId: string }[]): Promise<Map<string, Position>> {
+    const rows = await this.batchGet(list.map((p) => keys.position(p.sku, p.locationId)));
+    return new Map([...rows.values()].map((row) => [positionKey(String(row.sku), String(row.locationId)), toPosition(row)]));
+  }
+
+  async markVanished(source: string, seen: ReadonlySet<string>, at: Date, candidates?: readonly { sku: string; locationId: string }[]): Promise<number> {
     let marked = 0;
-    for await (const p of this.listPositions()) {
+    const positions = candidates
+      ? (await this.getPositions(candidates.filter((c) => !seen.has(positionKey(c.sku, c.locationId))))).values()
+      : this.listPositions();
+    for await (const p of positions) {
       if (p.vanishedAt || !p.sources.includes(source) || seen.has(positionKey(p.sku, p.locationId))) continue;
       try {
         await this.doc.send(new PutCommand({
@@ -217,6 +228,31 @@ export class DynamoInventoryStore implements InventoryStore {
       }
     }
     return marked;
+  }
+
+  /** Pushed positions are marked before they are written, so the next pull settles them (connectors/sdk/snapshot.ts). */
+  private markPushed(records: readonly PositionRecord[], at: Date): Promise<void> {
+    return markUnsettled(this.doc, this.tableName, records, at);
+  }
+
+  getSnapshot(connector: string, stream: string): Promise<StoredSnapshot | undefined> {
+    return getSnapshot(this.doc, this.tableName, connector, stream);
+  }
+
+  appendSnapshot(connector: string, stream: string, seq: number, entries: readonly SnapshotEntry[]): Promise<number> {
+    return appendSnapshot(this.doc, this.tableName, connector, stream, seq, entries);
+  }
+
+  foldSnapshot(connector: string, stream: string, entries: ReadonlyMap<string, SnapshotEntry>, previous: StoredSnapshot | undefined, deltas: readonly number[], at: Date): Promise<StoredSnapshot> {
+    return foldSnapshot(this.doc, this.tableName, connector, stream, entries, previous, deltas, at);
+  }
+
+  unsettledPushes(): Promise<Map<string, UnsettledPush>> {
+    return unsettledPushes(this.doc, this.tableName);
+  }
+
+  settlePushes(marks: readonly UnsettledPush[]): Promise<void> {
+    return settlePushes(this.doc, this.tableName, marks);
   }
 
   recordSales(records: SalesRecord[]): Promise<number> {
@@ -387,15 +423,8 @@ export class DynamoInventoryStore implements InventoryStore {
     return batchGetRows(this.doc, this.tableName, keyList);
   }
 
-  private async batchWrite(rows: Row[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 25) {
-      let request: Record<string, { PutRequest: { Item: Row } }[]> | undefined = { [this.tableName]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
-        request = out.UnprocessedItems as typeof request;
-        if (request && Object.keys(request).length > 0) await backoff(attempt);
-      }
-    }
+  private batchWrite(rows: Row[]): Promise<void> {
+    return batchWriteRows(this.doc, this.tableName, rows.map((put) => ({ put })));
   }
 }
 
@@ -496,19 +525,6 @@ export function toPosition(row: Row): Position {
  */
 function positionRow(position: Position): Row {
   return position.ledger ? { ...position, ledger: JSON.stringify(position.ledger) } : { ...position };
-}
-
-/** Order-insensitive for object keys (DynamoDB maps come back in any order). */
-function sameJson(a: unknown, b: unknown): boolean {
-  return stableStringify(a) === stableStringify(b);
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).filter((k) => (value as Row)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((value as Row)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
