@@ -13,11 +13,12 @@ import type { ConnectorConfig } from '../shared/config.js';
 import { generateDataset, mutate } from '../tests/fakes/dataset.js';
 import { restJsonOptionsFor, startFakeRestJson } from '../tests/fakes/rest-json.js';
 import { shopifyLocationMap, startFakeShopify } from '../tests/fakes/shopify.js';
+import { instrument } from '../tests/support/dynamo-calls.js';
 
 /** Positions read and validated without a store (the connector side of a sync). */
 const READ_POSITIONS = Number(process.env.BENCH_READ_POSITIONS ?? 100_000);
 /** Positions synced into DynamoDB Local (it serialises writes, ~570/s here: BENCH_SYNC_POSITIONS=100000 takes ~3.5 minutes). */
-const POSITIONS = Number(process.env.BENCH_SYNC_POSITIONS ?? 10_000);
+const POSITIONS = Number(process.env.BENCH_SYNC_POSITIONS ?? 20_000);
 const clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 
 /** Drains one stream through the connector and the SDK's validation, without a store; returns records and seconds. */
@@ -47,25 +48,38 @@ export default async function syncBench(): Promise<void> {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
     const doc = documentClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
 
-    // 1) Initial sync of N positions from an unthrottled source, then resyncs with 0% and 1% changed.
+    // 1) Initial sync of N positions (with their open purchase orders) from a source read whole every run, then
+    // resyncs with nothing and 1% changed: every DynamoDB call counted, the first sync the baseline.
     const locations = 10;
-    const dataset = generateDataset({ items: Math.ceil(POSITIONS / locations), locations, seed: 42, openOrderShare: 0 });
+    const dataset = generateDataset({ items: Math.ceil(POSITIONS / locations), locations, seed: 42, openOrderShare: 0.1 });
     const fake = await startFakeRestJson(dataset);
     await createHubTable(client, 'bench-sync');
+    const calls = instrument(doc);
     const store = new DynamoInventoryStore(doc, 'bench-sync');
-    const options = { ...restJsonOptionsFor('keyset'), paging: { style: 'keyset', pageSize: 1000 }, streams: ['positions'] };
+    const defaults = restJsonOptionsFor('keyset');
+    const { incremental: _incremental, ...positionsPath } = (defaults.paths as Record<string, Record<string, unknown>>).positions!;
+    const options = { ...defaults, paths: { ...(defaults.paths as object), positions: positionsPath }, paging: { style: 'keyset', pageSize: 1000 }, streams: ['positions', 'purchaseOrders'] };
     const config = connectorConfig.parse({ name: 'bench', type: 'rest-json', endpoint: fake.url, credentials: { env: 'T' }, options, fullReconcileEvery: 1000 });
-    const sync = () => runSync({ config, store, clock, credentials: async () => 'test-token', connector: restJson, batchSize: 1000 });
-    const initial = await sync();
-    const p = initial.streams[0]!;
-    console.log(`initial sync: ${p.read} positions in ${(initial.durationMs / 1000).toFixed(1)} s = ${Math.round(p.read / (initial.durationMs / 1000))} records/s (written ${p.written}, requests ${initial.requests})`);
-    const none = await sync();
-    console.log(`resync, nothing changed: written ${none.streams[0]!.written} (target 0), read ${none.streams[0]!.read}, ${none.durationMs} ms`);
+    const sync = async (label: string, full = false) => {
+      calls.reset();
+      const report = await runSync({ config, store, clock, credentials: async () => 'test-token', connector: restJson, batchSize: 1000, full });
+      const [p, po] = report.streams;
+      const ops = Object.entries(calls.byOperation).sort().map(([op, n]) => `${op} ${n}`).join(', ');
+      const items = Object.entries(calls.itemsByOperation).sort().map(([op, n]) => `${op} ${n}`).join(', ');
+      console.log(`${label}: ${(report.durationMs / 1000).toFixed(1)} s; positions read ${p!.read} written ${p!.written}; purchase-order positions read ${po!.read} written ${po!.written}; vanished ${report.vanished}`);
+      console.log(`  DynamoDB calls ${calls.total()} (${ops}); items read: ${items || 'none'}`);
+      return { report, calls: calls.total(), reads: calls.reads(), positionKeys: calls.itemsByOperation.BatchGetItem ?? 0, scanned: calls.itemsByOperation.Scan ?? 0 };
+    };
+    const first = await sync(`initial sync of ${dataset.positions.length} positions (baseline)`);
+    console.log(`  ${Math.round(first.report.streams[0]!.read / (first.report.durationMs / 1000))} records/s`);
+    const none = await sync('resync, nothing changed');
     const changed = mutate(dataset, 0.01, 7);
     const expected = changed.positions.filter((x, i) => x !== dataset.positions[i]).length;
     fake.update(changed);
-    const one = await sync();
-    console.log(`resync, 1% changed: written ${one.streams[0]!.written} (target exactly ${expected}), read ${one.streams[0]!.read}, ${one.durationMs} ms`);
+    const one = await sync(`resync, 1% changed (${expected} positions)`);
+    console.log(`  resync/initial: calls ${(one.calls / first.calls * 100).toFixed(1)}%, read calls ${(one.reads / first.reads * 100).toFixed(1)}%; position items read ${one.positionKeys} (target ≤ ${expected}), items scanned ${one.scanned} (target 0); written ${one.report.streams[0]!.written} (target exactly ${expected}); unchanged resync written ${none.report.streams[0]!.written} (target 0)`);
+    // The full reconcile, the safety net: ignores the snapshot and re-reads every key, still without a Scan.
+    await sync('full reconcile (every key read, no Scan)', true);
     await fake.stop();
 
     // 2) A cost-budgeted Shopify, read without a store so only the limiter paces requests: how close to the

@@ -38,6 +38,8 @@ export interface StoredSnapshot {
   shardItems: number[];
   /** Sequence numbers of the checkpoint deltas read (the next fold deletes them; new ones number after them). */
   deltas: number[];
+  /** Only the deltas were read (an incremental run appends to them and folds nothing). */
+  partial?: boolean;
 }
 
 /** A position pushes changed since a pull last settled it; `token` tells this marking from a later one. */
@@ -63,8 +65,8 @@ export interface InventoryStore {
   /** Several positions at once, keyed by positionKey (unknown ones are absent). */
   getPositions(keys: readonly { sku: string; locationId: string }[]): Promise<Map<string, Position>>;
 
-  /** What `connector` last reported on `stream`, or undefined when nothing was ever recorded. */
-  getSnapshot(connector: string, stream: string): Promise<StoredSnapshot | undefined>;
+  /** What `connector` last reported on `stream`, or undefined when nothing was recorded; only the deltas with `deltasOnly`. */
+  getSnapshot(connector: string, stream: string, deltasOnly?: boolean): Promise<StoredSnapshot | undefined>;
   /** Records entries whose writes finished (at a checkpoint) as deltas numbered from `seq`; returns the next number. */
   appendSnapshot(connector: string, stream: string, seq: number, entries: readonly SnapshotEntry[]): Promise<number>;
   /** Stores `entries` as the stream's snapshot, rewriting only changed shards, then deletes the deltas numbered `deltas`. */

@@ -27,8 +27,29 @@ export class StreamSnapshot {
     this.existed = stored !== undefined;
   }
 
-  static async load(store: InventoryStore, connector: string, stream: string): Promise<StreamSnapshot> {
-    return new StreamSnapshot(store, connector, stream, await store.getSnapshot(connector, stream));
+  /**
+   * A run that reads the stream from the start loads the whole snapshot (to skip unchanged records and find what the
+   * source stopped reporting); an incremental run, which reads only what the source says changed, loads just the
+   * deltas and appends its own, folded by the next run from the start.
+   */
+  static async load(store: InventoryStore, connector: string, stream: string, whole: boolean): Promise<StreamSnapshot> {
+    return new StreamSnapshot(store, connector, stream, await store.getSnapshot(connector, stream, !whole));
+  }
+
+  /** Whether the whole snapshot is loaded (else only the deltas). */
+  get whole(): boolean {
+    return !this.stored?.partial;
+  }
+
+  /** Entries known (of the whole snapshot once loaded). */
+  get size(): number {
+    return this.stored?.entries.size ?? 0;
+  }
+
+  /** Loads the whole snapshot after all: an incremental run that turned out to read much of the stream. */
+  async loadWhole(): Promise<void> {
+    if (this.whole) return;
+    this.stored = await this.store.getSnapshot(this.connector, this.stream);
   }
 
   /** Whether the table holds this record as the source reported it last. */
@@ -61,6 +82,10 @@ export class StreamSnapshot {
    * `replace`, only the `seen` keys (a complete read of a snapshot stream). Keys in `drop` are forgotten.
    */
   async finish(seen: ReadonlySet<string>, at: Date, options: { replace?: boolean; drop?: ReadonlySet<string> } = {}): Promise<void> {
+    if (this.stored?.partial) {
+      await this.checkpoint();
+      return;
+    }
     const before = this.stored?.entries ?? new Map<string, SnapshotEntry>();
     // Deltas to delete are re-applied if the fold stops part way: this run's last writes must be among them.
     if (this.appended.length > 0 || (this.stored?.deltas.length ?? 0) > 0) await this.checkpoint();

@@ -139,6 +139,8 @@ const runsState = z.object({
   resumed: z.number().int().nonnegative().optional(),
   /** The rate limiter's state as the last response left it (e.g. Shopify's cost budget), so the next run starts informed. */
   limiter: z.unknown().optional(),
+  /** Keys in each position stream's snapshot at the last run: how much of a stream a run must read to load it whole. */
+  snapshots: z.record(z.string(), z.number()).optional(),
 });
 
 /** Streams that others depend on go first: locations and items before the positions that reference them. */
@@ -198,7 +200,6 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     .filter((s) => wanted.has(s.name))
     .sort((a, b) => STREAM_ORDER.indexOf(a.name) - STREAM_ORDER.indexOf(b.name));
   const batchSize = opts.batchSize ?? 500;
-  const SALES_BATCH = 50_000;
   const log = opts.log ?? (() => {});
 
   const reports: StreamReport[] = [];
@@ -206,6 +207,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
   const seenPositions = new Set<string>();
   /** The snapshots of the position streams, for the full reconcile's vanished positions. */
   const snapshots = new Map<StreamName, StreamSnapshot>();
+  const snapshotSizes: Record<string, number> = { ...runs.snapshots };
   let allPositionStreamsFromStart = true;
 
   // A crashed run's finished streams are skipped by the run that resumes it. If that one crashes too before storing
@@ -231,12 +233,17 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       const report: StreamReport = { name: stream.name, read: 0, written: 0, unchanged: 0, quarantined: 0, conflicts: 0, checkpoints: 0, fromStart, warnings: [] };
       const seen = new Set<string>();
       const positional = stream.name === 'positions' || stream.name === 'purchaseOrders';
-      const snapshot = positional ? await StreamSnapshot.load(store, config.name, stream.name) : undefined;
+      const snapshot = positional ? await StreamSnapshot.load(store, config.name, stream.name, fromStart) : undefined;
       if (snapshot) snapshots.set(stream.name, snapshot);
       // Positions pushes changed since the last pull: this pull settles them even where the source record is unchanged.
       const unsettled = stream.name === 'positions' ? await store.unsettledPushes() : new Map<string, UnsettledPush>();
-      /** Records to write, with their fingerprints. */
-      let batch = new Map<string, { record: unknown; fp?: string }>();
+      // An incremental run loads the whole snapshot only once it has read a fiftieth of it (its size as the last run
+      // left it; a batch when unknown): a source that reports everything every run has its unchanged records skipped,
+      // one that reports only what changed does not pay to read the snapshot.
+      const known = runs.snapshots?.[stream.name];
+      const loadAt = known === undefined ? streamBatchOf(stream.name, batchSize) : Math.ceil(known / 50);
+      /** Records to write, with their fingerprints; `check` when the snapshot may show them unchanged once loaded. */
+      let batch = new Map<string, { record: unknown; fp?: string; check?: boolean }>();
       let rejects: QuarantineEntry[] = [];
       progress = opts.onProgress && trackProgress(opts.onProgress, config.name, stream.name, () => report.read, () => ctx.http.stats.requests);
 
@@ -259,7 +266,12 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       // One batch writes while the next is read; at most one write is in flight.
       const flush = async (): Promise<void> => {
         await writing;
-        const entries = [...batch];
+        if (snapshot && !snapshot.whole && report.read >= loadAt) await snapshot.loadWhole();
+        const entries = [...batch].filter(([key, e]) => {
+          const unchanged = e.check === true && snapshot?.whole === true && snapshot.holds(key, e.fp!);
+          if (unchanged) report.unchanged++;
+          return !unchanged;
+        });
         const quarantined = rejects;
         batch = new Map();
         rejects = [];
@@ -271,8 +283,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         await writing;
       };
 
-      // Sales land in position-month items: small batches would rewrite each month once per batch.
-      const streamBatch = stream.name === 'sales' ? Math.max(batchSize, SALES_BATCH) : batchSize;
+      const streamBatch = streamBatchOf(stream.name, batchSize);
       const streamCtx = { ...ctx, full: ctx.full || fromStart };
       let lastCursor = stored;
       let readSinceCheckpoint = 0;
@@ -324,13 +335,14 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
           for (const line of (result.record as StreamRecord<'purchaseOrders'>).inbound) line.source = config.name;
         }
         let fp: string | undefined;
+        let check = false;
         if (snapshot) {
           fp = fingerprint(result.record as PositionRecord);
           // Unchanged since the source last reported it (and written then): nothing to read or write. A full reconcile
           // re-diffs every record against the table.
-          const unchanged = !full && !seen.has(key) && !unsettled.has(key) && snapshot.holds(key, fp);
+          check = !full && !seen.has(key) && !unsettled.has(key);
           seen.add(key);
-          if (unchanged) {
+          if (check && snapshot.whole && snapshot.holds(key, fp)) {
             report.unchanged++;
             continue;
           }
@@ -339,7 +351,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
         if (stream.name === 'positions') (result.record as StreamRecord<'positions'>).observedAt ??= opts.clock.now().toISOString();
         // A later record for the same key in one batch supersedes the earlier one (overlapping pages).
         batch.delete(key);
-        batch.set(key, { record: result.record, fp });
+        batch.set(key, { record: result.record, fp, check });
         if (batch.size >= streamBatch || rejects.length >= batchSize) await flush();
       }
       if (pending !== undefined) await save(pending);
@@ -361,6 +373,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
       } else {
         await snapshot?.finish(seen, opts.clock.now());
       }
+      if (snapshot?.whole) snapshotSizes[stream.name] = snapshot.size;
       log({ msg: 'stream synced', connector: config.name, ...report });
       reports.push(report);
       done.add(stream.name);
@@ -391,7 +404,7 @@ export async function runSync(opts: RunSyncOptions): Promise<SyncReport> {
     const gone = new Set((candidates ?? []).map((c) => positionKey(c.sku, c.locationId)));
     if (gone.size > 0) await snapshots.get('positions')?.finish(new Set(), opts.clock.now(), { drop: gone });
   }
-  await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed + 1, limiter: ctx.http.limiterState() }), opts.clock.now());
+  await store.putCursor(config.name, RUNS_CURSOR, JSON.stringify({ completed: runs.completed + 1, limiter: ctx.http.limiterState(), snapshots: snapshotSizes }), opts.clock.now());
 
   const report: SyncReport = {
     connector: config.name,
@@ -433,6 +446,9 @@ function trackProgress(report: (p: SyncProgress) => void, connector: string, str
     done: () => { clearInterval(timer); emit(true); },
   };
 }
+
+/** Sales land in position-month items: small batches would rewrite each month once per batch. */
+const streamBatchOf = (stream: StreamName, batchSize: number): number => (stream === 'sales' ? Math.max(batchSize, 50_000) : batchSize);
 
 const positionOf = (record: unknown) => {
   const { sku, locationId } = record as PositionRecord;

@@ -7,6 +7,8 @@ export interface CallStats {
   byOperation: Record<string, number>;
   /** Milliseconds spent in calls, by operation (with the added latency). */
   msByOperation: Record<string, number>;
+  /** Items read, by operation (what GetItem and BatchGetItem returned, what Query and Scan examined). */
+  itemsByOperation: Record<string, number>;
   /** Calls that came back with a failed condition or a cancelled transaction. */
   conditionFailures: number;
   /** Attempts the SDK repeated (throttling, transient errors) inside those calls. */
@@ -35,11 +37,11 @@ export function instrument(doc: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
   };
   const stats: CallStats = {
-    byOperation: {}, msByOperation: {}, conditionFailures: 0, retries: 0, maxInFlight: 0,
+    byOperation: {}, msByOperation: {}, itemsByOperation: {}, conditionFailures: 0, retries: 0, maxInFlight: 0,
     total: () => Object.values(stats.byOperation).reduce((a, b) => a + b, 0),
     reads: () => Object.entries(stats.byOperation).filter(([op]) => READS.has(op)).reduce((a, [, n]) => a + n, 0),
     averageInFlight: () => (busyMs > 0 ? weighted / busyMs : 0),
-    reset: () => { stats.byOperation = {}; stats.msByOperation = {}; stats.conditionFailures = 0; stats.retries = 0; stats.maxInFlight = inFlight; busyMs = 0; weighted = 0; },
+    reset: () => { stats.byOperation = {}; stats.msByOperation = {}; stats.itemsByOperation = {}; stats.conditionFailures = 0; stats.retries = 0; stats.maxInFlight = inFlight; busyMs = 0; weighted = 0; },
   };
   doc.middlewareStack.add((next, context) => async (args) => {
     const op = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
@@ -49,6 +51,8 @@ export function instrument(doc: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
     try {
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
       const out = await next(args);
+      const items = itemsRead(out.output as ReadOutput);
+      if (items !== undefined) stats.itemsByOperation[op] = (stats.itemsByOperation[op] ?? 0) + items;
       stats.retries += Math.max(0, ((out.output as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) - 1);
       return out;
     } catch (error) {
@@ -62,4 +66,14 @@ export function instrument(doc: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
     }
   }, { step: 'build', name: 'testCallStats', priority: 'low' });
   return stats;
+}
+
+interface ReadOutput { Item?: unknown; Responses?: Record<string, unknown[]> | unknown[]; ScannedCount?: number }
+
+function itemsRead(out: ReadOutput): number | undefined {
+  if (out.ScannedCount !== undefined) return out.ScannedCount;
+  if (Array.isArray(out.Responses)) return out.Responses.length;
+  if (out.Responses) return Object.values(out.Responses).reduce((n, rows) => n + rows.length, 0);
+  if ('Item' in out) return out.Item ? 1 : 0;
+  return undefined;
 }

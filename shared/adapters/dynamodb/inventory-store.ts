@@ -235,8 +235,8 @@ export class DynamoInventoryStore implements InventoryStore {
     return markUnsettled(this.doc, this.tableName, records, at);
   }
 
-  getSnapshot(connector: string, stream: string): Promise<StoredSnapshot | undefined> {
-    return getSnapshot(this.doc, this.tableName, connector, stream);
+  getSnapshot(connector: string, stream: string, deltasOnly?: boolean): Promise<StoredSnapshot | undefined> {
+    return getSnapshot(this.doc, this.tableName, connector, stream, deltasOnly);
   }
 
   appendSnapshot(connector: string, stream: string, seq: number, entries: readonly SnapshotEntry[]): Promise<number> {

@@ -12,8 +12,11 @@ import { batchWriteRows } from './client.js';
 
 type Row = Record<string, unknown>;
 
-/** Shard items stay far under DynamoDB's 400 KB item limit; a Query page (1 MB) returns about ten of them. */
-const SHARD_BYTES = 100_000;
+/**
+ * About 1 KB of entries per shard item (≈ 25 keys): a write is billed per KB, so rewriting the shards a few changed
+ * keys fall in costs about one write unit per change, while a Query reads the shards by their total size (1 MB pages).
+ */
+const SHARD_BYTES = 900;
 /** Entries per checkpoint delta item. */
 const DELTA_ENTRIES = 2_000;
 /** Marker partitions: pushes to many positions spread their writes over them. */
@@ -46,9 +49,9 @@ async function queryAll(doc: DynamoDBDocumentClient, tableName: string, pk: stri
   return rows;
 }
 
-export async function getSnapshot(doc: DynamoDBDocumentClient, tableName: string, connector: string, stream: string): Promise<StoredSnapshot | undefined> {
-  const rows = await queryAll(doc, tableName, `CONNECTOR#${connector}`, `SNAPSHOT#${stream}#`);
-  if (rows.length === 0) return undefined;
+export async function getSnapshot(doc: DynamoDBDocumentClient, tableName: string, connector: string, stream: string, deltasOnly = false): Promise<StoredSnapshot | undefined> {
+  const rows = await queryAll(doc, tableName, `CONNECTOR#${connector}`, `SNAPSHOT#${stream}#${deltasOnly ? 'D#' : ''}`);
+  if (rows.length === 0 && !deltasOnly) return undefined;
   // A fold that stopped part way can leave shards of two layouts: the newer fold's win, and the deltas (deleted only
   // after a fold completes) restore what it had not written yet.
   const shardRows = rows.filter((r) => r.entity === 'sourceSnapshot').sort((a, b) => Number(a.generation) - Number(b.generation));
@@ -64,7 +67,7 @@ export async function getSnapshot(doc: DynamoDBDocumentClient, tableName: string
   const newest = shardRows.at(-1);
   return {
     entries, folded, shards: Number(newest?.shards ?? 0), generation: Number(newest?.generation ?? 0),
-    shardItems: shardRows.map((r) => Number(r.shard)), deltas: deltas.map((r) => Number(r.seq)),
+    shardItems: shardRows.map((r) => Number(r.shard)), deltas: deltas.map((r) => Number(r.seq)), ...(deltasOnly ? { partial: true } : {}),
   };
 }
 
