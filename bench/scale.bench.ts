@@ -16,10 +16,12 @@ import { evaluationConfig, parseHubConfig, type HubConfig } from '../shared/conf
 import { ReferenceCache } from '../shared/evaluation/pipeline.js';
 import { finishSweep, planSweep, sweepSegment, type SweepResult } from '../shared/evaluation/sweep.js';
 import type { Position } from '../shared/model.js';
+import { toDay } from '../shared/time.js';
 import { LOCAL_AWS, startLocalDynamo } from '../infra/local/dynamodb.js';
 import { positionRecords, StreamPoller } from '../infra/local/stream-poller.js';
 import { generateRetail, retailConfig, seedRetail, type Retail } from '../tests/fakes/retail.js';
 import { instrument, type CallStats } from '../tests/support/dynamo-calls.js';
+import { countCapacity, type CapacityStats } from '../tests/support/dynamo-capacity.js';
 
 const POSITIONS = Number(process.env.BENCH_SCALE_POSITIONS ?? 10_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 5);
@@ -40,25 +42,34 @@ const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.len
 const perPosition = (stats: CallStats, n: number): string =>
   Object.entries(stats.byOperation).sort(([a], [b]) => a.localeCompare(b)).map(([op, c]) => `${op} ${(c / n).toFixed(4)}${process.env.BENCH_CALL_MS ? ` @${fmt((stats.msByOperation[op] ?? 0) / c, 1)}ms` : ''}`).join(', ');
 
+/** Request units DynamoDB reported, by operation and what it wrote, per position (what docs/cost.md prices). */
+const capacityOf = new WeakMap<CallStats, CapacityStats>();
+const unitsPerPosition = (stats: CallStats, n: number): string => {
+  const units = capacityOf.get(stats)?.units ?? {};
+  const total = Object.values(units).reduce((a, b) => a + b, 0);
+  return `${(total / n).toFixed(4)} request units/position (${Object.entries(units).sort(([a], [b]) => a.localeCompare(b)).map(([k, u]) => `${k} ${(u / n).toFixed(4)}`).join(', ')})`;
+};
+
 class CountingBus {
   events = 0;
   async putEvents(entries: readonly BusEntry[]): Promise<void> { this.events += entries.length; }
 }
 
 interface Measured {
-  seconds: number; positions: number; calls: number; stats: string; maxInFlight: number; avgInFlight: number; retries: number;
+  seconds: number; positions: number; calls: number; stats: string; units: string; maxInFlight: number; avgInFlight: number; retries: number;
   /** CPU this process spent (user + system), excluding DynamoDB Local's JVM. */
   cpuSeconds: number; result?: SweepResult;
 }
 
 function measure<T>(stats: CallStats, positions: number, run: () => Promise<T>): Promise<Measured & { value: T }> {
   stats.reset();
+  capacityOf.get(stats)?.reset();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   return run().then((value) => {
     const used = process.cpuUsage(cpu);
     return {
-      value, seconds: (performance.now() - t0) / 1000, positions, calls: stats.total(), stats: perPosition(stats, positions),
+      value, seconds: (performance.now() - t0) / 1000, positions, calls: stats.total(), stats: perPosition(stats, positions), units: unitsPerPosition(stats, positions),
       maxInFlight: stats.maxInFlight, avgInFlight: stats.averageInFlight(), retries: stats.retries, cpuSeconds: (used.user + used.system) / 1e6,
     };
   });
@@ -70,16 +81,17 @@ async function sweepOnce(services: HubServices, stats: CallStats, now: Date, pos
   const worker = await measure(stats, positions, async () => {
     for (const segment of plan.segments) {
       const input = { runId: plan.runId, now: plan.now, segment, totalSegments: plan.totalSegments };
-      while (!(await sweepSegment(input, { sweep: services.sweepStore, evaluation: { ...services.sweepEvaluation, cache: new ReferenceCache() }, flush: services.flushSweepHealth })).done);
+      while (!(await sweepSegment(input, { sweep: services.sweepStore, evaluation: { ...services.sweepEvaluation, cache: new ReferenceCache() } })).done);
     }
   });
-  const finish = await measure(stats, positions, () => finishSweep(plan, { sweep: services.sweepStore, planRequests: services.planRequests, publish: (e) => services.bus.putEvents(e), toleratedFailurePercentage: 0 }));
+  const finish = await measure(stats, positions, () => finishSweep(plan, { sweep: services.sweepStore, planRequests: services.planRequests, publish: (e) => services.bus.putEvents(e), setHealth: (sums, at) => services.health.setCells(sums, toDay(at)), toleratedFailurePercentage: 0 }));
   return { worker, finish: { ...finish, result: finish.value } };
 }
 
 function describe(label: string, m: Measured): void {
   const cpu = 1e6 * m.cpuSeconds / m.positions;
   console.log(`${label}: ${fmt(m.positions)} positions in ${m.seconds.toFixed(2)} s = ${fmt(m.positions / m.seconds)} positions/s; ${(m.calls / m.positions).toFixed(4)} calls/position (${m.stats}); in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; SDK retries ${m.retries}; worker CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s)`);
+  console.log(`  ${m.units}`);
 }
 
 /** Stream records of position changes, as DynamoDB Streams delivers them. */
@@ -114,6 +126,7 @@ export default async function scaleBench(): Promise<void> {
       // more attempts keep such a hiccup from ending the run; the retries are counted and printed.
       const doc = documentClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS, maxAttempts: 8 });
       const stats = instrument(doc, { latencyMs });
+      capacityOf.set(stats, countCapacity(doc));
       return { services: hubServices({ config, doc, tableName, bus, clock }), stats, doc };
     };
     const day = (n: number) => new Date(Date.parse(`${AS_OF}T05:00:00Z`) + n * 86_400_000);
@@ -174,10 +187,11 @@ export default async function scaleBench(): Promise<void> {
       const atStore = retail.positions.filter((p) => p.locationId === store).slice(0, 100);
       const changes = atStore.map((p, i) => ({ before: p, after: { ...p, onHand: i % 2 ? 0 : Math.max(0, Math.floor(p.onHand / 4)), version: p.version + 1 } }));
       hub.stats.reset();
+      capacityOf.get(hub.stats)?.reset();
       const t = performance.now();
       const out = await invoke({ Records: streamRecords(changes, 1) });
       const ms = performance.now() - t;
-      console.log(`stream batch of ${changes.length} at ${store}: ${hub.stats.reads()} read calls (target ≤ 10), ${hub.stats.total() - hub.stats.reads()} write calls (${perPosition(hub.stats, 1)}), ${hub.stats.conditionFailures} condition failures, ${out.batchItemFailures.length} records failed back (target 0), ${ms.toFixed(0)} ms`);
+      console.log(`stream batch of ${changes.length} at ${store}: ${hub.stats.reads()} read calls (target ≤ 10), ${hub.stats.total() - hub.stats.reads()} write calls (${perPosition(hub.stats, 1)}), ${hub.stats.conditionFailures} condition failures, ${out.batchItemFailures.length} records failed back (target 0), ${ms.toFixed(0)} ms; ${unitsPerPosition(hub.stats, changes.length)}`);
     }
 
     // 3) A backlog of changes on the real stream, drained by the local poller through the same handler.
@@ -199,7 +213,7 @@ export default async function scaleBench(): Promise<void> {
         const records = poller.stats.records - before;
         const cpu = 1e6 * m.cpuSeconds / records;
         const callMs = Object.values(hub.stats.msByOperation).reduce((a, b) => a + b, 0);
-        console.log(`stream backlog, batches of ${batchSize}: ${fmt(records)} changed positions drained in ${m.seconds.toFixed(1)} s = ${fmt(records / m.seconds)} positions/s (target ≥ 500); ${(m.calls / records).toFixed(3)} calls/position (${perPosition(hub.stats, records)}), ${poller.stats.batches} batches, ${poller.stats.deadLettered} dead-lettered, ${hub.stats.conditionFailures} condition failures; in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; handler CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s); table calls ${fmt(callMs / m.calls, 1)} ms each on average (${LATENCY_MS} ms of it added)`);
+        console.log(`stream backlog, batches of ${batchSize}: ${fmt(records)} changed positions drained in ${m.seconds.toFixed(1)} s = ${fmt(records / m.seconds)} positions/s (target ≥ 500); ${(m.calls / records).toFixed(3)} calls/position (${perPosition(hub.stats, records)}), ${poller.stats.batches} batches, ${poller.stats.deadLettered} dead-lettered, ${hub.stats.conditionFailures} condition failures; in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; handler CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s); table calls ${fmt(callMs / m.calls, 1)} ms each on average (${LATENCY_MS} ms of it added); ${unitsPerPosition(hub.stats, records)}`);
       }
       // What DynamoDB Local takes on this machine right now: plain puts of position-sized items, 16 at a time.
       const puts = changed.slice(0, Math.min(2000, changed.length));

@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { finishSweep, planSweep, runSweep, sweepSegment, type SegmentInput, type SweepPlan, type SweepResult } from '../shared/evaluation/sweep.js';
 import { ReferenceCache } from '../shared/evaluation/pipeline.js';
+import { toDay } from '../shared/time.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
 
@@ -36,7 +37,7 @@ export function createEvaluateSweepHandler(services: () => Promise<HubServices>)
   };
   const segment = async (deps: HubServices, input: SegmentInput, context?: Context): Promise<SegmentResult> => {
     const checkpoint = await sweepSegment(input, {
-      sweep: deps.sweepStore, evaluation: { ...deps.sweepEvaluation, cache: new ReferenceCache() }, flush: deps.flushSweepHealth,
+      sweep: deps.sweepStore, evaluation: { ...deps.sweepEvaluation, cache: new ReferenceCache() },
       ...(context ? { shouldStop: () => context.getRemainingTimeInMillis() < HAND_BACK_MS } : {}),
     });
     logger.info('sweep segment', { runId: input.runId, segment: input.segment, done: checkpoint.done, pages: checkpoint.pages, ...checkpoint.totals });
@@ -45,6 +46,7 @@ export function createEvaluateSweepHandler(services: () => Promise<HubServices>)
   const finish = async (deps: HubServices, input: Omit<SegmentInput, 'segment'>): Promise<SweepResult> => {
     const result = await finishSweep(input, {
       sweep: deps.sweepStore, planRequests: deps.planRequests, publish: (events) => deps.bus.putEvents(events),
+      setHealth: (sums, now) => deps.health.setCells(sums, toDay(now)),
       toleratedFailurePercentage: deps.config.evaluation.toleratedFailurePercentage,
     });
     metrics.addMetric('PositionsEvaluated', 'Count', result.evaluated);

@@ -40,10 +40,11 @@ export interface HubServices {
   bus: EventPublisher;
   /** Evaluation with both sinks, the alert lifecycle and the request planner, publishing to the bus. */
   evaluation: EvaluationPorts<BusEntry>;
-  /** The sweep's evaluation: alerts and stock health; a sweep writes each request once, when its segments are done. */
+  /**
+   * The sweep's evaluation: alerts and stock-health contributions; a sweep writes each request once, and sets the health
+   * cells once, when its segments are done.
+   */
   sweepEvaluation: EvaluationPorts<BusEntry>;
-  /** Adds the stock-health differences the sweep's evaluation kept to the cells (before a worker's last checkpoint). */
-  flushSweepHealth: () => Promise<void>;
   /** Writes a sweep's requests from its segments' decisions, as of the run's day. */
   planRequests: (decisions: readonly ReplenishDecision[], items: ReadonlyMap<string, Item>, now: Date) => Promise<BusEntry[]>;
   /** Resolves credential references: Secrets Manager on AWS, environment variables locally. */
@@ -104,14 +105,11 @@ export function hubServices(input: {
     },
   };
   const publish = (events: BusEntry[]) => bus.putEvents(events);
-  // A sweep worker adds its stock-health differences to the cells once per invocation (flushSweepHealth).
-  const sweepHealth = healthSink<BusEntry>(health, { deferred: true });
   return {
     config, clock, doc, tableName, store, evaluationStore, sweepStore, alertStore, alertSettings, health, replenishment, bus, planRequests,
     credentials: input.credentials ?? envCredentials(),
-    evaluation: { store: evaluationStore, config, clock, sinks: [alertsSink, requestsSink, healthSink<BusEntry>(health)], publish },
-    sweepEvaluation: { store: evaluationStore, config, clock, sinks: [alertsSink, sweepHealth], publish },
-    flushSweepHealth: () => sweepHealth.flush(),
+    evaluation: { store: evaluationStore, config, clock, sinks: [alertsSink, requestsSink, healthSink<BusEntry>(health, { cells: true })], publish },
+    sweepEvaluation: { store: evaluationStore, config, clock, sinks: [alertsSink, healthSink<BusEntry>(health, { cells: false })], publish },
   };
 }
 

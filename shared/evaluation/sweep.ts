@@ -1,7 +1,10 @@
 // The daily sweep, fanned out: a plan splits the table into parallel-scan segments, each segment worker pages through
 // its segment (evaluating, reconciling alerts, checkpointing after every page, so a retry resumes where it stopped),
-// and a finish step merges the workers' totals and writes the day's replenishment requests once each.
+// and a finish step merges the workers' totals, writes the day's replenishment requests once each and sets the
+// stock-health cells to the sums the workers counted.
 import type { EvaluationConfig } from '../config.js';
+import { mergeSums, type CellSums } from '../health/model.js';
+import { sweepSums } from '../health/sink.js';
 import type { Item } from '../model.js';
 import type { ReplenishDecision } from '../replenishment/request.js';
 import { evaluateLoaded, type EvaluationPorts, type EvaluationReport, type LoadedPosition } from './pipeline.js';
@@ -80,12 +83,14 @@ export interface SweepStore {
   scanSegment(segment: number, totalSegments: number, start?: ScanKey): Promise<SegmentPage>;
   getCheckpoint(runId: string, segment: number): Promise<SegmentCheckpoint | undefined>;
   /**
-   * Stores the checkpoint and the page's decisions together (a retry never counts a page twice or loses one); false
-   * when a later checkpoint of the segment is already stored (another worker overtook this one).
+   * Stores the checkpoint with the page's decisions and stock-health sums, together (a retry never counts a page twice
+   * or loses one); false when a later checkpoint of the segment is already stored (another worker overtook this one).
    */
-  saveCheckpoint(checkpoint: SegmentCheckpoint, decisions: readonly SweepDecision[]): Promise<boolean>;
+  saveCheckpoint(checkpoint: SegmentCheckpoint, page: { decisions: readonly SweepDecision[]; health: readonly CellSums[] }): Promise<boolean>;
   listCheckpoints(runId: string): Promise<SegmentCheckpoint[]>;
   listDecisions(runId: string): Promise<SweepDecision[]>;
+  /** The stock-health sums of every page checkpointed in the run. */
+  listHealth(runId: string): Promise<CellSums[]>;
   /** Positions the last finished sweep saw, or an estimate from the table's size; sizes the next fan-out. */
   estimatePositions(): Promise<number>;
   saveLastSweep(last: { runId: string; positions: number; finishedAt: string; totals: SweepTotals }): Promise<void>;
@@ -109,11 +114,6 @@ export interface SegmentDeps<E> {
   evaluation: EvaluationPorts<E>;
   /** True when the worker should checkpoint and hand back (its time is nearly up); the caller invokes it again. */
   shouldStop?: () => boolean;
-  /**
-   * Writes what the sinks kept for the whole invocation (the stock-health differences), before the invocation's last
-   * checkpoint: a retry after it re-evaluates pages whose contributions are already stored, so it adds nothing twice.
-   */
-  flush?: () => Promise<void>;
 }
 
 /** Pages a worker has between read and checkpoint at once: one evaluating while others wait on their writes. */
@@ -157,8 +157,8 @@ export async function sweepSegment<E>(input: SegmentInput, deps: SegmentDeps<E>)
           ...checkpoint, pages: checkpoint.pages + 1, done: !page.next, totals: addTotals(checkpoint.totals, totalsOf(report)),
           ...(page.next ? { next: page.next } : { next: undefined }),
         };
-        if (last) await deps.flush?.();
-        if (await deps.sweep.saveCheckpoint(next, decisions)) checkpoint = next;
+        // The page's health sums go with its checkpoint: a page evaluated again after a kill counts once.
+        if (await deps.sweep.saveCheckpoint(next, { decisions, health: sweepSums(page.positions, report.evaluated, now) })) checkpoint = next;
         else overtaken = true;
       }));
       window.push(chain);
@@ -166,11 +166,9 @@ export async function sweepSegment<E>(input: SegmentInput, deps: SegmentDeps<E>)
       if (last || overtaken) break;
     }
     await chain;
-    await deps.flush?.();
   } catch (error) {
     // Let the pages already under way finish (their events published) before the retry reads them again.
     await Promise.allSettled(started);
-    await deps.flush?.().catch(() => undefined);
     throw error;
   }
   return overtaken ? (await deps.sweep.getCheckpoint(runId, segment)) ?? checkpoint : checkpoint;
@@ -199,6 +197,8 @@ export interface FinishDeps<E> {
   /** Writes the run's requests from every segment's decisions (one write per request) and returns their events. */
   planRequests: (decisions: readonly SweepDecision[], items: ReadonlyMap<string, Item>, now: Date) => Promise<E[]>;
   publish: (events: E[]) => Promise<void>;
+  /** Sets the stock-health cells to the run's sums (the fill figures are the run's day's); returns the cells written. */
+  setHealth: (sums: readonly CellSums[], now: Date) => Promise<number>;
 }
 
 export interface SweepResult extends SweepTotals {
@@ -209,18 +209,24 @@ export interface SweepResult extends SweepTotals {
   /** Whether the unfinished share is within evaluation.toleratedFailurePercentage (else the run counts as failed). */
   withinTolerance: boolean;
   requestEvents: number;
+  /** Stock-health cells set; 0 when a segment did not finish (the cells then keep the stream's differences). */
+  healthCells: number;
 }
 
-/** After every segment: merge the totals, write the day's requests, remember the size for the next plan. */
+/**
+ * After every segment: merge the totals, write the day's requests, set the stock-health cells, remember the size for the
+ * next plan. The cells are set only from a complete run: sums missing a segment would drop its positions.
+ */
 export async function finishSweep<E>(input: { runId: string; now: string; totalSegments: number }, deps: FinishDeps<E> & { toleratedFailurePercentage: number }): Promise<SweepResult> {
   const now = new Date(input.now);
   const { totals, unfinished } = mergeCheckpoints(input, await deps.sweep.listCheckpoints(input.runId));
   const decisions = await deps.sweep.listDecisions(input.runId);
   const events = await deps.planRequests(decisions, decisionItems(decisions), now);
   if (events.length) await deps.publish(events);
+  const healthCells = unfinished.length === 0 ? await deps.setHealth(mergeSums(await deps.sweep.listHealth(input.runId)), now) : 0;
   await deps.sweep.saveLastSweep({ runId: input.runId, positions: totals.evaluated + totals.skipped + totals.failed, finishedAt: now.toISOString(), totals });
   const withinTolerance = (100 * unfinished.length) / input.totalSegments <= deps.toleratedFailurePercentage;
-  return { ...totals, runId: input.runId, segments: input.totalSegments, unfinishedSegments: unfinished, withinTolerance, requestEvents: events.length };
+  return { ...totals, runId: input.runId, segments: input.totalSegments, unfinishedSegments: unfinished, withinTolerance, requestEvents: events.length, healthCells };
 }
 
 /**

@@ -38,7 +38,20 @@ export const VECTOR_KEYS: readonly (keyof HealthVector & string)[] = [
   ...Array.from({ length: AGE_BUCKETS.length + 1 }, (_, i) => `age${i}` as const), 'ageUnknown',
 ];
 
-/** One position's contribution: its cell, the vector, and its share of the day's demand (fill rate by day). */
+/**
+ * The fields a position's stored contribution holds: they change with its stock and its findings. The rest (the cost of
+ * the forecast demand, stock age by value) and the day's fill figures move with the calendar, so a contribution holding
+ * them would be rewritten every day; the sweep sums those per cell instead and sets them once per run.
+ */
+export const STATE_KEYS: readonly (keyof HealthVector & string)[] = [
+  'positions', 'atRisk', 'outOfStock', 'overstocked', 'deadStock', 'valueAtRisk', 'lostSalesPerDay', 'overstockCapital',
+  'deadStockCapital', 'stockValue',
+  ...Array.from({ length: COVER_BUCKETS.length + 1 }, (_, i) => `cover${i}` as const), 'coverNone',
+];
+
+export type CellVector = Partial<Record<keyof HealthVector & string, number>>;
+
+/** One position's health as evaluated: its cell, the whole vector, and its share of the day's demand (fill rate by day). */
 export interface PositionHealth {
   sku: string;
   locationId: string;
@@ -50,10 +63,21 @@ export interface PositionHealth {
   fill: { demand: number; lost: number };
 }
 
-/** A contribution as stored beside its position, with the version its next replacement is conditional on. */
-export interface StoredHealth extends PositionHealth { version: number }
+/** What a position adds to its cell between sweeps: the STATE_KEYS part of its health. */
+export interface Contribution {
+  sku: string;
+  locationId: string;
+  category: string;
+  vector: CellVector;
+}
 
-/** Positions without a category are counted under this one. */
+/** A contribution as stored beside its position, with the version its next replacement is conditional on. */
+export interface StoredHealth extends Contribution { version: number }
+
+export function contributionOf(h: PositionHealth): Contribution {
+  return { sku: h.sku, locationId: h.locationId, category: h.category, vector: Object.fromEntries(STATE_KEYS.map((k) => [k, h.vector[k]])) };
+}
+
 export const NO_CATEGORY = '-';
 
 export const emptyVector = (): HealthVector => Object.fromEntries(VECTOR_KEYS.map((k) => [k, 0])) as unknown as HealthVector;
@@ -120,47 +144,33 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 export const cellKey = (locationId: string, category: string): string => `${locationId}#${category}`;
 
-/** What one cell gains: vector differences and the day's fill figures. */
+/** What one cell gains from contributions that changed. */
 export interface CellDelta {
   locationId: string;
   category: string;
-  vector: Partial<Record<keyof HealthVector & string, number>>;
-  fill: Record<string, { demand: number; lost: number }>;
+  vector: CellVector;
 }
 
-/**
- * What changes in the cells when a position's contribution goes from `prev` to `next` (either may be absent).
- * Fill figures of an earlier day stay with that day; only the same day's figures are replaced.
- */
-export function healthDelta(prev: PositionHealth | undefined, next: PositionHealth | undefined): CellDelta[] {
+const addInto = (to: CellVector, from: CellVector, sign = 1): void => {
+  for (const [k, x] of Object.entries(from) as [keyof HealthVector & string, number | undefined][]) if (x) to[k] = round4((to[k] ?? 0) + sign * x);
+};
+
+/** What changes in the cells when a position's contribution goes from `prev` to `next` (either may be absent). */
+export function healthDelta(prev: Contribution | undefined, next: Contribution | undefined): CellDelta[] {
   const deltas = new Map<string, CellDelta>();
-  const cell = (h: PositionHealth) => {
+  const add = (h: Contribution, sign: 1 | -1) => {
     const key = cellKey(h.locationId, h.category);
-    let d = deltas.get(key);
-    if (!d) { d = { locationId: h.locationId, category: h.category, vector: {}, fill: {} }; deltas.set(key, d); }
-    return d;
+    const d = deltas.get(key) ?? { locationId: h.locationId, category: h.category, vector: {} };
+    deltas.set(key, d);
+    // Only the state fields: a contribution stored before the split may still hold the calendar's fields.
+    addInto(d.vector, Object.fromEntries(STATE_KEYS.map((k) => [k, h.vector[k]])), sign);
   };
-  const add = (h: PositionHealth, sign: 1 | -1, withFill: boolean) => {
-    const d = cell(h);
-    for (const k of VECTOR_KEYS) {
-      const x = h.vector[k];
-      if (x) d.vector[k] = (d.vector[k] ?? 0) + sign * x;
-    }
-    if (withFill && (h.fill.demand || h.fill.lost)) {
-      const f = d.fill[h.day] ?? { demand: 0, lost: 0 };
-      d.fill[h.day] = { demand: f.demand + sign * h.fill.demand, lost: f.lost + sign * h.fill.lost };
-    }
-  };
-  if (prev) add(prev, -1, next !== undefined && prev.day === next.day);
-  if (next) add(next, 1, true);
+  if (prev) add(prev, -1);
+  if (next) add(next, 1);
   for (const d of deltas.values()) {
-    for (const k of Object.keys(d.vector) as (keyof HealthVector & string)[]) {
-      d.vector[k] = round4(d.vector[k]!);
-      if (Math.abs(d.vector[k]!) < 1e-9) delete d.vector[k];
-    }
-    for (const [day, f] of Object.entries(d.fill)) if (Math.abs(f.demand) < 1e-9 && Math.abs(f.lost) < 1e-9) delete d.fill[day];
+    for (const k of Object.keys(d.vector) as (keyof HealthVector & string)[]) if (Math.abs(d.vector[k]!) < 1e-9) delete d.vector[k];
   }
-  return [...deltas.values()].filter((d) => Object.keys(d.vector).length + Object.keys(d.fill).length > 0);
+  return [...deltas.values()].filter((d) => Object.keys(d.vector).length > 0);
 }
 
 /** Adds the deltas of many positions per cell, so a batch writes each cell once. */
@@ -168,13 +178,45 @@ export function mergeDeltas(deltas: readonly CellDelta[]): CellDelta[] {
   const out = new Map<string, CellDelta>();
   for (const d of deltas) {
     const key = cellKey(d.locationId, d.category);
-    const m = out.get(key) ?? { locationId: d.locationId, category: d.category, vector: {}, fill: {} };
+    const m = out.get(key) ?? { locationId: d.locationId, category: d.category, vector: {} };
     out.set(key, m);
-    for (const [k, x] of Object.entries(d.vector) as [keyof HealthVector & string, number][]) m.vector[k] = round4((m.vector[k] ?? 0) + x);
-    for (const [day, f] of Object.entries(d.fill)) {
-      const g = m.fill[day] ?? { demand: 0, lost: 0 };
-      m.fill[day] = { demand: round4(g.demand + f.demand), lost: round4(g.lost + f.lost) };
-    }
+    addInto(m.vector, d.vector);
+  }
+  return [...out.values()];
+}
+
+/** A cell's sums over the positions a sweep evaluated: every vector field, and the fill figures of the sweep's day. */
+export interface CellSums {
+  locationId: string;
+  category: string;
+  vector: CellVector;
+  fill: { demand: number; lost: number };
+}
+
+/**
+ * Adds positions to per-cell sums (keyed by cellKey). An evaluated position adds its whole health; one the sweep read but
+ * did not evaluate (vanished, bad data) adds its stored contribution, so the cells still equal the contributions.
+ */
+export function addToSums(sums: Map<string, CellSums>, positions: Iterable<PositionHealth | Contribution>): Map<string, CellSums> {
+  for (const h of positions) {
+    const key = cellKey(h.locationId, h.category);
+    const s = sums.get(key) ?? { locationId: h.locationId, category: h.category, vector: {}, fill: { demand: 0, lost: 0 } };
+    sums.set(key, s);
+    addInto(s.vector, h.vector as CellVector);
+    if ('fill' in h) s.fill = { demand: round4(s.fill.demand + h.fill.demand), lost: round4(s.fill.lost + h.fill.lost) };
+  }
+  return sums;
+}
+
+/** The run's sums from its parts (each segment's pages). */
+export function mergeSums(parts: Iterable<CellSums>): CellSums[] {
+  const out = new Map<string, CellSums>();
+  for (const p of parts) {
+    const key = cellKey(p.locationId, p.category);
+    const m = out.get(key) ?? { locationId: p.locationId, category: p.category, vector: {}, fill: { demand: 0, lost: 0 } };
+    out.set(key, m);
+    addInto(m.vector, p.vector);
+    m.fill = { demand: round4(m.fill.demand + p.fill.demand), lost: round4(m.fill.lost + p.fill.lost) };
   }
   return [...out.values()];
 }

@@ -1,14 +1,15 @@
-// The evaluation sink that keeps the stock-health cells current: the sweep and the stream path both evaluate through
-// the same sinks, so every evaluated position updates its contribution once, whichever path (or worker) evaluated it.
-// The stream adds a batch's differences to the cells at once; a sweep worker keeps them until flush(), so its cells are
-// written once per invocation rather than once per page.
-import type { DecisionSink, EvaluatedPosition } from '../evaluation/pipeline.js';
+// The evaluation sink that keeps each position's stock-health contribution current: the sweep and the stream path both
+// evaluate through it, so every evaluated position replaces its contribution when its state changed, whichever path (or
+// worker) evaluated it. The stream also adds a batch's differences to the cells at once; the sweep does not: its
+// workers sum what they evaluated per cell (sweepSums, kept with their checkpoints) and its finish step sets the cells.
+import type { DecisionSink, EvaluatedPosition, LoadedPosition } from '../evaluation/pipeline.js';
+import { positionKey } from '../model.js';
 import { toDay } from '../time.js';
-import { mergeDeltas, positionHealth, type CellDelta, type PositionHealth, type StoredHealth } from './model.js';
+import { addToSums, contributionOf, positionHealth, type CellDelta, type CellSums, type Contribution, type PositionHealth, type StoredHealth } from './model.js';
 
 export interface HealthRecorder {
   /** Replaces changed contributions (`prev` as read with the position, when it was) and returns the differences owned. */
-  replace(changes: readonly { next: PositionHealth; prev?: StoredHealth | null }[]): Promise<CellDelta[]>;
+  replace(changes: readonly { next: Contribution; prev?: StoredHealth | null }[]): Promise<CellDelta[]>;
   addToCells(deltas: readonly CellDelta[]): Promise<number>;
 }
 
@@ -21,33 +22,21 @@ export function healthOf(e: EvaluatedPosition, now: Date): PositionHealth {
   });
 }
 
-export interface HealthSink<E> extends DecisionSink<E> {
-  /** Adds the differences kept so far to the cells (deferred sinks; a no-op otherwise). */
-  flush(): Promise<void>;
-}
-
-/** `deferred`: keep the differences until flush() (a sweep worker, before its last checkpoint). */
-export function healthSink<E>(recorder: HealthRecorder, options: { deferred?: boolean } = {}): HealthSink<E> {
-  let kept: CellDelta[] = [];
+/** `cells: false` for the sweep, whose finish step sets the cells from its workers' sums. */
+export function healthSink<E>(recorder: HealthRecorder, options: { cells: boolean }): DecisionSink<E> {
   return {
     async accept(evaluated, now) {
       if (evaluated.length === 0) return { events: [] };
-      const deltas = await recorder.replace(evaluated.map((e) => ({ next: healthOf(e, now), ...(e.health !== undefined ? { prev: e.health } : {}) })));
-      // Merged as they come, so a worker holds one delta per cell however many pages it works.
-      if (options.deferred) kept = mergeDeltas([...kept, ...deltas]);
-      else await recorder.addToCells(deltas);
+      const deltas = await recorder.replace(evaluated.map((e) => ({ next: contributionOf(healthOf(e, now)), ...(e.health !== undefined ? { prev: e.health } : {}) })));
+      if (options.cells) await recorder.addToCells(deltas);
       return { events: [] };
     },
-    async flush() {
-      const deltas = kept;
-      kept = [];
-      // Cell by cell, so a failed write keeps only its own cell's difference for the next flush (none is added twice).
-      const results = await Promise.allSettled(deltas.map((d) => recorder.addToCells([d])));
-      const failed = deltas.filter((_, i) => results[i]!.status === 'rejected');
-      if (failed.length) {
-        kept = mergeDeltas([...failed, ...kept]);
-        throw (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
-      }
-    },
   };
+}
+
+/** A sweep page's sums per cell: the health of the positions evaluated, the stored contribution of those read only. */
+export function sweepSums(page: readonly LoadedPosition[], evaluated: readonly EvaluatedPosition[], now: Date): CellSums[] {
+  const done = new Set(evaluated.map((e) => positionKey(e.position.sku, e.position.locationId)));
+  const unevaluated = page.flatMap((l) => (l.health && !done.has(positionKey(l.position.sku, l.position.locationId)) ? [l.health] : []));
+  return [...addToSums(new Map(), [...evaluated.map((e) => healthOf(e, now)), ...unevaluated]).values()];
 }

@@ -1,12 +1,13 @@
 // Stock-health aggregates in the hub table: each position's last contribution (beside the position, so the sweep's scan
 // and evaluation's batched reads already return it) and one cell per location × category holding the sums. A
-// contribution is replaced by a conditional write, which makes its writer the one owner of the difference; the
-// differences of many positions are merged and ADDed to the cells once per batch, so workers and the stream never
-// overwrite each other's sums.
+// contribution is replaced by a conditional write, which makes its writer the one owner of the difference; the stream
+// merges the differences of a batch and ADDs them to the cells once per batch. Each finished sweep sets the cells to the
+// sums its workers counted (setCells), which also puts right whatever a write lost since the last sweep.
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  emptyVector, healthDelta, mergeDeltas, VECTOR_KEYS, type CellDelta, type HealthCell, type PositionHealth, type StoredHealth,
+  cellKey, emptyVector, healthDelta, mergeDeltas, STATE_KEYS, VECTOR_KEYS, type CellDelta, type CellSums, type Contribution, type HealthCell, type StoredHealth,
 } from '../../health/model.js';
+import { addDays } from '../../time.js';
 import { keys } from '../../storage/table.js';
 import { batchGetRows, transactUnits, type TransactItem } from './client.js';
 
@@ -20,21 +21,22 @@ export type HealthEntity = 'positionHealth' | 'healthCell';
 const FILL_DEMAND = 'fd:';
 const FILL_LOST = 'fl:';
 const MAX_ATTEMPTS = 4;
+/** Days of fill figures a cell keeps (the overview charts the last 30). */
+const FILL_DAYS = 30;
 
-const same = (a: PositionHealth, b: PositionHealth): boolean =>
-  a.day === b.day && a.category === b.category && JSON.stringify(a.fill) === JSON.stringify(b.fill)
-  && VECTOR_KEYS.every((k) => (a.vector[k] ?? 0) === (b.vector[k] ?? 0));
+const same = (a: Contribution, b: Contribution): boolean =>
+  a.category === b.category && STATE_KEYS.every((k) => (a.vector[k] ?? 0) === (b.vector[k] ?? 0));
 
-const idOf = (h: Pick<PositionHealth, 'sku' | 'locationId'>): string => `${h.sku}@${h.locationId}`;
+const idOf = (h: Pick<Contribution, 'sku' | 'locationId'>): string => `${h.sku}@${h.locationId}`;
 
 /** A new contribution and the stored one it replaces: null when none is stored, undefined when not read yet. */
-export interface HealthChange { next: PositionHealth; prev?: StoredHealth | null }
+export interface HealthChange { next: Contribution; prev?: StoredHealth | null }
 
 export class DynamoHealthStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   /** Replaces the contributions of these positions and adds the differences to their cells. Returns the cells touched. */
-  async record(healths: readonly PositionHealth[]): Promise<number> {
+  async record(healths: readonly Contribution[]): Promise<number> {
     return this.addToCells(await this.replace(healths.map((next) => ({ next }))));
   }
 
@@ -63,7 +65,7 @@ export class DynamoHealthStore {
     return deltas;
   }
 
-  private async read(positions: readonly PositionHealth[]): Promise<Map<string, StoredHealth | undefined>> {
+  private async read(positions: readonly Contribution[]): Promise<Map<string, StoredHealth | undefined>> {
     const rows = await batchGetRows(this.doc, this.tableName, positions.map((h) => healthKeys.position(h.sku, h.locationId)));
     return new Map(positions.map((h) => {
       const k = healthKeys.position(h.sku, h.locationId);
@@ -71,11 +73,14 @@ export class DynamoHealthStore {
     }));
   }
 
-  private putContribution(h: PositionHealth, prev: StoredHealth | undefined): TransactItem {
+  private putContribution(h: Contribution, prev: StoredHealth | undefined): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...healthKeys.position(h.sku, h.locationId), entity: 'positionHealth' satisfies HealthEntity, ...h, version: (prev?.version ?? 0) + 1 },
+        Item: {
+          ...healthKeys.position(h.sku, h.locationId), entity: 'positionHealth' satisfies HealthEntity,
+          sku: h.sku, locationId: h.locationId, category: h.category, vector: h.vector, version: (prev?.version ?? 0) + 1,
+        },
         ...(prev
           ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': prev.version } }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -86,8 +91,7 @@ export class DynamoHealthStore {
   /** Adds differences to their cells, one write per cell. Returns the cells touched. */
   async addToCells(deltas: readonly CellDelta[]): Promise<number> {
     // A position that moved between cells and back within the batch nets out: no write for it.
-    const merged = mergeDeltas(deltas).filter((d) => Object.values(d.vector).some((x) => x !== 0)
-      || Object.values(d.fill).some((f) => f.demand !== 0 || f.lost !== 0));
+    const merged = mergeDeltas(deltas).filter((d) => Object.values(d.vector).some((x) => x !== 0));
     await Promise.all(merged.map((d) => this.addToCell(d)));
     return merged.length;
   }
@@ -104,15 +108,40 @@ export class DynamoHealthStore {
       i++;
     };
     for (const [k, x] of Object.entries(d.vector)) if (x !== undefined) add(k, x);
-    for (const [day, f] of Object.entries(d.fill)) {
-      add(`${FILL_DEMAND}${day}`, f.demand);
-      add(`${FILL_LOST}${day}`, f.lost);
-    }
     await this.doc.send(new UpdateCommand({
       TableName: this.tableName, Key: healthKeys.cell(d.locationId, d.category),
       UpdateExpression: `SET #loc = :loc, #cat = :cat, #e = :e${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
       ExpressionAttributeNames: names, ExpressionAttributeValues: values,
     }));
+  }
+
+  /**
+   * Sets every cell to a finished sweep's sums (cells it found no position in become zero) with the fill figures of its
+   * day, and drops fill figures older than FILL_DAYS. Returns the cells written.
+   */
+  async setCells(sums: readonly CellSums[], day: string): Promise<number> {
+    const existing = new Map((await this.cells()).map((c) => [cellKey(c.locationId, c.category), c]));
+    const all = new Map(sums.map((s) => [cellKey(s.locationId, s.category), s]));
+    for (const [key, c] of existing) if (!all.has(key)) all.set(key, { locationId: c.locationId, category: c.category, vector: {}, fill: { demand: 0, lost: 0 } });
+    const oldest = addDays(day, -(FILL_DAYS - 1));
+    await Promise.all([...all].map(([key, s]) => {
+      const names: Record<string, string> = { '#loc': 'locationId', '#cat': 'category', '#e': 'entity', '#fd': `${FILL_DEMAND}${day}`, '#fl': `${FILL_LOST}${day}` };
+      const values: Record<string, unknown> = { ':loc': s.locationId, ':cat': s.category, ':e': 'healthCell' satisfies HealthEntity, ':fd': s.fill.demand, ':fl': s.fill.lost };
+      const sets = ['#loc = :loc', '#cat = :cat', '#e = :e', '#fd = :fd', '#fl = :fl'];
+      VECTOR_KEYS.forEach((k, i) => {
+        names[`#v${i}`] = k;
+        values[`:v${i}`] = s.vector[k] ?? 0;
+        sets.push(`#v${i} = :v${i}`);
+      });
+      const stale = Object.keys(existing.get(key)?.fill ?? {}).filter((d) => d < oldest)
+        .flatMap((d, i) => { names[`#d${i}`] = `${FILL_DEMAND}${d}`; names[`#l${i}`] = `${FILL_LOST}${d}`; return [`#d${i}`, `#l${i}`]; });
+      return this.doc.send(new UpdateCommand({
+        TableName: this.tableName, Key: healthKeys.cell(s.locationId, s.category),
+        UpdateExpression: `SET ${sets.join(', ')}${stale.length ? ` REMOVE ${stale.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+      }));
+    }));
+    return all.size;
   }
 
   /** Every cell: one query of one partition, a few hundred items for a retailer with tens of stores and categories. */
@@ -130,9 +159,9 @@ export class DynamoHealthStore {
     return out;
   }
 
-  async positionHealth(sku: string, locationId: string): Promise<PositionHealth | undefined> {
+  async positionHealth(sku: string, locationId: string): Promise<StoredHealth | undefined> {
     const rows = await batchGetRows(this.doc, this.tableName, [healthKeys.position(sku, locationId)]);
-    return [...rows.values()][0] as PositionHealth | undefined;
+    return [...rows.values()][0] as StoredHealth | undefined;
   }
 }
 

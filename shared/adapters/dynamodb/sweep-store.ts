@@ -1,8 +1,9 @@
-// The sweep's bookkeeping in the hub table: per-segment checkpoints with the replenish decisions of each page, and
-// the size of the last run. Everything of a run expires two weeks later.
+// The sweep's bookkeeping in the hub table: per-segment checkpoints with the replenish decisions and stock-health sums
+// of each page, and the size of the last run. Everything of a run expires two weeks later.
 import { ConditionalCheckFailedException, DescribeTableCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScanKey, SegmentCheckpoint, SegmentPage, SweepDecision, SweepStore, SweepTotals } from '../../evaluation/sweep.js';
+import { VECTOR_KEYS, type CellSums } from '../../health/model.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
 import type { DynamoEvaluationStore } from './evaluation-store.js';
 
@@ -11,6 +12,24 @@ const RUN_TTL_SECONDS = 14 * 86_400;
 const ITEMS_PER_POSITION = 3;
 
 type Row = Record<string, unknown>;
+
+/** A page's health sums, compactly: the field names once, then one row of numbers per cell (a page touches hundreds). */
+const SUM_FIELDS = [...VECTOR_KEYS, 'fillDemand', 'fillLost'] as const;
+
+function encodeSums(sums: readonly CellSums[]): string {
+  return JSON.stringify({
+    fields: SUM_FIELDS,
+    cells: sums.map((s) => [s.locationId, s.category, ...VECTOR_KEYS.map((k) => s.vector[k] ?? 0), s.fill.demand, s.fill.lost]),
+  });
+}
+
+function decodeSums(json: string): CellSums[] {
+  const { fields, cells } = JSON.parse(json) as { fields: string[]; cells: [string, string, ...number[]][] };
+  return cells.map(([locationId, category, ...values]) => {
+    const at = (f: string) => values[fields.indexOf(f)] ?? 0;
+    return { locationId, category, vector: Object.fromEntries(VECTOR_KEYS.map((k) => [k, at(k)])), fill: { demand: at('fillDemand'), lost: at('fillLost') } };
+  });
+}
 
 export class DynamoSweepStore implements SweepStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string, private readonly evaluation: DynamoEvaluationStore,
@@ -25,7 +44,7 @@ export class DynamoSweepStore implements SweepStore {
     return out.Item ? toCheckpoint(out.Item) : undefined;
   }
 
-  async saveCheckpoint(checkpoint: SegmentCheckpoint, decisions: readonly SweepDecision[]): Promise<boolean> {
+  async saveCheckpoint(checkpoint: SegmentCheckpoint, { decisions, health }: { decisions: readonly SweepDecision[]; health: readonly CellSums[] }): Promise<boolean> {
     const ttl = Math.floor(this.now().getTime() / 1000) + RUN_TTL_SECONDS;
     // Never behind what is stored: a worker that timed out but still runs must not undo its retry's progress.
     const put = {
@@ -34,13 +53,21 @@ export class DynamoSweepStore implements SweepStore {
       ConditionExpression: 'attribute_not_exists(pk) OR pages < :pages', ExpressionAttributeValues: { ':pages': checkpoint.pages },
     };
     try {
-      if (decisions.length === 0) {
+      if (decisions.length === 0 && health.length === 0) {
         await this.doc.send(new PutCommand(put));
         return true;
       }
       await this.doc.send(new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...keys.sweepDecisions(checkpoint.runId, checkpoint.segment, checkpoint.pages), entity: 'sweepDecisions', decisions: JSON.stringify(decisions), [TABLE_TTL_ATTRIBUTE]: ttl } } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.sweepDecisions(checkpoint.runId, checkpoint.segment, checkpoint.pages), entity: 'sweepDecisions',
+                decisions: JSON.stringify(decisions), health: encodeSums(health), [TABLE_TTL_ATTRIBUTE]: ttl,
+              },
+            },
+          },
           { Put: put },
         ],
       }));
@@ -57,6 +84,10 @@ export class DynamoSweepStore implements SweepStore {
 
   async listDecisions(runId: string): Promise<SweepDecision[]> {
     return (await this.query(runId, 'DECISIONS#')).flatMap((r) => JSON.parse(String(r.decisions)) as SweepDecision[]);
+  }
+
+  async listHealth(runId: string): Promise<CellSums[]> {
+    return (await this.query(runId, 'DECISIONS#')).flatMap((r) => (typeof r.health === 'string' ? decodeSums(r.health) : []));
   }
 
   async estimatePositions(): Promise<number> {

@@ -1,5 +1,5 @@
 // The fanned-out sweep on DynamoDB Local: segments, checkpoints, a worker killed mid-segment and retried.
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvaluateSweepHandler } from '../../../functions/evaluate-sweep.js';
 import { hubServices, type HubServices } from '../../../functions/services.js';
@@ -7,7 +7,7 @@ import { DynamoEvaluationStore } from '../../../shared/adapters/dynamodb/evaluat
 import { DynamoSweepStore } from '../../../shared/adapters/dynamodb/sweep-store.js';
 import type { BusEntry } from '../../../shared/alerts/ports.js';
 import { parseHubConfig } from '../../../shared/config.js';
-import { VECTOR_KEYS } from '../../../shared/health/model.js';
+import { STATE_KEYS } from '../../../shared/health/model.js';
 import { evaluatePositions, ReferenceCache } from '../../../shared/evaluation/pipeline.js';
 import { planSweep, sweepSegment } from '../../../shared/evaluation/sweep.js';
 import { generateRetail, retailConfig, seedRetail } from '../../fakes/retail.js';
@@ -74,17 +74,24 @@ async function state(table: TestTable) {
   const alerts = rows.filter((r) => r.entity === 'alert').map((r) => `${String(r.fingerprint)} ${String(r.state)} v${String(r.version)}`).sort();
   const requests = rows.filter((r) => r.entity === 'request').map((r) => `${String(r.idempotencyKey)} r${String(r.revision)} ${JSON.stringify((r.lines as { sku: string; qty: number }[]).map((l) => [l.sku, l.qty]))}`).sort();
   const digests = rows.filter((r) => r.entity === 'positionAlerts');
-  // Stock health: each cell's sums, and the same sums recomputed from the contributions stored beside the positions.
+  // Stock health: each cell's sums (every field, with the fill figures by day), their state fields, and the same state
+  // fields recomputed from the contributions stored beside the positions.
   const cells: Record<string, Record<string, number>> = {};
+  const cellStates: Record<string, Record<string, number>> = {};
   const fromPositions: Record<string, Record<string, number>> = {};
-  const add = (to: Record<string, Record<string, number>>, cell: string, values: Record<string, number>) => {
+  const add = (to: Record<string, Record<string, number>>, cell: string, values: Record<string, unknown>) => {
     const c = (to[cell] ??= {});
-    for (const [k, x] of Object.entries(values)) if (x) c[k] = Math.round(((c[k] ?? 0) + x) * 1e4) / 1e4;
+    for (const [k, x] of Object.entries(values)) if (typeof x === 'number' && x) c[k] = Math.round(((c[k] ?? 0) + x) * 1e4) / 1e4;
   };
-  for (const r of rows.filter((r) => r.entity === 'healthCell')) add(cells, String(r.sk), Object.fromEntries(VECTOR_KEYS.map((k) => [k, Number(r[k] ?? 0)])));
+  for (const r of rows.filter((r) => r.entity === 'healthCell')) {
+    add(cells, String(r.sk), r);
+    add(cellStates, String(r.sk), Object.fromEntries(STATE_KEYS.map((k) => [k, r[k]])));
+  }
   for (const r of rows.filter((r) => r.entity === 'positionHealth')) add(fromPositions, `CELL#${String(r.locationId)}#${String(r.category)}`, r.vector as Record<string, number>);
-  return { alerts, requests, digests, audit: rows.filter((r) => r.entity === 'alertEvent').length, cells, fromPositions };
+  return { alerts, requests, digests, audit: rows.filter((r) => r.entity === 'alertEvent').length, cells, cellStates, fromPositions };
 }
+
+let contributionWrites = 0;
 
 const eventIds = (bus: RecordingBus) => bus.entries.map((e) => String((e.detail as { id?: string; idempotencyKey?: string; revision?: number }).id ?? `${String(e.detail.idempotencyKey)}@${String(e.detail.revision)}:${e.detailType}`));
 
@@ -115,10 +122,12 @@ describe('the fanned-out sweep', { timeout: 120_000 }, () => {
     expect(cleanState.requests.length).toBeGreaterThan(3);
     expect(new Set(cleanState.requests.map((r) => r.split(' ')[0])).size).toBe(cleanState.requests.length);
     expect(cleanState.requests.every((r) => r.includes(' r1 '))).toBe(true);
-    // Stock health: every position counted once in its cell, and the cells equal the sum of the stored contributions.
+    // Stock health: every position counted once in its cell, the cells' state fields equal the sum of the stored
+    // contributions, and the calendar's fields (the day's fill, cost of demand, stock age) are there too.
     expect(Object.values(cleanState.cells).reduce((n, c) => n + (c.positions ?? 0), 0)).toBe(retail.positions.length);
     expect(Object.keys(cleanState.cells).length).toBeGreaterThan(1);
-    expect(cleanState.cells).toEqual(cleanState.fromPositions);
+    expect(cleanState.cellStates).toEqual(cleanState.fromPositions);
+    expect(Object.values(cleanState.cells).every((c) => c.cogsPerDay! > 0 && c['fd:2026-05-01']! > 0)).toBe(true);
     // The same day again changes nothing.
     const before = bus.entries.length;
     await createEvaluateSweepHandler(async () => services).runInProcess();
@@ -128,8 +137,22 @@ describe('the fanned-out sweep', { timeout: 120_000 }, () => {
     expect(again.cells).toEqual(cleanState.cells);
   });
 
+  it('sets cells a lost difference had left wrong back to the sum of the contributions', async () => {
+    const { services, table } = clean;
+    const [cell] = Object.keys(cleanState.cells);
+    // A stream batch killed after writing its contributions and before adding its differences leaves a cell off.
+    await table.doc.send(new UpdateCommand({ TableName: table.tableName, Key: { pk: 'HEALTH', sk: cell }, UpdateExpression: 'ADD positions :n, stockValue :v', ExpressionAttributeValues: { ':n': -3, ':v': 99 } }));
+    expect((await state(table)).cellStates).not.toEqual(cleanState.fromPositions);
+    await createEvaluateSweepHandler(async () => services).runInProcess();
+    const healed = await state(table);
+    expect(healed.cellStates).toEqual(healed.fromPositions);
+    expect(healed.cells).toEqual(cleanState.cells);
+  });
+
   it.each([
-    ['at a page checkpoint, after its alerts were written and published', (op: string, input: Record<string, unknown>) => checkpointPages(op, input) === 2],
+    ['at a page checkpoint, after its alerts and health contributions were written and published', (op: string, input: Record<string, unknown>) => checkpointPages(op, input) === 2],
+    ['while writing a page\'s health contributions', (op: string, input: Record<string, unknown>) => op === 'TransactWriteItems'
+      && (input.TransactItems as { Put?: { Item?: { entity?: string } } }[]).some((t) => t.Put?.Item?.entity === 'positionHealth') && ++contributionWrites === 3],
     ['between writing a page\'s alerts and publishing their events', undefined],
   ])('killed %s and retried, ends with the same alerts, events and requests as an uninterrupted run', async (_label, when) => {
     const run = await hub();
@@ -142,7 +165,9 @@ describe('the fanned-out sweep', { timeout: 120_000 }, () => {
     expect(s.alerts).toEqual(cleanState.alerts);
     expect(s.requests).toEqual(cleanState.requests);
     expect(s.audit).toBe(cleanState.audit);
+    // The pages evaluated again count once: the cells equal the uninterrupted run's and the stored contributions.
     expect(s.cells).toEqual(cleanState.cells);
+    expect(s.cellStates).toEqual(s.fromPositions);
     // Every event of the uninterrupted run, each exactly once.
     expect(eventIds(run.bus).sort()).toEqual(cleanEvents);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emptyVector, healthDelta, mergeDeltas, positionHealth, summarizeHealth, type HealthCell, type HealthInput } from '../../../shared/health/model.js';
+import {
+  addToSums, contributionOf, emptyVector, healthDelta, mergeDeltas, mergeSums, positionHealth, summarizeHealth, type HealthCell, type HealthInput,
+} from '../../../shared/health/model.js';
 import { alertFlow } from '../../../shared/health/flow.js';
 import type { Finding } from '../../../shared/engine/snapshot.js';
 import type { Alert } from '../../../shared/alerts/model.js';
@@ -15,7 +17,6 @@ function apply(cells: Map<string, HealthCell>, deltas: ReturnType<typeof healthD
     const key = `${d.locationId}#${d.category}`;
     const c = cells.get(key) ?? { locationId: d.locationId, category: d.category, vector: emptyVector(), fill: {} };
     for (const [k, x] of Object.entries(d.vector)) (c.vector as unknown as Record<string, number>)[k] = ((c.vector as unknown as Record<string, number>)[k] ?? 0) + x!;
-    for (const [day, f] of Object.entries(d.fill)) c.fill[day] = { demand: (c.fill[day]?.demand ?? 0) + f.demand, lost: (c.fill[day]?.lost ?? 0) + f.lost };
     cells.set(key, c);
   }
 }
@@ -36,9 +37,9 @@ describe('a position\'s health contribution', () => {
 
 describe('health deltas', () => {
   it('sum to the fold of the final contributions whatever the order the workers apply them in', () => {
-    const first = positionHealth({ ...base, findings: [risk] });
-    const second = positionHealth({ ...base, onHand: 0, daysOfCover: 0, findings: [out] });
-    const other = positionHealth({ ...base, sku: 'B', category: undefined, findings: [] });
+    const first = contributionOf(positionHealth({ ...base, findings: [risk] }));
+    const second = contributionOf(positionHealth({ ...base, onHand: 0, daysOfCover: 0, findings: [out] }));
+    const other = contributionOf(positionHealth({ ...base, sku: 'B', category: undefined, findings: [] }));
     const a = new Map<string, HealthCell>();
     apply(a, mergeDeltas([...healthDelta(undefined, first), ...healthDelta(undefined, other), ...healthDelta(first, second)]));
     const b = new Map<string, HealthCell>();
@@ -48,17 +49,38 @@ describe('health deltas', () => {
     for (const cells of [a, b]) {
       expect(cells.get('store-1#tea')!.vector).toMatchObject({ positions: 1, atRisk: 0, outOfStock: 1, valueAtRisk: 0, stockValue: 0, cover0: 1, cover2: 0 });
       expect(cells.get('store-1#-')!.vector.positions).toBe(1);
-      expect(cells.get('store-1#tea')!.fill['2026-03-10']).toEqual({ demand: 1, lost: 1 });
     }
   });
 
-  it('leaves an earlier day\'s fill figures with that day', () => {
-    const monday = positionHealth({ ...base, onHand: 0, daysOfCover: 0, findings: [out] });
-    const tuesday = positionHealth({ ...base, day: '2026-03-11' });
-    const [d] = healthDelta(monday, tuesday);
-    expect(d!.fill).toEqual({ '2026-03-11': { demand: 1, lost: 0 } });
-    expect(d!.vector).toMatchObject({ outOfStock: -1, stockValue: 20 });
-    expect(healthDelta(tuesday, tuesday)).toEqual([]);
+  it('leave out what moves with the calendar: a contribution is the same the next day when the stock is', () => {
+    const lots = [{ qty: 4, receivedAt: '2026-02-08' }];
+    const monday = positionHealth({ ...base, lots });
+    const tuesday = positionHealth({ ...base, day: '2026-03-11', lots, forecastDaily: 1.2 });
+    // The lot crossed from the 0–30 to the 30–60 day bucket and the day's demand moved: neither is stored per position.
+    expect([monday.vector.age0, tuesday.vector.age1]).toEqual([8, 8]);
+    expect(contributionOf(monday)).toEqual(contributionOf(tuesday));
+    expect(healthDelta(contributionOf(monday), contributionOf(tuesday))).toEqual([]);
+    expect(Object.keys(contributionOf(monday).vector)).not.toContain('cogsPerDay');
+    // A contribution stored before the split (with the calendar's fields) differs only in its state fields.
+    expect(healthDelta({ ...contributionOf(monday), vector: { ...monday.vector } }, contributionOf(positionHealth({ ...base, onHand: 4, lots })))).toEqual([
+      { locationId: 'store-1', category: 'tea', vector: { stockValue: -12 } },
+    ]);
+  });
+});
+
+describe('a sweep\'s sums', () => {
+  it('add every field and the day\'s fill per cell, and merge across segments in any order', () => {
+    const stocked = positionHealth({ ...base, lots: [{ qty: 10, receivedAt: '2026-03-01' }] });
+    const empty = positionHealth({ ...base, sku: 'B', onHand: 0, daysOfCover: 0, findings: [out] });
+    const vanished = contributionOf(positionHealth({ ...base, sku: 'C', onHand: 3 }));
+    const one = [...addToSums(new Map(), [stocked, vanished]).values()];
+    const two = [...addToSums(new Map(), [empty]).values()];
+    for (const merged of [mergeSums([...one, ...two]), mergeSums([...two, ...one])]) {
+      expect(merged).toHaveLength(1);
+      expect(merged[0]!.vector).toMatchObject({ positions: 3, outOfStock: 1, stockValue: 26, cogsPerDay: 4, age0: 20, cover0: 1, cover2: 2 });
+      // A position read but not evaluated adds its stored state, not a share of the day's demand.
+      expect(merged[0]!.fill).toEqual({ demand: 2, lost: 1 });
+    }
   });
 });
 
