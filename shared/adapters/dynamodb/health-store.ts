@@ -14,9 +14,11 @@ import { batchGetRows, transactUnits, type TransactItem } from './client.js';
 export const healthKeys = {
   position: keys.positionHealth,
   cell: (locationId: string, category: string) => ({ pk: 'HEALTH', sk: `CELL#${locationId}#${category}` }),
+  /** A cell's fill figures by day, apart from its sums: only the sweep writes them, and the stream's ADD then pays for a small item. */
+  fill: (locationId: string, category: string) => ({ pk: 'HEALTH', sk: `FILL#${locationId}#${category}` }),
 } as const;
 
-export type HealthEntity = 'positionHealth' | 'healthCell';
+export type HealthEntity = 'positionHealth' | 'healthCell' | 'healthFill';
 
 const FILL_DEMAND = 'fd:';
 const FILL_LOST = 'fl:';
@@ -124,39 +126,46 @@ export class DynamoHealthStore {
     const all = new Map(sums.map((s) => [cellKey(s.locationId, s.category), s]));
     for (const [key, c] of existing) if (!all.has(key)) all.set(key, { locationId: c.locationId, category: c.category, vector: {}, fill: { demand: 0, lost: 0 } });
     const oldest = addDays(day, -(FILL_DAYS - 1));
-    await Promise.all([...all].map(([key, s]) => {
-      const names: Record<string, string> = { '#loc': 'locationId', '#cat': 'category', '#e': 'entity', '#fd': `${FILL_DEMAND}${day}`, '#fl': `${FILL_LOST}${day}` };
-      const values: Record<string, unknown> = { ':loc': s.locationId, ':cat': s.category, ':e': 'healthCell' satisfies HealthEntity, ':fd': s.fill.demand, ':fl': s.fill.lost };
-      const sets = ['#loc = :loc', '#cat = :cat', '#e = :e', '#fd = :fd', '#fl = :fl'];
-      VECTOR_KEYS.forEach((k, i) => {
-        names[`#v${i}`] = k;
-        values[`:v${i}`] = s.vector[k] ?? 0;
+    const set = (key: { pk: string; sk: string }, s: CellSums, entity: HealthEntity, fields: Record<string, number>, remove: string[] = []) => {
+      const names: Record<string, string> = { '#loc': 'locationId', '#cat': 'category', '#e': 'entity' };
+      const values: Record<string, unknown> = { ':loc': s.locationId, ':cat': s.category, ':e': entity };
+      const sets = ['#loc = :loc', '#cat = :cat', '#e = :e'];
+      Object.entries(fields).forEach(([name, value], i) => {
+        names[`#v${i}`] = name;
+        values[`:v${i}`] = value;
         sets.push(`#v${i} = :v${i}`);
       });
-      const stale = Object.keys(existing.get(key)?.fill ?? {}).filter((d) => d < oldest)
-        .flatMap((d, i) => { names[`#d${i}`] = `${FILL_DEMAND}${d}`; names[`#l${i}`] = `${FILL_LOST}${d}`; return [`#d${i}`, `#l${i}`]; });
+      remove.forEach((name, i) => { names[`#r${i}`] = name; });
       return this.doc.send(new UpdateCommand({
-        TableName: this.tableName, Key: healthKeys.cell(s.locationId, s.category),
-        UpdateExpression: `SET ${sets.join(', ')}${stale.length ? ` REMOVE ${stale.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        TableName: this.tableName, Key: key, ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        UpdateExpression: `SET ${sets.join(', ')}${remove.length ? ` REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
       }));
-    }));
+    };
+    await Promise.all([...all].flatMap(([key, s]) => [
+      set(healthKeys.cell(s.locationId, s.category), s, 'healthCell', Object.fromEntries(VECTOR_KEYS.map((k) => [k, s.vector[k] ?? 0]))),
+      set(healthKeys.fill(s.locationId, s.category), s, 'healthFill', { [`${FILL_DEMAND}${day}`]: s.fill.demand, [`${FILL_LOST}${day}`]: s.fill.lost },
+        Object.keys(existing.get(key)?.fill ?? {}).filter((d) => d < oldest).flatMap((d) => [`${FILL_DEMAND}${d}`, `${FILL_LOST}${d}`])),
+    ]));
     return all.size;
   }
 
-  /** Every cell: one query of one partition, a few hundred items for a retailer with tens of stores and categories. */
+  /** Every cell with its fill figures: one query of one partition, a few hundred items for tens of stores and categories. */
   async cells(): Promise<HealthCell[]> {
-    const out: HealthCell[] = [];
+    const cells = new Map<string, HealthCell>();
+    const fills = new Map<string, HealthCell['fill']>();
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(new QueryCommand({
-        TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cell)',
-        ExpressionAttributeValues: { ':pk': 'HEALTH', ':cell': 'CELL#' }, ExclusiveStartKey: start,
+        TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'HEALTH' }, ExclusiveStartKey: start,
       }));
-      for (const row of page.Items ?? []) out.push(toCell(row));
+      for (const row of page.Items ?? []) {
+        const key = cellKey(String(row.locationId), String(row.category));
+        if (row.entity === 'healthCell') cells.set(key, toCell(row));
+        else if (row.entity === 'healthFill') fills.set(key, toFill(row));
+      }
       start = page.LastEvaluatedKey;
     } while (start);
-    return out;
+    return [...cells].map(([key, c]) => ({ ...c, fill: fills.get(key) ?? {} }));
   }
 
   async positionHealth(sku: string, locationId: string): Promise<StoredHealth | undefined> {
@@ -168,6 +177,10 @@ export class DynamoHealthStore {
 function toCell(row: Record<string, unknown>): HealthCell {
   const vector = emptyVector();
   for (const k of VECTOR_KEYS) if (typeof row[k] === 'number') vector[k] = row[k] as number;
+  return { locationId: String(row.locationId), category: String(row.category), vector, fill: {} };
+}
+
+function toFill(row: Record<string, unknown>): HealthCell['fill'] {
   const fill: HealthCell['fill'] = {};
   for (const [k, v] of Object.entries(row)) {
     if (typeof v !== 'number') continue;
@@ -176,5 +189,5 @@ function toCell(row: Record<string, unknown>): HealthCell {
     const day = k.slice(3);
     fill[day] = { ...(fill[day] ?? { demand: 0, lost: 0 }), [field]: v };
   }
-  return { locationId: String(row.locationId), category: String(row.category), vector, fill };
+  return fill;
 }

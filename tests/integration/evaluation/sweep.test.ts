@@ -83,6 +83,7 @@ async function state(table: TestTable) {
     const c = (to[cell] ??= {});
     for (const [k, x] of Object.entries(values)) if (typeof x === 'number' && x) c[k] = Math.round(((c[k] ?? 0) + x) * 1e4) / 1e4;
   };
+  for (const r of rows.filter((r) => r.entity === 'healthFill')) add(cells, `CELL#${String(r.sk).slice('FILL#'.length)}`, r);
   for (const r of rows.filter((r) => r.entity === 'healthCell')) {
     add(cells, String(r.sk), r);
     add(cellStates, String(r.sk), Object.fromEntries(STATE_KEYS.map((k) => [k, r[k]])));
