@@ -13,7 +13,7 @@ import { DynamoRequestStore } from '../shared/adapters/dynamodb/request-store.js
 import { alertsSettings, reconcilePosition } from '../shared/alerts/index.js';
 import { parseHubConfig } from '../shared/config.js';
 import { principalFor } from '../shared/console-access.js';
-import { healthDelta, positionHealth } from '../shared/health/model.js';
+import { addToSums, contributionOf, positionHealth, type CellSums } from '../shared/health/model.js';
 import { keys } from '../shared/storage/table.js';
 import { seededRandom } from '../shared/random.js';
 
@@ -40,10 +40,10 @@ export default async function consoleBench(): Promise<void> {
     const rng = () => random.next();
     const health = new DynamoHealthStore(doc, tableName);
 
-    // Seed: every position and its health contribution (batch writes), and the cells they add up to.
+    // Seed: every position and its health contribution (batch writes), and the cells they add up to, as a sweep sets them.
     const t0 = performance.now();
     const rows: Record<string, unknown>[] = [];
-    const deltas = [];
+    const sums = new Map<string, CellSums>();
     for (let n = 0; n < POSITIONS; n++) {
       const sku = `SKU-${String(Math.floor(n / LOCATIONS)).padStart(6, '0')}`;
       const locationId = `loc-${n % LOCATIONS}`;
@@ -54,9 +54,9 @@ export default async function consoleBench(): Promise<void> {
         daysOfCover: forecastDaily > 0 ? onHand / forecastDaily : null,
         findings: onHand === 0 ? [{ type: 'STOCKOUT', severity: 'critical', message: '', facts: { lostSalesPerDay: forecastDaily * 10 } }] : [],
       });
-      deltas.push(...healthDelta(undefined, h));
+      addToSums(sums, [h]);
       rows.push({ ...keys.position(sku, locationId), ...keys.positionByLocation(sku, locationId), entity: 'position', sku, locationId, onHand, reserved: 0, inbound: [], openOrders: [], sources: ['bench'], version: 1, updatedAt: clock.now().toISOString() });
-      rows.push({ ...healthKeys.position(sku, locationId), entity: 'positionHealth', ...h, version: 1 });
+      rows.push({ ...healthKeys.position(sku, locationId), entity: 'positionHealth', ...contributionOf(h), version: 1 });
     }
     let next = 0;
     const writer = async () => {
@@ -68,7 +68,7 @@ export default async function consoleBench(): Promise<void> {
       }
     };
     await Promise.all(Array.from({ length: 4 }, writer));
-    const cells = await health.addToCells(deltas);
+    const cells = await health.setCells([...sums.values()], '2026-05-01');
     const alertStore = new DynamoAlertStore(doc, tableName);
     const settings = alertsSettings(config);
     for (let i = 0; i < ALERTS; i++) {

@@ -1,6 +1,7 @@
-// Stock health (the 看板's numbers) as sums that combine: every position contributes one small vector to the cell of
-// its location × category, a re-evaluation applies only the difference, and any number of workers can add their
-// differences in any order. The overview adds up the cells its filter selects; nothing scans positions per page view.
+// Stock health (the 看板's numbers) as sums that combine: every position adds one small vector to the cell of its
+// location × category. What follows from its stock (STATE_KEYS) is stored per position and kept live by differences,
+// which any number of writers add in any order; what moves with the calendar is summed per cell by each sweep, which
+// then sets every field of the cells. The overview adds up the cells its filter selects; nothing scans positions.
 import type { Finding } from '../engine/snapshot.js';
 import type { Location } from '../model.js';
 import { daysBetween } from '../time.js';
