@@ -122,7 +122,11 @@ export class DynamoHealthStore {
    * day, and drops fill figures older than FILL_DAYS. Returns the cells written.
    */
   async setCells(sums: readonly CellSums[], day: string): Promise<number> {
-    const existing = new Map((await this.cells()).map((c) => [cellKey(c.locationId, c.category), c]));
+    const rows = await this.rows();
+    const existing = new Map(cellsOf(rows).map((c) => [cellKey(c.locationId, c.category), c]));
+    // Fill figures a cell item held itself before they moved beside it: dropped, so the stream's ADD writes a small item.
+    const legacy = new Map(rows.filter((r) => r.entity === 'healthCell').map((r) => [cellKey(String(r.locationId), String(r.category)),
+      Object.keys(r).filter((k) => k.startsWith(FILL_DEMAND) || k.startsWith(FILL_LOST))]));
     const all = new Map(sums.map((s) => [cellKey(s.locationId, s.category), s]));
     for (const [key, c] of existing) if (!all.has(key)) all.set(key, { locationId: c.locationId, category: c.category, vector: {}, fill: { demand: 0, lost: 0 } });
     const oldest = addDays(day, -(FILL_DAYS - 1));
@@ -142,7 +146,7 @@ export class DynamoHealthStore {
       }));
     };
     await Promise.all([...all].flatMap(([key, s]) => [
-      set(healthKeys.cell(s.locationId, s.category), s, 'healthCell', Object.fromEntries(VECTOR_KEYS.map((k) => [k, s.vector[k] ?? 0]))),
+      set(healthKeys.cell(s.locationId, s.category), s, 'healthCell', Object.fromEntries(VECTOR_KEYS.map((k) => [k, s.vector[k] ?? 0])), legacy.get(key)),
       set(healthKeys.fill(s.locationId, s.category), s, 'healthFill', { [`${FILL_DEMAND}${day}`]: s.fill.demand, [`${FILL_LOST}${day}`]: s.fill.lost },
         Object.keys(existing.get(key)?.fill ?? {}).filter((d) => d < oldest).flatMap((d) => [`${FILL_DEMAND}${d}`, `${FILL_LOST}${d}`])),
     ]));
@@ -151,27 +155,37 @@ export class DynamoHealthStore {
 
   /** Every cell with its fill figures: one query of one partition, a few hundred items for tens of stores and categories. */
   async cells(): Promise<HealthCell[]> {
-    const cells = new Map<string, HealthCell>();
-    const fills = new Map<string, HealthCell['fill']>();
+    return cellsOf(await this.rows());
+  }
+
+  private async rows(): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(new QueryCommand({
         TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'HEALTH' }, ExclusiveStartKey: start,
       }));
-      for (const row of page.Items ?? []) {
-        const key = cellKey(String(row.locationId), String(row.category));
-        if (row.entity === 'healthCell') cells.set(key, toCell(row));
-        else if (row.entity === 'healthFill') fills.set(key, toFill(row));
-      }
+      rows.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return [...cells].map(([key, c]) => ({ ...c, fill: fills.get(key) ?? {} }));
+    return rows;
   }
 
   async positionHealth(sku: string, locationId: string): Promise<StoredHealth | undefined> {
     const rows = await batchGetRows(this.doc, this.tableName, [healthKeys.position(sku, locationId)]);
     return [...rows.values()][0] as StoredHealth | undefined;
   }
+}
+
+function cellsOf(rows: readonly Record<string, unknown>[]): HealthCell[] {
+  const cells = new Map<string, HealthCell>();
+  const fills = new Map<string, HealthCell['fill']>();
+  for (const row of rows) {
+    const key = cellKey(String(row.locationId), String(row.category));
+    if (row.entity === 'healthCell') cells.set(key, toCell(row));
+    else if (row.entity === 'healthFill') fills.set(key, toFill(row));
+  }
+  return [...cells].map(([key, c]) => ({ ...c, fill: fills.get(key) ?? {} }));
 }
 
 function toCell(row: Record<string, unknown>): HealthCell {

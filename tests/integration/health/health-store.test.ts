@@ -1,5 +1,6 @@
 // The stock-health cells on DynamoDB Local: contributions replaced, differences added, concurrent writers merged, and
 // a finished sweep's sums set over whatever the cells held.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoHealthStore } from '../../../shared/adapters/dynamodb/health-store.js';
 import { addToSums, contributionOf, positionHealth, summarizeHealth, type HealthInput } from '../../../shared/health/model.js';
@@ -50,7 +51,13 @@ describe('health store', () => {
     const own = await createTestTable();
     const store = new DynamoHealthStore(own.doc, own.tableName);
     const sums = (day: string, skus: string[]) => [...addToSums(new Map(), skus.map((s) => positionHealth(input(s, { day, onHand: 0, daysOfCover: 0 })))).values()];
+    // A cell as kept before its fill figures moved beside it: they are dropped from the cell item.
+    const cellKey = { pk: 'HEALTH', sk: 'CELL#store-1#tea' };
+    await own.doc.send(new PutCommand({ TableName: own.tableName, Item: { ...cellKey, entity: 'healthCell', locationId: 'store-1', category: 'tea', positions: 7, 'fd:2026-02-01': 3, 'fl:2026-02-01': 1 } }));
     await store.setCells(sums('2026-03-01', ['A-1', 'B-2']), '2026-03-01');
+    const cell = (await own.doc.send(new GetCommand({ TableName: own.tableName, Key: cellKey }))).Item!;
+    expect(Object.keys(cell).filter((k) => k.startsWith('f'))).toEqual([]);
+    expect(cell.positions).toBe(1);
     // Drift between sweeps (a difference counted twice) is overwritten by the next sweep.
     await store.addToCells([{ locationId: 'store-1', category: 'tea', vector: { positions: 5 } }]);
     await store.setCells(sums('2026-03-30', ['A-1', 'C-1']), '2026-03-30');
