@@ -1,7 +1,7 @@
 // One-click links: a compact, single-purpose, expiring token, HMAC-signed over {target, action, exp}.
 // 25 bytes (34 characters) so an SMS keeps room for the message. The target is an alert's fingerprint, or for
 // `ack-group` the id of the set of alerts one message told (stored as a LinkSet), so "acknowledge all 12" does that.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { openToken, sealToken, type TokenKind } from '../sealed-token.js';
 
 export const LINK_ACTIONS = ['ack', 'snooze', 'resolve'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
@@ -28,8 +28,7 @@ export class AckTokenInvalidError extends Error {
   }
 }
 
-const mac = (secret: string, payload: Buffer): Buffer =>
-  createHmac('sha256', secret).update('stocksentry-alert-link\u0000').update(payload).digest().subarray(0, MAC_BYTES);
+const ALERT_LINK: TokenKind = { purpose: 'stocksentry-alert-link', macBytes: MAC_BYTES, wellFormed: (p) => p.length === PAYLOAD_BYTES };
 
 function token(target: string, action: TokenAction, expiresAt: Date, secret: string): string {
   if (!/^[0-9a-f]{16}$/.test(target)) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', `a link target must be 16 hex digits, got "${target}"`);
@@ -37,7 +36,7 @@ function token(target: string, action: TokenAction, expiresAt: Date, secret: str
   payload.write(target, 0, 'hex');
   payload.writeUInt8(TOKEN_ACTIONS.indexOf(action), 8);
   payload.writeUInt32BE(Math.floor(expiresAt.getTime() / 1000), 9);
-  return Buffer.concat([payload, mac(secret, payload)]).toString('base64url');
+  return sealToken(ALERT_LINK, payload, secret);
 }
 
 /** `fingerprint` is the 16-hex-digit alert fingerprint. */
@@ -50,13 +49,9 @@ export const createSetToken = (input: { setId: string; action: SetLinkAction; ex
 
 /** Checks signature (against any of `secrets`, for rotation) and expiry; throws AckTokenInvalidError. */
 export function verifyAckToken(token: string, secrets: readonly string[], now: Date): VerifiedLink {
-  const raw = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url') : Buffer.alloc(0);
-  if (raw.length !== PAYLOAD_BYTES + MAC_BYTES) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link is incomplete; open it from the message again or use the alerts list.');
-  const payload = raw.subarray(0, PAYLOAD_BYTES);
-  const given = raw.subarray(PAYLOAD_BYTES);
-  if (!secrets.some((s) => timingSafeEqual(mac(s, payload), given))) {
-    throw new AckTokenInvalidError('ACK_TOKEN_BAD_SIGNATURE', 'This link was not issued by this hub (or its key was rotated); use the alerts list instead.');
-  }
+  const payload = openToken(ALERT_LINK, token, secrets);
+  if (payload === 'malformed') throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link is incomplete; open it from the message again or use the alerts list.');
+  if (payload === 'bad-signature') throw new AckTokenInvalidError('ACK_TOKEN_BAD_SIGNATURE', 'This link was not issued by this hub (or its key was rotated); use the alerts list instead.');
   const action = TOKEN_ACTIONS[payload.readUInt8(8)];
   if (!action) throw new AckTokenInvalidError('ACK_TOKEN_MALFORMED', 'This link names an unknown action.');
   const expiresAt = new Date(payload.readUInt32BE(9) * 1000);

@@ -1,7 +1,7 @@
 // Approve / reject links in a buyer's message: HMAC-signed over the request key, the revision the buyer was shown,
 // the action, who it was sent to and an expiry. A link never decides a revision its reader has not seen: the page it
 // opens shows the request as it is now and what changed, and the decision names the revision on that page.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { openToken, sealToken, type TokenKind } from '../sealed-token.js';
 
 export const APPROVAL_LINK_ACTIONS = ['approve', 'reject', 'decide'] as const;
 /** `decide` offers both (the SMS has room for one link). */
@@ -26,8 +26,9 @@ export class ApprovalLinkInvalidError extends Error {
   }
 }
 
-const mac = (secret: string, payload: Buffer): Buffer =>
-  createHmac('sha256', secret).update('stocksentry-approval-link\u0000').update(payload).digest().subarray(0, MAC_BYTES);
+const APPROVAL_LINK: TokenKind = {
+  purpose: 'stocksentry-approval-link', macBytes: MAC_BYTES, wellFormed: (p) => p.length >= 11 + 1 && p.readUInt8(0) === VERSION,
+};
 
 /** [version, action, revision u32, expiry u32 (s), receiver length, receiver, request key] + MAC, base64url. */
 export function createApprovalToken(link: ApprovalLink, secret: string): string {
@@ -40,19 +41,14 @@ export function createApprovalToken(link: ApprovalLink, secret: string): string 
   head.writeUInt32BE(link.revision, 2);
   head.writeUInt32BE(Math.floor(link.expiresAt.getTime() / 1000), 6);
   head.writeUInt8(receiver.length, 10);
-  const payload = Buffer.concat([head, receiver, key]);
-  return Buffer.concat([payload, mac(secret, payload)]).toString('base64url');
+  return sealToken(APPROVAL_LINK, Buffer.concat([head, receiver, key]), secret);
 }
 
 /** Checks the signature (any of `secrets`, for rotation) and the expiry; throws ApprovalLinkInvalidError. */
 export function verifyApprovalToken(token: string, secrets: readonly string[], now: Date): ApprovalLink {
-  const raw = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url') : Buffer.alloc(0);
-  if (raw.length < 11 + MAC_BYTES + 1 || raw.readUInt8(0) !== VERSION) throw new ApprovalLinkInvalidError('APPROVAL_LINK_MALFORMED', 'This link is incomplete; open it from the message again.');
-  const payload = raw.subarray(0, raw.length - MAC_BYTES);
-  const given = raw.subarray(raw.length - MAC_BYTES);
-  if (!secrets.some((s) => timingSafeEqual(mac(s, payload), given))) {
-    throw new ApprovalLinkInvalidError('APPROVAL_LINK_BAD_SIGNATURE', 'This link was not issued by this hub (or its key was rotated).');
-  }
+  const payload = openToken(APPROVAL_LINK, token, secrets);
+  if (payload === 'malformed') throw new ApprovalLinkInvalidError('APPROVAL_LINK_MALFORMED', 'This link is incomplete; open it from the message again.');
+  if (payload === 'bad-signature') throw new ApprovalLinkInvalidError('APPROVAL_LINK_BAD_SIGNATURE', 'This link was not issued by this hub (or its key was rotated).');
   const action = APPROVAL_LINK_ACTIONS[payload.readUInt8(1)];
   const receiverLength = payload.readUInt8(10);
   if (!action || payload.length <= 11 + receiverLength) throw new ApprovalLinkInvalidError('APPROVAL_LINK_MALFORMED', 'This link names an unknown action.');

@@ -8,6 +8,7 @@ import {
 import { historyFromMonths, historyMonths, mergeSales, packHistory, unpackHistory, type DemandHistory, type PackedHistory, type SalesMerge } from '../../evaluation/history.js';
 import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
+import { mapLimited } from '../../concurrency.js';
 import type { InventoryStore, PositionWriteResult, QuarantineEntry, SnapshotEntry, StoredSnapshot, UnsettledPush } from '../../ports.js';
 import { applyChanges, openLedger, settleWithPull, type ChangeOutcome } from '../../push/ledger.js';
 import { sameJson } from '../../stable-json.js';
@@ -63,7 +64,7 @@ export class DynamoInventoryStore implements InventoryStore {
     const pushedTo = [...merged.values()].filter((r) => r.changes && rowOf(r));
     const others = [...merged.values()].filter((r) => !(r.changes && rowOf(r)));
     const missing = pushedTo.length > 0 ? await this.writePushed(source, pushedTo.map((r) => ({ record: r, current: toPosition(rowOf(r)!) })), at, result) : [];
-    await forEachLimited([...others, ...missing], WRITE_CONCURRENCY, async (record) => {
+    await mapLimited([...others, ...missing], WRITE_CONCURRENCY, async (record) => {
       const row = missing.includes(record) ? undefined : rowOf(record);
       await this.writeOne(source, record, row ? toPosition(row) : undefined, at, result, sold);
     });
@@ -270,7 +271,7 @@ export class DynamoInventoryStore implements InventoryStore {
     const groups = [...byPosition.values()];
     const stored = await this.histories(groups.map((g) => g[0]!));
     let written = 0;
-    await forEachLimited(groups, WRITE_CONCURRENCY, async (sales) => {
+    await mapLimited(groups, WRITE_CONCURRENCY, async (sales) => {
       const { sku, locationId } = sales[0]!;
       let current = stored.get(positionKey(sku, locationId));
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -525,13 +526,5 @@ export function toPosition(row: Row): Position {
  */
 function positionRow(position: Position): Row {
   return position.ledger ? { ...position, ledger: JSON.stringify(position.ledger) } : { ...position };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
 
