@@ -13,6 +13,7 @@ import { createHubTable, documentClient } from '../shared/adapters/dynamodb/clie
 import { DynamoInventoryStore, positionItem } from '../shared/adapters/dynamodb/inventory-store.js';
 import type { BusEntry } from '../shared/alerts/ports.js';
 import { evaluationConfig, parseHubConfig, type HubConfig } from '../shared/config.js';
+import { EVALUATION_STREAM } from '../shared/evaluation/changes.js';
 import { ReferenceCache } from '../shared/evaluation/pipeline.js';
 import { finishSweep, planSweep, sweepSegment, type SweepResult } from '../shared/evaluation/sweep.js';
 import type { Position } from '../shared/model.js';
@@ -22,6 +23,7 @@ import { positionRecords, StreamPoller } from '../infra/local/stream-poller.js';
 import { generateRetail, retailConfig, seedRetail, type Retail } from '../tests/fakes/retail.js';
 import { instrument, type CallStats } from '../tests/support/dynamo-calls.js';
 import { countCapacity, type CapacityStats } from '../tests/support/dynamo-capacity.js';
+import { cpuSecondsOf } from '../tests/support/processes.js';
 
 const POSITIONS = Number(process.env.BENCH_SCALE_POSITIONS ?? 10_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 5);
@@ -29,7 +31,7 @@ const BACKLOG = Math.min(POSITIONS, Number(process.env.BENCH_BACKLOG ?? 10_000))
 /** `sweep` or `stream` runs only that part (the other still seeds); default both. */
 const ONLY = process.env.BENCH_SCALE_ONLY;
 /** Stream batch sizes to drain the backlog with, one pass each (the stack's event source mapping uses the first). */
-const STREAM_BATCHES = (process.env.BENCH_STREAM_BATCH ?? '100').split(',').map(Number);
+const STREAM_BATCHES = (process.env.BENCH_STREAM_BATCH ?? String(EVALUATION_STREAM.batchSize)).split(',').map(Number);
 const SWEEP_DAYS = 3;
 const SEED = 15;
 const AS_OF = '2026-05-01';
@@ -58,19 +60,27 @@ class CountingBus {
 interface Measured {
   seconds: number; positions: number; calls: number; stats: string; units: string; maxInFlight: number; avgInFlight: number; retries: number;
   /** CPU this process spent (user + system), excluding DynamoDB Local's JVM. */
-  cpuSeconds: number; result?: SweepResult;
+  cpuSeconds: number;
+  /** CPU DynamoDB Local's JVM spent meanwhile (the same two cores serve both). */
+  jvmSeconds: number;
+  result?: SweepResult;
 }
+
+/** DynamoDB Local's JVM, once started. */
+let jvmPid = 0;
+const jvmSeconds = (): number => (jvmPid ? cpuSecondsOf(jvmPid) ?? 0 : 0);
 
 function measure<T>(stats: CallStats, positions: number, run: () => Promise<T>): Promise<Measured & { value: T }> {
   stats.reset();
   capacityOf.get(stats)?.reset();
   const cpu = process.cpuUsage();
+  const jvm = jvmSeconds();
   const t0 = performance.now();
   return run().then((value) => {
     const used = process.cpuUsage(cpu);
     return {
       value, seconds: (performance.now() - t0) / 1000, positions, calls: stats.total(), stats: perPosition(stats, positions), units: unitsPerPosition(stats, positions),
-      maxInFlight: stats.maxInFlight, avgInFlight: stats.averageInFlight(), retries: stats.retries, cpuSeconds: (used.user + used.system) / 1e6,
+      maxInFlight: stats.maxInFlight, avgInFlight: stats.averageInFlight(), retries: stats.retries, cpuSeconds: (used.user + used.system) / 1e6, jvmSeconds: jvmSeconds() - jvm,
     };
   });
 }
@@ -90,7 +100,7 @@ async function sweepOnce(services: HubServices, stats: CallStats, now: Date, pos
 
 function describe(label: string, m: Measured): void {
   const cpu = 1e6 * m.cpuSeconds / m.positions;
-  console.log(`${label}: ${fmt(m.positions)} positions in ${m.seconds.toFixed(2)} s = ${fmt(m.positions / m.seconds)} positions/s; ${(m.calls / m.positions).toFixed(4)} calls/position (${m.stats}); in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; SDK retries ${m.retries}; worker CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s)`);
+  console.log(`${label}: ${fmt(m.positions)} positions in ${m.seconds.toFixed(2)} s = ${fmt(m.positions / m.seconds)} positions/s; ${(m.calls / m.positions).toFixed(4)} calls/position (${m.stats}); in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; SDK retries ${m.retries}; worker CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s), DynamoDB Local CPU ${fmt(1e6 * m.jvmSeconds / m.positions)} µs/position`);
   console.log(`  ${m.units}`);
 }
 
@@ -108,6 +118,7 @@ function streamRecords(changes: { before: Position; after: Position }[], seq0: n
 
 export default async function scaleBench(): Promise<void> {
   const dynamo = await startLocalDynamo();
+  jvmPid = dynamo.pid;
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
   const seedDoc = documentClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
   const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
@@ -201,8 +212,8 @@ export default async function scaleBench(): Promise<void> {
       const changed = retail.positions.slice(0, BACKLOG);
       const read: Record<string, string> = {}; // where the passes' pollers stopped, so each starts after the last
       for (const [pass, batchSize] of STREAM_BATCHES.entries()) {
-        // As the stack's event source mapping: position items only, two batches of a shard at once.
-        const poller = new StreamPoller({ client: streams, streamArn: streamArn!, handler: async (e) => (await target(e)) as never, onDeadLetter: async () => undefined, filter: positionRecords, batchSize, parallelization: 2,
+        // As the stack's event source mapping: position items only, its batches of a shard at once.
+        const poller = new StreamPoller({ client: streams, streamArn: streamArn!, handler: async (e) => (await target(e)) as never, onDeadLetter: async () => undefined, filter: positionRecords, batchSize, parallelization: EVALUATION_STREAM.parallelization,
           positions: { load: () => ({ ...read }), save: (p) => Object.assign(read, p) } });
         target = async () => undefined;
         await poller.drain(); // what seeding, the sweeps and earlier passes wrote
@@ -213,7 +224,7 @@ export default async function scaleBench(): Promise<void> {
         const records = poller.stats.records - before;
         const cpu = 1e6 * m.cpuSeconds / records;
         const callMs = Object.values(hub.stats.msByOperation).reduce((a, b) => a + b, 0);
-        console.log(`stream backlog, batches of ${batchSize}: ${fmt(records)} changed positions drained in ${m.seconds.toFixed(1)} s = ${fmt(records / m.seconds)} positions/s (target ≥ 500); ${(m.calls / records).toFixed(3)} calls/position (${perPosition(hub.stats, records)}), ${poller.stats.batches} batches, ${poller.stats.deadLettered} dead-lettered, ${hub.stats.conditionFailures} condition failures; in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; handler CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s); table calls ${fmt(callMs / m.calls, 1)} ms each on average (${LATENCY_MS} ms of it added); ${unitsPerPosition(hub.stats, records)}`);
+        console.log(`stream backlog, batches of ${batchSize}: ${fmt(records)} changed positions drained in ${m.seconds.toFixed(1)} s = ${fmt(records / m.seconds)} positions/s (target ≥ 500); ${(m.calls / records).toFixed(3)} calls/position (${perPosition(hub.stats, records)}), ${poller.stats.batches} batches, ${poller.stats.deadLettered} dead-lettered, ${hub.stats.conditionFailures} condition failures; in flight max ${m.maxInFlight}, avg ${m.avgInFlight.toFixed(1)}; handler CPU ${fmt(cpu)} µs/position (CPU-bound rate ${fmt(1e6 / cpu)} positions/s), DynamoDB Local CPU ${fmt(1e6 * m.jvmSeconds / records)} µs/position (both on ${os.cpus().length} cores: at most ${fmt(os.cpus().length * 1e6 / (cpu + 1e6 * m.jvmSeconds / records))} positions/s); table calls ${fmt(callMs / m.calls, 1)} ms each on average (${LATENCY_MS} ms of it added); ${unitsPerPosition(hub.stats, records)}`);
       }
       // What DynamoDB Local takes on this machine right now: plain puts of position-sized items, 16 at a time.
       const puts = changed.slice(0, Math.min(2000, changed.length));
@@ -223,7 +234,7 @@ export default async function scaleBench(): Promise<void> {
           await Promise.all(puts.slice(i, i + 16).map((x) => hub.doc.send(new PutCommand({ TableName: tableName, Item: { ...positionItem(x), pk: `BENCH#${x.sku}#${x.locationId}`, sk: 'PUT', entity: 'bench' } }))));
         }
       });
-      console.log(`baseline, DynamoDB Local plain puts at 16 in flight: ${fmt(puts.length / p.seconds)} puts/s, ${fmt(Object.values(hub.stats.msByOperation).reduce((a, b) => a + b, 0) / p.calls, 1)} ms per call (${LATENCY_MS} ms of it added)`);
+      console.log(`baseline, DynamoDB Local plain puts at 16 in flight: ${fmt(puts.length / p.seconds)} puts/s, ${fmt(Object.values(hub.stats.msByOperation).reduce((a, b) => a + b, 0) / p.calls, 1)} ms per call (${LATENCY_MS} ms of it added); DynamoDB Local CPU ${fmt(1e6 * p.jvmSeconds / puts.length)} µs/put, this process ${fmt(1e6 * p.cpuSeconds / puts.length)} µs/put`);
     }
     hub.doc.destroy();
   } finally {

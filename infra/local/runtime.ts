@@ -24,6 +24,7 @@ import { configuredSecrets, createSupplierAckHandler, nodeHttpListener } from '.
 import { createSyncConnectorHandler } from '../../functions/sync-connector.js';
 import { createHubTable } from '../../shared/adapters/dynamodb/client.js';
 import { TABLE_INDEXES } from '../../shared/storage/table.js';
+import { EVALUATION_STREAM } from '../../shared/evaluation/changes.js';
 import { alertingConfig, flushDueGroups, routeById, type Alert, type AlertPublisher } from '../../shared/alerts/index.js';
 import type { HubConfig, HubConfigInput } from '../../shared/config.js';
 import { systemClock, type Clock } from '../../shared/ports.js';
@@ -269,8 +270,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
 
     const poller = new StreamPoller({
       client: streams, streamArn, handler: evaluateChanges,
-      // As the stack's event source mapping: only position items, two batches of a shard at once.
-      filter: positionRecords, parallelization: 2,
+      // As the stack's event source mapping: only position items, its batch size, its batches of a shard at once.
+      filter: positionRecords, batchSize: EVALUATION_STREAM.batchSize, parallelization: EVALUATION_STREAM.parallelization,
       onDeadLetter: (records, reason) => deadLetter('stream', records, reason),
       positions: persistent ? fileStreamPositions(stateDir!, streamArn) : memoryStreamPositions(),
     });

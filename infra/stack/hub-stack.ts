@@ -24,6 +24,7 @@ import { ESCALATION_SCHEDULE, type CredentialRef, type HubConfig, type Receiver 
 import { consumedBy, type EventConsumer } from '../../events/catalog.js';
 import { alertsSettings } from '../../shared/alerts/config.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
+import { EVALUATION_STREAM } from '../../shared/evaluation/changes.js';
 import { AlarmRouter } from './alarms.js';
 import { HubConsole } from './console.js';
 import { acknowledge } from './checks.js';
@@ -410,13 +411,13 @@ export class HubStack extends Stack {
     const failures = this.deadLetterQueue('EvaluateChanges-Dlq', 'stream records evaluate-changes gave up on');
     f.fn.addEventSource(new DynamoEventSource(this.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(5),
+      batchSize: EVALUATION_STREAM.batchSize,
+      maxBatchingWindow: Duration.seconds(EVALUATION_STREAM.batchingWindowSeconds),
       bisectBatchOnError: true,
       reportBatchItemFailures: true,
       retryAttempts: 5,
       maxRecordAge: Duration.hours(6),
-      parallelizationFactor: 2,
+      parallelizationFactor: EVALUATION_STREAM.parallelization,
       onFailure: new SqsDlq(failures),
       // Only position items wake the evaluator; alerts, cursors and demand buckets are written by the hub itself.
       filters: [lambda.FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('position') } } } })],

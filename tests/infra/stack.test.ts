@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_TTL_ATTRIBUTE } from '../../shared/storage/table.js';
+import { EVALUATION_STREAM } from '../../shared/evaluation/changes.js';
 import { hubChecks } from '../../infra/stack/checks.js';
 import type { HubStack } from '../../infra/stack/hub-stack.js';
 import { actionsOf, allStatements, SYNTH_TIMEOUT_MS, synthHub } from './support.js';
@@ -80,6 +81,9 @@ describe('stream → evaluate-changes', () => {
   it('bisects, reports item failures, bounds retries and age, sends failures to an SQS DLQ, and only sees position items', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.table), 'StreamArn'] },
+      // The batches the local poller hands the same handler (and the scale bench measures).
+      BatchSize: EVALUATION_STREAM.batchSize,
+      ParallelizationFactor: EVALUATION_STREAM.parallelization,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       MaximumRetryAttempts: 5,
