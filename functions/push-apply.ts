@@ -1,10 +1,10 @@
-// push-apply λ (SQS): applies pushed envelopes in one pass per batch (one write per position however many changes),
-// and when that fails, message by message so only the failing ones are retried and, in the end, dead-lettered.
+// push-apply λ (SQS): applies a batch of pushed envelopes (connectors/push/apply.ts, applyParts); messages that fail
+// alone are reported back, so only they are retried and, in the end, dead-lettered.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { applyPush, type ApplyDeps, type ApplyReport } from '../connectors/push/apply.js';
+import { applyParts, type ApplyDeps, type ApplyReport } from '../connectors/push/apply.js';
 import { DynamoExcursionStore } from '../shared/adapters/dynamodb/excursion-store.js';
 import { logger, metrics } from './observability.js';
 import { awsServices, type HubServices } from './services.js';
@@ -37,25 +37,14 @@ function record(report: ApplyReport, oldestSentMs: number, now: Date): void {
 export function createPushApplyHandler(deps: () => Promise<ApplyDeps>) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const d = await deps();
-    const oldest = Math.min(...event.Records.map((r) => Number(r.attributes.SentTimestamp)));
-    try {
-      const report = await applyPush(d, event.Records.map(bodyOf));
-      record(report, oldest, d.clock.now());
-      logger.info('push applied', { report });
-      return { batchItemFailures: [] };
-    } catch (error) {
-      logger.warn('push batch failed; applying message by message', { error: String(error) });
+    const outcome = await applyParts(d, event.Records, (r) => [bodyOf(r)],
+      (error) => logger.warn('push batch failed; applying message by message', { error: String(error) }));
+    for (const { report, parts } of outcome.applied) {
+      record(report, Math.min(...parts.map((r) => Number(r.attributes.SentTimestamp))), d.clock.now());
+      logger.info('push applied', { messages: parts.length, report });
     }
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const r of event.Records) {
-      try {
-        record(await applyPush(d, [bodyOf(r)]), Number(r.attributes.SentTimestamp), d.clock.now());
-      } catch (error) {
-        logger.error('push message failed', { messageId: r.messageId, error: String(error) });
-        failures.push({ itemIdentifier: r.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
+    for (const { part, error } of outcome.failed) logger.error('push message failed', { messageId: part.messageId, error: String(error) });
+    return { batchItemFailures: outcome.failed.map((f) => ({ itemIdentifier: f.part.messageId })) };
   };
 }
 

@@ -148,6 +148,33 @@ export async function applyPush(deps: ApplyDeps, messages: readonly unknown[]): 
   return report;
 }
 
+/** What applying parts that arrived together (queue messages, requests) gave: each pass that succeeded, and the parts that failed. */
+export interface PartsOutcome<P> {
+  applied: { report: ApplyReport; parts: P[] }[];
+  failed: { part: P; error: unknown }[];
+}
+
+/**
+ * Applies parts in one pass, so a burst costs one write per position however many parts touch it. When that pass
+ * fails, part by part: one part's trouble then fails only that part (to be retried), and the others are applied.
+ */
+export async function applyParts<P>(deps: ApplyDeps, parts: readonly P[], messagesOf: (part: P) => readonly unknown[], onFallback?: (error: unknown) => void): Promise<PartsOutcome<P>> {
+  try {
+    return { applied: [{ report: await applyPush(deps, parts.flatMap(messagesOf)), parts: [...parts] }], failed: [] };
+  } catch (error) {
+    onFallback?.(error);
+  }
+  const outcome: PartsOutcome<P> = { applied: [], failed: [] };
+  for (const part of parts) {
+    try {
+      outcome.applied.push({ report: await applyPush(deps, messagesOf(part)), parts: [part] });
+    } catch (error) {
+      outcome.failed.push({ part, error });
+    }
+  }
+  return outcome;
+}
+
 async function contextFor(deps: ApplyDeps, config: ConnectorConfig): Promise<ConnectorContext<unknown>> {
   const { connectorFor } = await import('../registry.js');
   return connectorContext(connectorFor(config.type), { config, clock: deps.clock, credentials: deps.credentials, http: deps.http });

@@ -2,11 +2,12 @@
 // while a write is under way are applied together in the next one (one write per position however many changes), and
 // each is answered once its changes are in the table. The stream and the bus are drained beside it, as after a sync.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyPush, type ApplyReport } from '../../connectors/push/apply.js';
+import { applyParts, type ApplyReport } from '../../connectors/push/apply.js';
 import type { PushEnvelope } from '../../connectors/push/envelope.js';
 import { receivePush } from '../../connectors/push/receive.js';
 import { applyDeps } from '../../functions/push-apply.js';
 import type { HubServices } from '../../functions/services.js';
+import { EVALUATION_STREAM } from '../../shared/evaluation/changes.js';
 
 export interface LocalPush {
   /** Mount on the hub's HTTP server for paths under /push/. */
@@ -20,10 +21,12 @@ export interface LocalPush {
 interface Waiting { envelopes: PushEnvelope[]; done: (error?: unknown) => void }
 
 /**
- * How long applied changes may wait for the stream drain while requests keep arriving. The drain runs beside the
- * applier and never holds it up: it starts when no request waits, or when the oldest undrained change is this old.
+ * How long applied changes may wait for the stream drain while requests keep arriving: the stack's batching window, the
+ * longest a change waits for evaluation on AWS. The drain runs beside the applier and never holds it up: it starts
+ * when no request waits (a lone push is evaluated at once), or when the oldest undrained change is this old. Under a
+ * burst, intake then does not share the two cores with evaluating the same positions over and over.
  */
-export const SETTLE_WITHIN_MS = 1_000;
+export const SETTLE_WITHIN_MS = EVALUATION_STREAM.batchingWindowSeconds * 1_000;
 
 export function localPush(options: { services: HubServices; settle: () => Promise<unknown>; log?: (line: string) => void }): LocalPush {
   const deps = applyDeps(options.services);
@@ -57,20 +60,13 @@ export function localPush(options: { services: HubServices; settle: () => Promis
     const group = waiting;
     waiting = [];
     const started = performance.now();
-    try {
-      count(await applyPush(deps, group.flatMap((w) => w.envelopes)));
-      group.forEach((w) => w.done());
-    } catch {
-      // One request's trouble must not fail the others: apply them one by one.
-      for (const w of group) {
-        try {
-          count(await applyPush(deps, w.envelopes));
-          w.done();
-        } catch (error) {
-          w.done(error);
-        }
-      }
+    // One request's trouble must not fail the others (applyParts then applies them one by one).
+    const outcome = await applyParts(deps, group, (w) => w.envelopes);
+    for (const { report, parts } of outcome.applied) {
+      count(report);
+      for (const w of parts) w.done();
     }
+    for (const { part, error } of outcome.failed) part.done(error);
     stats.ms.apply += performance.now() - started;
     unsettledSince ??= started;
   };

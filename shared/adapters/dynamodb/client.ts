@@ -83,17 +83,20 @@ export async function batchGetRows(doc: DynamoDBDocumentClient, tableName: strin
   return found;
 }
 
-/** Puts and deletes in batches of 25 (one batch after another), retrying unprocessed requests. */
-export async function batchWriteRows(doc: DynamoDBDocumentClient, tableName: string, writes: ({ put: Row } | { delete: { pk: string; sk: string } })[]): Promise<void> {
+/**
+ * Puts and deletes in batches of 25, retrying unprocessed requests. By default one batch after another, for writers
+ * whose order matters; `concurrency` sends that many at once where it does not.
+ */
+export async function batchWriteRows(doc: DynamoDBDocumentClient, tableName: string, writes: ({ put: Row } | { delete: { pk: string; sk: string } })[], concurrency = 1): Promise<void> {
   const requests = writes.map((w) => ('put' in w ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: w.delete } }));
-  for (const chunk of chunked(requests, 25)) {
+  await mapLimited(chunked(requests, 25), concurrency, async (chunk) => {
     let request: Record<string, typeof chunk> | undefined = { [tableName]: chunk };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 0) await backoff(attempt);
       const out = await doc.send(new BatchWriteCommand({ RequestItems: request }));
       request = out.UnprocessedItems as typeof request;
     }
-  }
+  });
 }
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

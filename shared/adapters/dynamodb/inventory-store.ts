@@ -57,8 +57,11 @@ export class DynamoInventoryStore implements InventoryStore {
     const pushed = [...merged.values()].some((r) => r.changes);
     if (pushed) result.changes = { applied: 0, duplicate: 0, superseded: 0, late: [] };
     const sold: SalesRecord[] = [];
-    if (pushed) await this.markPushed([...merged.values()].filter((r) => r.changes), at);
-    const stored = await this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId)));
+    // Marked while the positions are read: a marker must only never land after its position's write.
+    const [, stored] = await Promise.all([
+      pushed ? this.markPushed([...merged.values()].filter((r) => r.changes), at) : undefined,
+      this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId))),
+    ]);
     const rowOf = (r: PositionRecord) => { const k = keys.position(r.sku, r.locationId); return stored.get(`${k.pk}|${k.sk}`); };
     // Pushed changes to positions that exist are written in packed transactions; the rest one position at a time.
     const pushedTo = [...merged.values()].filter((r) => r.changes && rowOf(r));

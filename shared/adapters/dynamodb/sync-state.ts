@@ -113,12 +113,15 @@ export async function foldSnapshot(doc: DynamoDBDocumentClient, tableName: strin
   return { entries: new Map(entries), folded: new Map(entries), shards, generation, shardItems: [...items].sort((a, b) => a - b), deltas: [] };
 }
 
+/** Batches of markers written at once: a burst marks hundreds of positions before its changes can be written. */
+const MARK_CONCURRENCY = 8;
+
 /** Marks positions as changed by pushes, before the pushes are written (so a marker never lags its position). */
 export async function markUnsettled(doc: DynamoDBDocumentClient, tableName: string, positions: readonly { sku: string; locationId: string }[], at: Date): Promise<void> {
   const ttl = Math.floor(at.getTime() / 1000) + PUSH_MARK_TTL_DAYS * 86_400;
   await batchWriteRows(doc, tableName, positions.map(({ sku, locationId }) => ({
     put: { ...keys.unsettledPush(shardOf(positionKey(sku, locationId), PUSH_SHARDS), sku, locationId), entity: 'unsettledPush', sku, locationId, token: randomUUID(), [TABLE_TTL_ATTRIBUTE]: ttl },
-  })));
+  })), MARK_CONCURRENCY);
 }
 
 export async function unsettledPushes(doc: DynamoDBDocumentClient, tableName: string): Promise<Map<string, UnsettledPush>> {
