@@ -1,5 +1,6 @@
-// `npm start` as people stop it: SIGINT (Ctrl-C) or SIGTERM sent to npm, to tsx or to the node process running the
-// hub. Each path must end DynamoDB Local (a JVM) and every other child, leaving nothing behind for init to adopt.
+// `npm start` as people stop it: SIGINT (Ctrl-C) or SIGTERM sent to npm or to the node process running the hub
+// (`npm start` runs it straight, with no launcher between that could kill it before it has stopped in order). Each
+// path must end DynamoDB Local (a JVM) and every other child, leaving nothing behind for init to adopt.
 // A hub killed outright (SIGKILL) cannot clean up: its watchdog must still end the JVM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-type Launcher = 'npm' | 'tsx';
+type Launcher = 'npm' | 'node';
 
 /**
  * Starts the hub in memory with a small demo; resolves once it serves (hub.json written, the JVM up, the first
@@ -28,7 +29,7 @@ async function startHub(launcher: Launcher, waitFor: 'serving' | 'service') {
   const args = ['--in-memory', '--state-dir', path.join(dir, 'state'), '--outbox', path.join(dir, 'outbox'), '--port', '0', '--demo-size', '4'];
   const child = launcher === 'npm'
     ? spawn('npm', ['start', '--silent', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(path.resolve('node_modules/.bin/tsx'), ['cli/main.ts', 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, ['bin/stocksentry.js', 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
@@ -43,7 +44,8 @@ async function startHub(launcher: Launcher, waitFor: 'serving' | 'service') {
     await new Promise((r) => setTimeout(r, 100));
   }
   const hub = JSON.parse(readFileSync(hubFile, 'utf8')) as { pid: number };
-  const tree = descendants(child.pid!);
+  // The launcher too: started as node, it is the hub itself.
+  const tree = [child.pid!, ...descendants(child.pid!)];
   return { child, exited, hub, tree, hubFile, output: () => output };
 }
 
@@ -54,10 +56,10 @@ describe('stopping the local hub', () => {
   const cases: [string, Launcher, 'launcher' | 'hub', NodeJS.Signals, 'serving' | 'service'][] = [
     ['SIGTERM to npm while it waits', 'npm', 'launcher', 'SIGTERM', 'service'],
     ['SIGINT to npm while it waits', 'npm', 'launcher', 'SIGINT', 'service'],
-    ['SIGTERM to tsx mid-cycle', 'tsx', 'launcher', 'SIGTERM', 'serving'],
-    ['SIGINT to tsx mid-cycle', 'tsx', 'launcher', 'SIGINT', 'serving'],
-    ['SIGTERM to node mid-cycle', 'tsx', 'hub', 'SIGTERM', 'serving'],
-    ['SIGINT to node mid-cycle', 'tsx', 'hub', 'SIGINT', 'serving'],
+    ['SIGINT to npm mid-cycle', 'npm', 'launcher', 'SIGINT', 'serving'],
+    ['SIGTERM to node mid-cycle', 'node', 'hub', 'SIGTERM', 'serving'],
+    ['SIGINT to node mid-cycle', 'node', 'hub', 'SIGINT', 'serving'],
+    ['SIGINT to node while it waits', 'node', 'hub', 'SIGINT', 'service'],
   ];
 
   it.each(cases)('%s ends DynamoDB Local and every child, and removes hub.json', async (_name, launcher, target, signal, waitFor) => {
@@ -74,7 +76,7 @@ describe('stopping the local hub', () => {
   }, 300_000);
 
   it('a hub killed outright (SIGKILL) still takes DynamoDB Local with it', async () => {
-    const { exited, hub, tree } = await startHub('tsx', 'serving');
+    const { exited, hub, tree } = await startHub('node', 'serving');
     const jvm = jvmOf(tree)!;
     process.kill(hub.pid, 'SIGKILL');
     await exited;
