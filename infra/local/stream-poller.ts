@@ -5,6 +5,7 @@ import {
   ExpiredIteratorException, TrimmedDataAccessException, type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { shardOf } from '../../shared/shard.js';
 
 /** The stack's filter criteria: only position items wake the evaluator. */
 export const positionRecords = (record: DynamoDBRecord): boolean => record.dynamodb?.NewImage?.entity?.S === 'position';
@@ -154,12 +155,6 @@ export class StreamPoller {
 function lanes(records: DynamoDBRecord[], n: number): DynamoDBRecord[][] {
   if (n <= 1) return [records];
   const out = Array.from({ length: n }, (): DynamoDBRecord[] => []);
-  for (const r of records) out[hash(JSON.stringify(r.dynamodb?.Keys ?? {})) % n]!.push(r);
+  for (const r of records) out[shardOf(JSON.stringify(r.dynamodb?.Keys ?? {}), n)]!.push(r);
   return out.filter((l) => l.length > 0);
-}
-
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) >>> 0;
-  return h;
 }

@@ -88,9 +88,8 @@ export interface SweepStore {
    */
   saveCheckpoint(checkpoint: SegmentCheckpoint, page: { decisions: readonly SweepDecision[]; health: readonly CellSums[] }): Promise<boolean>;
   listCheckpoints(runId: string): Promise<SegmentCheckpoint[]>;
-  listDecisions(runId: string): Promise<SweepDecision[]>;
-  /** The stock-health sums of every page checkpointed in the run. */
-  listHealth(runId: string): Promise<CellSums[]>;
+  /** The replenish decisions and stock-health sums of every page checkpointed in the run, read together. */
+  listPages(runId: string): Promise<{ decisions: SweepDecision[]; health: CellSums[] }>;
   /** Positions the last finished sweep saw, or an estimate from the table's size; sizes the next fan-out. */
   estimatePositions(): Promise<number>;
   saveLastSweep(last: { runId: string; positions: number; finishedAt: string; totals: SweepTotals }): Promise<void>;
@@ -220,10 +219,10 @@ export interface SweepResult extends SweepTotals {
 export async function finishSweep<E>(input: { runId: string; now: string; totalSegments: number }, deps: FinishDeps<E> & { toleratedFailurePercentage: number }): Promise<SweepResult> {
   const now = new Date(input.now);
   const { totals, unfinished } = mergeCheckpoints(input, await deps.sweep.listCheckpoints(input.runId));
-  const decisions = await deps.sweep.listDecisions(input.runId);
+  const { decisions, health } = await deps.sweep.listPages(input.runId);
   const events = await deps.planRequests(decisions, decisionItems(decisions), now);
   if (events.length) await deps.publish(events);
-  const healthCells = unfinished.length === 0 ? await deps.setHealth(mergeSums(await deps.sweep.listHealth(input.runId)), now) : 0;
+  const healthCells = unfinished.length === 0 ? await deps.setHealth(mergeSums(health), now) : 0;
   await deps.sweep.saveLastSweep({ runId: input.runId, positions: totals.evaluated + totals.skipped + totals.failed, finishedAt: now.toISOString(), totals });
   const withinTolerance = (100 * unfinished.length) / input.totalSegments <= deps.toleratedFailurePercentage;
   return { ...totals, runId: input.runId, segments: input.totalSegments, unfinishedSegments: unfinished, withinTolerance, requestEvents: events.length, healthCells };

@@ -195,11 +195,12 @@ export interface CellSums {
 }
 
 /**
- * Adds positions to per-cell sums (keyed by cellKey). An evaluated position adds its whole health; one the sweep read but
- * did not evaluate (vanished, bad data) adds its stored contribution, so the cells still equal the contributions.
+ * Adds to per-cell sums (keyed by cellKey): positions, or other sums. An evaluated position adds its whole health and
+ * fill; one the sweep read but did not evaluate (vanished, bad data) adds its stored contribution, so the cells still
+ * equal the contributions.
  */
-export function addToSums(sums: Map<string, CellSums>, positions: Iterable<PositionHealth | Contribution>): Map<string, CellSums> {
-  for (const h of positions) {
+export function addToSums(sums: Map<string, CellSums>, parts: Iterable<PositionHealth | Contribution | CellSums>): Map<string, CellSums> {
+  for (const h of parts) {
     const key = cellKey(h.locationId, h.category);
     const s = sums.get(key) ?? { locationId: h.locationId, category: h.category, vector: {}, fill: { demand: 0, lost: 0 } };
     sums.set(key, s);
@@ -210,17 +211,7 @@ export function addToSums(sums: Map<string, CellSums>, positions: Iterable<Posit
 }
 
 /** The run's sums from its parts (each segment's pages). */
-export function mergeSums(parts: Iterable<CellSums>): CellSums[] {
-  const out = new Map<string, CellSums>();
-  for (const p of parts) {
-    const key = cellKey(p.locationId, p.category);
-    const m = out.get(key) ?? { locationId: p.locationId, category: p.category, vector: {}, fill: { demand: 0, lost: 0 } };
-    out.set(key, m);
-    addInto(m.vector, p.vector);
-    m.fill = { demand: round4(m.fill.demand + p.fill.demand), lost: round4(m.fill.lost + p.fill.lost) };
-  }
-  return [...out.values()];
-}
+export const mergeSums = (parts: Iterable<CellSums>): CellSums[] => [...addToSums(new Map(), parts).values()];
 
 /** A stored cell: the sums of every position of one location × category. */
 export interface HealthCell {

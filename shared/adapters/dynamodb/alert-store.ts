@@ -2,8 +2,8 @@
 // Every alert transition is one transaction: the conditional write of the alert plus its audit line.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
-  type DynamoDBDocumentClient, type QueryCommandInput,
+  GetCommand, PutCommand, TransactWriteCommand, UpdateCommand,
+  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { digestEntry, type AlertDigest, type AlertDigestEntry } from '../../alerts/digest.js';
 import {
@@ -13,7 +13,7 @@ import {
 import type { AlertFilter, AlertGroup, AlertStore, PositionAlertChanges } from '../../alerts/ports.js';
 import { ALERT_TYPES, type AlertType } from '../../model.js';
 import { keys, TABLE_INDEXES, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
-import { batchGetRows, transactUnits, type TransactItem } from './client.js';
+import { batchGetRows, queryAll, transactUnits, type TransactItem } from './client.js';
 
 /** Keys this adapter adds to the single-table layout (shared/storage/table.ts has the alert and alertEvent keys). */
 export const alertKeys = {
@@ -162,17 +162,6 @@ export class DynamoAlertStore implements AlertStore {
     }
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   private queryIndex(gsi2pk: string, range: { from?: string; to?: string }, location?: string): Promise<Record<string, unknown>[]> {
     const names: Record<string, string> = { '#pk': 'gsi2pk' };
     const values: Record<string, unknown> = { ':pk': gsi2pk };
@@ -184,7 +173,7 @@ export class DynamoAlertStore implements AlertStore {
       condition += ' AND #sk BETWEEN :from AND :to';
     }
     if (location) { names['#loc'] = 'locationId'; values[':loc'] = location; }
-    return this.queryAll({
+    return queryAll(this.doc, {
       TableName: this.tableName, IndexName: GSI2, KeyConditionExpression: condition,
       FilterExpression: location ? '#loc = :loc' : undefined, ExpressionAttributeNames: names, ExpressionAttributeValues: values,
     });
@@ -209,7 +198,7 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async history(fp: string): Promise<AlertAuditEntry[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
       ExpressionAttributeValues: { ':pk': keys.alert(fp).pk, ':event': 'EVENT#' },
     });

@@ -1,7 +1,7 @@
 // The DynamoDB clients and table creation from the one table definition.
 import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig, waitUntilTableExists, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { chunked, mapLimited } from '../../concurrency.js';
 import { TABLE_INDEXES, TABLE_KEYS, TABLE_STREAM_VIEW } from '../../storage/table.js';
 
@@ -66,6 +66,18 @@ export function limitInFlight<C extends { middlewareStack: DynamoDBDocumentClien
 }
 
 export const backoff = (attempt: number): Promise<void> => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+/** Every item a query matches, page after page. */
+export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Row[]> {
+  const rows: Row[] = [];
+  let start: Row | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    rows.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
 
 /** Reads items by key in batches of 100 (all batches at once), retrying unprocessed keys; keyed `pk|sk`. */
 export async function batchGetRows(doc: DynamoDBDocumentClient, tableName: string, keyList: { pk: string; sk: string }[], consistent = true): Promise<Map<string, Row>> {

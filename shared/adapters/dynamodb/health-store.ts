@@ -3,13 +3,13 @@
 // contribution is replaced by a conditional write, which makes its writer the one owner of the difference; the stream
 // merges the differences of a batch and ADDs them to the cells once per batch. Each finished sweep sets the cells to the
 // sums its workers counted (setCells), which also puts right whatever a write lost since the last sweep.
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   cellKey, emptyVector, healthDelta, mergeDeltas, STATE_KEYS, VECTOR_KEYS, type CellDelta, type CellSums, type Contribution, type HealthCell, type StoredHealth,
 } from '../../health/model.js';
 import { addDays } from '../../time.js';
 import { keys } from '../../storage/table.js';
-import { batchGetRows, transactUnits, type TransactItem } from './client.js';
+import { batchGetRows, queryAll, transactUnits, type TransactItem } from './client.js';
 
 export const healthKeys = {
   position: keys.positionHealth,
@@ -158,17 +158,8 @@ export class DynamoHealthStore {
     return cellsOf(await this.rows());
   }
 
-  private async rows(): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({
-        TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'HEALTH' }, ExclusiveStartKey: start,
-      }));
-      rows.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return rows;
+  private rows(): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'HEALTH' } });
   }
 
   async positionHealth(sku: string, locationId: string): Promise<StoredHealth | undefined> {

@@ -13,7 +13,7 @@ import type { InventoryStore, PositionWriteResult, QuarantineEntry, SnapshotEntr
 import { applyChanges, openLedger, settleWithPull, type ChangeOutcome } from '../../push/ledger.js';
 import { sameJson } from '../../stable-json.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
-import { batchGetRows, batchWriteRows, transactUnits, type TransactItem } from './client.js';
+import { batchGetRows, batchWriteRows, queryAll, transactUnits, type TransactItem } from './client.js';
 import { appendSnapshot, foldSnapshot, getSnapshot, markUnsettled, settlePushes, unsettledPushes } from './sync-state.js';
 
 type Row = Record<string, unknown>;
@@ -64,18 +64,16 @@ export class DynamoInventoryStore implements InventoryStore {
     // after its position's write.
     const [, stored, demand] = await Promise.all([
       pushed ? this.markPushed([...merged.values()].filter((r) => r.changes), at) : undefined,
-      this.batchGet([...merged.values()].map((r) => keys.position(r.sku, r.locationId))),
+      this.getPositions([...merged.values()]),
       pushed ? this.histories([...merged.values()].filter((r) => r.changes?.some(changesDemand))) : undefined,
     ]);
-    const rowOf = (r: PositionRecord) => { const k = keys.position(r.sku, r.locationId); return stored.get(`${k.pk}|${k.sk}`); };
+    const storedOf = (r: PositionRecord) => stored.get(positionKey(r.sku, r.locationId));
     // Pushed changes to positions that exist are written in packed transactions; the rest one position at a time.
-    const pushedTo = [...merged.values()].filter((r) => r.changes && rowOf(r));
-    const others = [...merged.values()].filter((r) => !(r.changes && rowOf(r)));
-    const missing = pushedTo.length > 0 ? await this.writePushed(source, pushedTo.map((r) => ({ record: r, current: toPosition(rowOf(r)!) })), at, result, demand) : [];
-    await mapLimited([...others, ...missing], WRITE_CONCURRENCY, async (record) => {
-      const row = missing.includes(record) ? undefined : rowOf(record);
-      await this.writeOne(source, record, row ? toPosition(row) : undefined, at, result, sold);
-    });
+    const pushedTo = [...merged.values()].filter((r) => r.changes && storedOf(r));
+    const others = [...merged.values()].filter((r) => !(r.changes && storedOf(r)));
+    const missing = pushedTo.length > 0 ? await this.writePushed(source, pushedTo.map((r) => ({ record: r, current: storedOf(r)! })), at, result, demand) : [];
+    const alone = [...others.map((record) => ({ record, current: storedOf(record) })), ...missing.map((record) => ({ record, current: undefined }))];
+    await mapLimited(alone, WRITE_CONCURRENCY, ({ record, current }) => this.writeOne(source, record, current, at, result, sold));
     // Only after the position took the changes: a redelivered sale then finds its id there and adds no demand twice.
     if (sold.length > 0) await this.updateDemand(sold, 'add');
     return result;
@@ -150,12 +148,11 @@ export class DynamoInventoryStore implements InventoryStore {
       if (failed.size === 0) return missing;
       const retry = [...failed].map((i) => written[i]!.record);
       for (const r of retry) histories.delete(positionKey(r.sku, r.locationId));
-      const rows = await this.batchGet(retry.map((r) => keys.position(r.sku, r.locationId)));
+      const found = await this.getPositions(retry);
       pending = [];
       for (const record of retry) {
-        const k = keys.position(record.sku, record.locationId);
-        const row = rows.get(`${k.pk}|${k.sk}`);
-        if (row) pending.push({ record, current: toPosition(row) }); else missing.push(record);
+        const current = found.get(positionKey(record.sku, record.locationId));
+        if (current) pending.push({ record, current }); else missing.push(record);
       }
     }
     result.conflicts += pending.length;
@@ -326,20 +323,11 @@ export class DynamoInventoryStore implements InventoryStore {
 
   /** Month buckets of the earlier layout (one item per position-month). */
   private async demandMonths(sku: string, locationId: string): Promise<DemandMonth[]> {
-    const out: DemandMonth[] = [];
-    let start: Row | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({
-        TableName: this.tableName, ExclusiveStartKey: start,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)',
-        ExpressionAttributeValues: { ':p': keys.position(sku, locationId).pk, ':d': 'DEMAND#' },
-      }));
-      for (const row of page.Items ?? []) {
-        out.push({ sku, locationId, month: String(row.month), daily: (row.daily as number[]) ?? [], outOfStockDays: (row.outOfStockDays as number[]) ?? [] });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const rows = await queryAll(this.doc, {
+      TableName: this.tableName, KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)',
+      ExpressionAttributeValues: { ':p': keys.position(sku, locationId).pk, ':d': 'DEMAND#' },
+    });
+    return rows.map((row) => ({ sku, locationId, month: String(row.month), daily: (row.daily as number[]) ?? [], outOfStockDays: (row.outOfStockDays as number[]) ?? [] }));
   }
 
   async getDemand(sku: string, locationId: string, fromDay: string, toDay: string): Promise<DemandMonth[]> {
@@ -407,19 +395,8 @@ export class DynamoInventoryStore implements InventoryStore {
   }
 
   async listQuarantine(connector: string): Promise<(QuarantineEntry & { at: string })[]> {
-    const out: (QuarantineEntry & { at: string })[] = [];
-    let start: Row | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({
-        TableName: this.tableName, ExclusiveStartKey: start, KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': `QUARANTINE#${connector}` },
-      }));
-      for (const r of page.Items ?? []) {
-        out.push({ connector: String(r.connector), stream: String(r.stream), reason: String(r.reason), raw: JSON.parse(String(r.raw)) as unknown, at: String(r.at) });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const rows = await queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `QUARANTINE#${connector}` } });
+    return rows.map((r) => ({ connector: String(r.connector), stream: String(r.stream), reason: String(r.reason), raw: JSON.parse(String(r.raw)) as unknown, at: String(r.at) }));
   }
 
   private async putIfChanged(rows: Row[]): Promise<number> {

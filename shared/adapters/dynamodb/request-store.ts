@@ -1,8 +1,8 @@
 // Replenishment requests, supplier messages, replay nonces, lead-time observations and scorecards in the hub table.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
-import { batchGetRows } from './client.js';
+import { batchGetRows, queryAll } from './client.js';
 import type { LeadTimeObservation } from '../../replenishment/ack.js';
 import type { SupplierScorecard } from '../../replenishment/lead-time.js';
 import type { InboundMessage, RequestStore, SaveResult } from '../../replenishment/ports.js';
@@ -99,15 +99,8 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  private async query(input: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
-      rows.push(...(out.Items ?? []));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return rows;
+  private query(input: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { TableName: this.tableName, ...input });
   }
 
   async listByState(state: RequestState): Promise<ReplenishmentRequest[]> {

@@ -1,10 +1,11 @@
 // The sweep's bookkeeping in the hub table: per-segment checkpoints with the replenish decisions and stock-health sums
 // of each page, and the size of the last run. Everything of a run expires two weeks later.
 import { ConditionalCheckFailedException, DescribeTableCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScanKey, SegmentCheckpoint, SegmentPage, SweepDecision, SweepStore, SweepTotals } from '../../evaluation/sweep.js';
 import { VECTOR_KEYS, type CellSums } from '../../health/model.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
+import { queryAll } from './client.js';
 import type { DynamoEvaluationStore } from './evaluation-store.js';
 
 const RUN_TTL_SECONDS = 14 * 86_400;
@@ -82,12 +83,12 @@ export class DynamoSweepStore implements SweepStore {
     return (await this.query(runId, 'SEG#')).map(toCheckpoint);
   }
 
-  async listDecisions(runId: string): Promise<SweepDecision[]> {
-    return (await this.query(runId, 'DECISIONS#')).flatMap((r) => JSON.parse(String(r.decisions)) as SweepDecision[]);
-  }
-
-  async listHealth(runId: string): Promise<CellSums[]> {
-    return (await this.query(runId, 'DECISIONS#')).flatMap((r) => (typeof r.health === 'string' ? decodeSums(r.health) : []));
+  async listPages(runId: string): Promise<{ decisions: SweepDecision[]; health: CellSums[] }> {
+    const rows = await this.query(runId, 'DECISIONS#');
+    return {
+      decisions: rows.flatMap((r) => JSON.parse(String(r.decisions)) as SweepDecision[]),
+      health: rows.flatMap((r) => (typeof r.health === 'string' ? decodeSums(r.health) : [])),
+    };
   }
 
   async estimatePositions(): Promise<number> {
@@ -101,19 +102,12 @@ export class DynamoSweepStore implements SweepStore {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.sweepLast(), entity: 'sweepLast', ...last } }));
   }
 
-  private async query(runId: string, prefix: string): Promise<Row[]> {
-    const rows: Row[] = [];
-    let start: Row | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.tableName, ExclusiveStartKey: start, ConsistentRead: true,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.sweepSegment(runId, 0).pk, ':prefix': prefix },
-      }));
-      rows.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return rows;
+  private query(runId: string, prefix: string): Promise<Row[]> {
+    return queryAll(this.doc, {
+      TableName: this.tableName, ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.sweepSegment(runId, 0).pk, ':prefix': prefix },
+    });
   }
 }
 

@@ -3,12 +3,13 @@
 // checkpoints) and the markers of positions pushes changed since a pull settled them.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapLimited } from '../../concurrency.js';
 import { positionKey } from '../../model.js';
+import { shardOf } from '../../shard.js';
 import type { SnapshotEntry, StoredSnapshot, UnsettledPush } from '../../ports.js';
 import { keys, TABLE_TTL_ATTRIBUTE } from '../../storage/table.js';
-import { batchWriteRows } from './client.js';
+import { batchWriteRows, queryAll } from './client.js';
 
 type Row = Record<string, unknown>;
 
@@ -24,33 +25,18 @@ const PUSH_SHARDS = 4;
 /** A marker no pull settles (a position only pushes report) expires; the full reconcile settles what is left. */
 const PUSH_MARK_TTL_DAYS = 14;
 
-/** FNV-1a: a stable, even spread of keys over shards. */
-function shardOf(key: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % shards;
-}
-
 const encode = (entries: readonly SnapshotEntry[]): string => JSON.stringify(entries.map((e) => [e.sku, e.locationId, e.fp]));
 const decode = (text: unknown): SnapshotEntry[] =>
   (JSON.parse(String(text)) as [string, string, string][]).map(([sku, locationId, fp]) => ({ sku, locationId, fp }));
 
-async function queryAll(doc: DynamoDBDocumentClient, tableName: string, pk: string, skPrefix: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  let start: Row | undefined;
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true,
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
-    }));
-    rows.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return rows;
-}
+/** A partition's items under a sort-key prefix, strongly consistent. */
+const queryPrefix = (doc: DynamoDBDocumentClient, tableName: string, pk: string, skPrefix: string): Promise<Row[]> => queryAll(doc, {
+  TableName: tableName, ConsistentRead: true,
+  KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': pk, ':s': skPrefix },
+});
 
 export async function getSnapshot(doc: DynamoDBDocumentClient, tableName: string, connector: string, stream: string, deltasOnly = false): Promise<StoredSnapshot | undefined> {
-  const rows = await queryAll(doc, tableName, `CONNECTOR#${connector}`, `SNAPSHOT#${stream}#${deltasOnly ? 'D#' : ''}`);
+  const rows = await queryPrefix(doc, tableName, `CONNECTOR#${connector}`, `SNAPSHOT#${stream}#${deltasOnly ? 'D#' : ''}`);
   if (rows.length === 0 && !deltasOnly) return undefined;
   // A fold that stopped part way can leave shards of two layouts: the newer fold's win, and the deltas (deleted only
   // after a fold completes) restore what it had not written yet.
@@ -125,7 +111,7 @@ export async function markUnsettled(doc: DynamoDBDocumentClient, tableName: stri
 }
 
 export async function unsettledPushes(doc: DynamoDBDocumentClient, tableName: string): Promise<Map<string, UnsettledPush>> {
-  const pages = await Promise.all(Array.from({ length: PUSH_SHARDS }, (_, shard) => queryAll(doc, tableName, `PUSHED#${shard}`, 'POS#')));
+  const pages = await Promise.all(Array.from({ length: PUSH_SHARDS }, (_, shard) => queryPrefix(doc, tableName, `PUSHED#${shard}`, 'POS#')));
   return new Map(pages.flat().map((r) => [positionKey(String(r.sku), String(r.locationId)), { sku: String(r.sku), locationId: String(r.locationId), token: String(r.token) }]));
 }
 

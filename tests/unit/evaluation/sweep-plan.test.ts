@@ -35,8 +35,7 @@ class MemorySweepStore implements SweepStore {
     return true;
   }
   async listCheckpoints() { return [...this.checkpoints.values()]; }
-  async listDecisions() { return this.decisions; }
-  async listHealth() { return this.health; }
+  async listPages() { return { decisions: this.decisions, health: this.health }; }
   async estimatePositions() { return this.last?.positions ?? 0; }
   async saveLastSweep(last: { positions: number }) { this.last = last; }
 }

@@ -10,8 +10,7 @@ import { Loading, Page, Select, SeverityBadge, StateBadge, useLoad, useMe, useQu
 
 const STATES = ['open', 'escalated', 'acknowledged', 'resolved'];
 
-/** What an alert is about, in words: "SKU-1 at store-north" or "supplier sup-slow". */
-/** The alert's product and location by id, for alerts the server did not put in words. */
+/** What an alert is about by id ("SKU-1 at store-north", "supplier sup-slow"), for alerts the server did not put in words. */
 function useSubject() {
   const { t } = useI18n();
   return (a: AlertView) => (a.sku ? t('console.alert.subject', { sku: a.sku, location: a.locationId }) : t('console.alert.supplierSubject', { supplier: a.supplierId ?? '' }));
